@@ -1,0 +1,311 @@
+"""`interview-bot`: the terminal's adapter and the composition root.
+
+Thin by design: parse, build the service from settings, call it, print. A user mistake
+becomes one `error: ...` line and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import sqlalchemy as sa
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.engine import Engine
+
+from adapters.console import ConsolePort, print_report, run_demo
+from bot.brains.offline import OfflineBrain
+from bot.errors import InterviewError
+from bot.export import evaluation_json
+from bot.report import render_markdown
+from bot.roles import (
+    RoleInvalidError,
+    RoleNotFoundError,
+    list_roles,
+    load_role,
+    validate_role_file,
+)
+from bot.scoring_items import items_from_conversation, unassessed_topics
+from bot.service import InterviewService
+from bot.settings import Settings
+from bot.signals import analyse
+from bot.simulated import PROFILES
+from bot.transcript import TranscriptError, infer_role, label_turns, read_transcript
+from storage.engine import DatabaseUnavailableError, check_connection, make_engine
+from storage.migrate import upgrade
+
+app = typer.Typer(help="Asynchronous job interviews in chat.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+roles_app = typer.Typer(help="List, show and validate role files.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(roles_app, name="roles")
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    markdown = "markdown"
+    json = "json"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"bad setting {'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
+
+
+def open_database(settings: Settings, *, create: bool = True) -> Engine:
+    """Engine, connectivity check and migrations: one readable line if any of it fails.
+    With `create=False` (read-only commands) a missing SQLite file is an error, not a new
+    empty database."""
+    url = sa.engine.make_url(settings.database_url) if "://" in settings.database_url else None
+    if (not create and url is not None and url.get_backend_name() == "sqlite"
+            and url.database and url.database != ":memory:" and not Path(url.database).exists()):
+        fail(f"no database at {url.database}: run `interview-bot demo` or "
+             "`interview-bot db upgrade` first")
+    try:
+        engine = make_engine(settings.database_url)
+        check_connection(engine)
+        upgrade(engine)
+    except DatabaseUnavailableError as exc:
+        fail(str(exc))
+    return engine
+
+
+def build_service(settings: Settings, engine: Engine, port: Any) -> InterviewService:
+    return InterviewService(engine=engine, port=port, brain=OfflineBrain(), settings=settings)
+
+
+def parse_seed(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        fail(f"--seed must be a whole number, not {value!r}")
+
+
+def get_role(name: str, settings: Settings):  # noqa: ANN201 - Role
+    try:
+        return load_role(name, settings.roles_dir)
+    except RoleNotFoundError as exc:
+        fail(str(exc.args[0] if exc.args else exc))
+    except RoleInvalidError as exc:
+        fail(f"role {name!r} is invalid:\n{exc}")
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details.")] = False,
+         ) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def demo(
+    profile: Annotated[str, typer.Option(help=f"Simulated candidate: {', '.join(PROFILES)}.")
+                       ] = "strong",
+    role: Annotated[str, typer.Option(help="Role name (see `roles list`).")
+                    ] = "database-administrator",
+    seed: Annotated[str, typer.Option(help="Seed for the simulated candidate.")] = "0",
+    interactive: Annotated[bool, typer.Option(help="Type the answers yourself.")] = False,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the export here.")
+                         ] = None,
+) -> None:
+    """Run a whole interview in the terminal against a simulated (or typed) candidate."""
+    settings = load_settings()
+    seed_value = parse_seed(seed)
+    if profile not in PROFILES:
+        fail(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
+    the_role = get_role(role, settings)
+    engine = open_database(settings)
+    port = ConsolePort(console=out)
+    service = build_service(settings, engine, port)
+
+    def show_candidate(text: str) -> None:
+        shown = text if len(text) <= 1200 else text[:1200] + f" … [{len(text)} characters]"
+        out.print(f"[bold yellow]Candidate:[/] {shown or '[dim](empty message)[/]'}\n",
+                  highlight=False)
+
+    def ask() -> str | None:
+        try:
+            return out.input("[bold yellow]You:[/] ")
+        except (EOFError, KeyboardInterrupt):
+            return None
+
+    async def go() -> None:
+        out.rule(f"Demo interview: {the_role.title}, "
+                 f"{'you' if interactive else profile + ' candidate'} (seed {seed_value})")
+        result = await run_demo(service, the_role, profile=profile, seed=seed_value,
+                                ask=ask if interactive else None,
+                                show_candidate=None if interactive else show_candidate)
+        summary = await service.status(result.interview_id)
+        if summary.status in ("completed", "expired"):
+            evaluated = await service.finish(result.interview_id)
+            print_report(out, evaluated.markdown)
+        else:
+            out.print(f"Interview {result.interview_id[:8]} is {summary.status}.")
+        if json_path is not None:
+            data = await service.export(result.interview_id)
+            json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+            out.print(f"Wrote {json_path}")
+        out.print(f"Interview id: {result.interview_id} (stored in "
+                  f"{engine.url.render_as_string(hide_password=True)})")
+
+    asyncio.run(go())
+
+
+@app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="Transcript: JSON or 'Speaker: text' lines.")],
+    role: Annotated[str | None, typer.Option(help="Role name; inferred if not given.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="markdown or json.")
+                   ] = Format.markdown,
+) -> None:
+    """Score a transcript file and print the evaluation and HR report."""
+    settings = load_settings()
+    try:
+        transcript = read_transcript(file)
+    except TranscriptError as exc:
+        fail(str(exc))
+    the_role = _transcript_role(transcript, role, settings)
+    turns = label_turns(transcript, the_role)
+    items = items_from_conversation(the_role, turns)
+    if not items:
+        fail(f"{file}: found no interviewer questions to score")
+    brain = OfflineBrain()
+    evaluations = asyncio.run(brain.evaluate(items))
+    signals = analyse([t.text for t in turns if t.speaker == "candidate" and t.kind == "answer"],
+                      [t.text for t in turns if t.speaker == "candidate"
+                       and t.kind == "question"])
+    from bot.report import build_report
+
+    report = build_report(candidate_name=transcript.candidate_name, role_title=the_role.title,
+                          evaluations=evaluations, signals=signals,
+                          unassessed_topics=unassessed_topics(the_role, items))
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(evaluation_json(evaluations, report), indent=2,
+                                    ensure_ascii=False) + "\n")
+        return
+    header = f"# {transcript.candidate_name}: {the_role.title} (role file: {the_role.name})"
+    sys.stdout.write(render_markdown(report, evaluations, header=header))
+
+
+def _transcript_role(transcript: Any, role: str | None, settings: Settings):  # noqa: ANN202
+    if role:
+        return get_role(role, settings)
+    hint = transcript.role_hint
+    if hint:
+        slug = "-".join(hint.lower().split())
+        try:
+            return load_role(slug, settings.roles_dir)
+        except RoleNotFoundError:
+            pass
+    inferred = infer_role(transcript, list_roles(settings.roles_dir))
+    if inferred is None:
+        fail("cannot tell the transcript's role; pass --role (see `interview-bot roles list`)")
+    return inferred
+
+
+@app.command()
+def export(
+    interview_id: Annotated[str, typer.Argument(metavar="ID", help="Interview id or prefix.")],
+    fmt: Annotated[Format, typer.Option("--format", help="markdown or json.")] = Format.json,
+) -> None:
+    """Print one interview: transcript, scores and report."""
+    settings = load_settings()
+    engine = open_database(settings, create=False)
+    service = build_service(settings, engine, ConsolePort())
+
+    async def go() -> str:
+        if fmt is Format.json:
+            return json.dumps(await service.export(interview_id), indent=2,
+                              ensure_ascii=False) + "\n"
+        return await service.export_markdown(interview_id)
+
+    try:
+        sys.stdout.write(asyncio.run(go()))
+    except InterviewError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def status(
+    interview_id: Annotated[str | None, typer.Argument(metavar="[ID]")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include ended interviews.")] = False,
+) -> None:
+    """Show one interview, or the open ones."""
+    settings = load_settings()
+    engine = open_database(settings, create=False)
+    service = build_service(settings, engine, ConsolePort())
+    try:
+        if interview_id:
+            summaries = [asyncio.run(service.status(interview_id))]
+        else:
+            summaries = asyncio.run(service.list_status(open_only=not all_))
+    except InterviewError as exc:
+        fail(str(exc))
+    table = Table("id", "candidate", "role", "status", "progress", "score", "started")
+    for s in summaries:
+        table.add_row(s.id[:8], s.candidate_name, s.role_name, s.status, s.progress,
+                      f"{s.overall_score:.1f}" if s.overall_score is not None else "",
+                      s.created_at.strftime("%Y-%m-%d %H:%M"))
+    out.print(table if summaries else "No interviews.")
+
+
+@roles_app.command("list")
+def roles_list() -> None:
+    """The available roles."""
+    settings = load_settings()
+    table = Table("name", "title", "company", "questions", "file")
+    for r in list_roles(settings.roles_dir):
+        table.add_row(r.name, r.title, r.company, str(len(r.questions)), r.source)
+    out.print(table)
+
+
+@roles_app.command("show")
+def roles_show(name: Annotated[str, typer.Argument(help="Role name or path.")]) -> None:
+    """One role: job description and question bank."""
+    settings = load_settings()
+    r = get_role(name, settings)
+    out.print(f"[bold]{r.title}[/] at {r.company} ({r.name})\n{r.summary}\n")
+    out.print(r.job_description)
+    table = Table("id", "topic", "question", "key points")
+    for q in r.questions:
+        table.add_row(q.id, q.topic, q.question, str(len(q.key_points)))
+    out.print(table)
+
+
+@roles_app.command("validate")
+def roles_validate(paths: Annotated[list[Path], typer.Argument(help="Role YAML files.")]
+                   ) -> None:
+    """Check role files; every error names its file, line and field."""
+    problems = [e for p in paths for e in validate_role_file(p)]
+    for problem in problems:
+        err.print(str(problem), highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+    out.print(f"{len(paths)} role file(s) valid.")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the latest version."""
+    settings = load_settings()
+    engine = open_database(settings)
+    out.print(f"Database at {engine.url.render_as_string(hide_password=True)} is up to date.")

@@ -1,0 +1,72 @@
+"""The brain contract: it words messages and judges answers; the flow decides what comes next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.evaluation import QuestionEvaluation, ScoreItem
+from bot.flow import Kind
+from bot.report import HRReport
+from bot.roles import Question, Role
+from bot.signals import ConversationSignals
+
+
+@dataclass(frozen=True)
+class InterviewContext:
+    role: Role
+    candidate_first_name: str
+    resume: str
+    turn_number: int = 0
+    retention_days: int = 180
+    notice_version: str = ""
+
+
+@dataclass(frozen=True)
+class ComposeRequest:
+    """One bot message to word. `kind` comes from the flow and is not negotiable."""
+
+    kind: Kind
+    context: InterviewContext
+    question: Question | None = None
+    question_number: int = 0
+    question_total: int = 0
+    reason: str = ""
+    candidate_message: str = ""
+    close_after_answer: bool = False
+    project_line: str | None = None
+
+
+@dataclass(frozen=True)
+class Composed:
+    text: str
+    brain: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """Blind by construction for scoring; the name is only added to the report's prose."""
+
+    candidate_name: str
+    role: Role
+    evaluations: list[QuestionEvaluation]
+    signals: ConversationSignals
+    unassessed_topics: list[str]
+    partial: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+class Brain(Protocol):
+    name: str
+
+    async def compose(self, request: ComposeRequest) -> Composed:
+        """Word the message the flow asked for."""
+
+    async def evaluate(self, items: list[ScoreItem]) -> list[QuestionEvaluation]:
+        """Score every item; never sees the candidate's name or profile."""
+
+    async def report(self, request: ReportRequest) -> HRReport:
+        """The six-section HR report."""

@@ -1,0 +1,232 @@
+"""How the bot responds to one candidate message: control words first, then the flow.
+
+Pure decisions over a snapshot of the interview; the service stores and sends the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.brains.base import ComposeRequest, InterviewContext
+from bot.brains.offline import OfflineBrain, help_text
+from bot.flow import (
+    INTRO_ID,
+    PROJECT_ID,
+    FlowConfig,
+    FlowState,
+    Kind,
+    Reading,
+    Stage,
+    Status,
+    advance,
+)
+from bot.intents import (
+    Control,
+    control_word,
+    has_question,
+    is_blank,
+    is_confirmation,
+    says_no_more_questions,
+    strip_injection,
+)
+from bot.roles import Question, Role
+from bot.rubric import coverage, project_points
+from bot.text import words
+
+THIN_COVERAGE = 0.4
+THIN_WORDS = 25
+PROJECT_THIN_WORDS = 30
+
+
+@dataclass(frozen=True)
+class InterviewView:
+    """The parts of an interview row the decision needs (keeps this module storage-free)."""
+
+    status: Status
+    state: FlowState
+    config: FlowConfig
+    awaiting_withdraw_confirmation: bool
+    project_line: str | None
+
+
+@dataclass
+class Decision:
+    candidate_kind: str
+    reply_kind: Kind
+    changes: dict[str, Any] = field(default_factory=dict)
+    request: ComposeRequest | None = None
+    fixed_text: str | None = None
+    question_id: str | None = None
+    final_status: Status | None = None
+    end_reason: str | None = None
+
+
+def decide(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -> Decision:
+    if view.status not in (Status.ACTIVE, Status.PAUSED):
+        return Decision("after_end", Kind.CLOSING, fixed_text=(
+            "This interview has ended, so I can't take further answers here. The recruiter "
+            "will be in touch; thank you!"))
+    if view.awaiting_withdraw_confirmation:
+        return _withdraw_confirmation(view, role, text)
+    control = control_word(text)
+    if control is not None:
+        return _control(view, role, control)
+    if view.status is Status.PAUSED:
+        decision = _answer(view, role, ctx, text)
+        decision.changes["status"] = Status.ACTIVE.value
+        return decision
+    return _answer(view, role, ctx, text)
+
+
+def current_question(role: Role, state: FlowState) -> Question | None:
+    qid = state.current_question_id()
+    if qid in (None, INTRO_ID, PROJECT_ID):
+        return None
+    return role.question(qid)
+
+
+INTRO_PROMPT = "Could you briefly introduce yourself and your experience relevant to this role?"
+QUESTIONS_PROMPT = "Do you have any questions about the role or the process? If not, just say so."
+
+
+def current_prompt(view: InterviewView, role: Role) -> str:
+    """The question the candidate is on, asked again after a pause, a blank message or an
+    aborted withdrawal."""
+    stage = view.state.stage
+    if stage is Stage.GREETING:
+        return INTRO_PROMPT
+    if stage is Stage.PROJECT:
+        return OfflineBrain.project_question(view.project_line)
+    if stage is Stage.CANDIDATE_QUESTIONS:
+        return QUESTIONS_PROMPT
+    question = current_question(role, view.state)
+    return question.question if question else QUESTIONS_PROMPT
+
+
+def restate_current(view: InterviewView, role: Role) -> str:
+    return "The question was: " + current_prompt(view, role)
+
+
+def _control(view: InterviewView, role: Role, control: Control) -> Decision:
+    if control is Control.HELP:
+        return Decision("control", Kind.NOTICE, fixed_text=help_text())
+    if control is Control.PAUSE:
+        if view.status is Status.PAUSED:
+            return Decision("control", Kind.NOTICE, fixed_text=(
+                "Your interview is already paused. Reply `resume` when you're ready."))
+        return Decision("control", Kind.NOTICE, changes={"status": Status.PAUSED.value},
+                        fixed_text=("Your interview is paused; nothing is lost. Reply `resume` "
+                                    "whenever you're ready to carry on."))
+    if control is Control.RESUME:
+        if view.status is Status.ACTIVE:
+            return Decision("control", Kind.NOTICE, question_id=view.state.current_question_id(),
+                            fixed_text="We're already under way. " + restate_current(view, role))
+        return Decision("control", Kind.NOTICE, changes={"status": Status.ACTIVE.value},
+                        question_id=view.state.current_question_id(),
+                        fixed_text="Welcome back! " + restate_current(view, role))
+    return Decision("control", Kind.NOTICE, changes={"awaiting_withdraw_confirmation": True},
+                    fixed_text=("Are you sure you want to withdraw from this interview? The "
+                                "recruiter will be told. Reply `yes` to withdraw, or anything "
+                                "else to carry on."))
+
+
+def _withdraw_confirmation(view: InterviewView, role: Role, text: str) -> Decision:
+    if is_confirmation(text):
+        return Decision(
+            "confirmation", Kind.CLOSING,
+            changes={"awaiting_withdraw_confirmation": False, "stage": Stage.DONE.value},
+            fixed_text=("You have withdrawn from the interview. Thank you for your time; the "
+                        "recruiter has been told. If you'd like your data deleted, reply here "
+                        "or contact the recruiter."),
+            final_status=Status.WITHDRAWN, end_reason="withdrawn by the candidate")
+    return Decision("control", Kind.NOTICE, changes={"awaiting_withdraw_confirmation": False},
+                    question_id=view.state.current_question_id(),
+                    fixed_text="Good, let's carry on. " + restate_current(view, role))
+
+
+def read_answer(view: InterviewView, role: Role, text: str) -> Reading:
+    """Judge the message against the current question's rubric, before the flow moves."""
+    stage = view.state.stage
+    content = strip_injection(text)
+    n_words = len(words(content))
+    blank = is_blank(content) and is_blank(text)
+    thin = False
+    if stage is Stage.PROJECT:
+        thin = n_words < PROJECT_THIN_WORDS or coverage(project_points(), content).fraction < 0.5
+    elif stage is Stage.TECHNICAL:
+        question = current_question(role, view.state)
+        frac = coverage(question.key_points, content).fraction if question else 1.0
+        thin = n_words < THIN_WORDS or frac < THIN_COVERAGE
+    deflection = (stage in (Stage.PROJECT, Stage.TECHNICAL) and has_question(text) and thin)
+    return Reading(
+        blank=blank or (is_blank(content) and stage is not Stage.CANDIDATE_QUESTIONS),
+        thin=thin,
+        deflection=deflection,
+        no_more_questions=says_no_more_questions(text),
+        asks_question=has_question(text),
+    )
+
+
+def _answer(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -> Decision:
+    state = view.state
+    reading = read_answer(view, role, text)
+    candidate_kind = "question" if state.stage is Stage.CANDIDATE_QUESTIONS else "answer"
+    if reading.blank and state.stage is not Stage.CANDIDATE_QUESTIONS:
+        candidate_kind = "blank"
+    step, new_state = advance(state, view.config, reading)
+    if step.kind is Kind.NOTICE:
+        return Decision(candidate_kind, Kind.NOTICE, changes={
+            "candidate_turns": new_state.candidate_turns}, question_id=step.question_id,
+            fixed_text="I didn't catch an answer in words there. " + restate_current(view, role))
+    question = role.question(step.question_id) if step.question_id not in (
+        None, INTRO_ID, PROJECT_ID) else None
+    request = ComposeRequest(
+        kind=step.kind,
+        context=ctx,
+        question=question,
+        question_number=new_state.question_index + 1,
+        question_total=len(new_state.plan),
+        reason=step.reason,
+        candidate_message=text,
+        close_after_answer=step.close_after_answer,
+        project_line=view.project_line,
+    )
+    changes = {
+        "stage": new_state.stage.value,
+        "question_index": new_state.question_index,
+        "followups_used": new_state.followups_used,
+        "candidate_exchanges": new_state.candidate_exchanges,
+        "candidate_turns": new_state.candidate_turns,
+    }
+    return Decision(
+        candidate_kind=candidate_kind,
+        reply_kind=step.kind,
+        changes=changes,
+        request=request,
+        question_id=step.question_id,
+        final_status=Status.COMPLETED if step.finished else None,
+        end_reason=step.reason if step.finished else None,
+    )
+
+
+def view_of(interview: Any) -> InterviewView:
+    """Build the view from an `Interview` row (duck-typed to keep storage out of here)."""
+    state = FlowState(
+        stage=Stage(interview.stage),
+        plan=tuple(interview.plan),
+        question_index=interview.question_index,
+        followups_used=interview.followups_used,
+        candidate_exchanges=interview.candidate_exchanges,
+        candidate_turns=interview.candidate_turns,
+    )
+    return InterviewView(
+        status=Status(interview.status),
+        state=state,
+        config=FlowConfig.from_dict(interview.flow),
+        awaiting_withdraw_confirmation=interview.awaiting_withdraw_confirmation,
+        project_line=interview.flow.get("project_line"),
+    )
+
+
+

@@ -1,0 +1,62 @@
+"""The export format (documented in the README): interview, turns, scores, report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.evaluation import QuestionEvaluation
+from bot.report import HRReport, render_markdown
+
+
+def scores_json(evaluations: list[QuestionEvaluation]) -> list[dict[str, Any]]:
+    return [
+        {
+            "question": e.question,
+            "question_id": e.question_id,
+            "topic": e.topic,
+            "score": e.score,
+            "justification": e.justification,
+            "evidence": list(e.evidence),
+            "flags": list(e.flags),
+        }
+        for e in evaluations
+    ]
+
+
+def report_json(report: HRReport | None) -> dict[str, Any] | None:
+    if report is None:
+        return None
+    return {
+        **report.sections(),
+        "recommendation_label": report.recommendation_label,
+        "overall_score": report.overall_score,
+        "brain": report.brain,
+        "partial": report.partial,
+        "notes": list(report.notes),
+    }
+
+
+def evaluation_json(evaluations: list[QuestionEvaluation], report: HRReport) -> dict[str, Any]:
+    """What `evaluate --format json` prints: the export's `scores` and `report`."""
+    return {"scores": scores_json(evaluations), "report": report_json(report)}
+
+
+def export_markdown(export: dict[str, Any], evaluations: list[QuestionEvaluation],
+                    report: HRReport | None) -> str:
+    info = export["interview"]
+    lines = [
+        f"# Interview {info['id']}: {info['candidate']} for {info['role_title']}",
+        "",
+        f"Status: {info['status']}. Brain: {info['brain']}. Started {info['created_at']}.",
+        "",
+        "## Transcript",
+        "",
+    ]
+    for turn in export["turns"]:
+        who = "Interviewer" if turn["speaker"] == "bot" else "Candidate"
+        lines += [f"**{who}** ({turn['at']}):", "", turn["text"], ""]
+    if report is not None:
+        lines.append(render_markdown(report, evaluations))
+    else:
+        lines.append("_No evaluation yet: the interview is still open._")
+    return "\n".join(lines)

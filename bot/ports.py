@@ -1,0 +1,86 @@
+"""Platform-neutral types and the port every chat adapter implements.
+
+The core speaks only these types; an adapter turns platform events into `IncomingMessage`
+and implements `ChatPort` with its platform's client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    """Where an interview lives: platform, workspace (team/guild), channel and thread."""
+
+    platform: str
+    workspace: str
+    channel: str
+    thread: str = ""
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """A candidate's message as the core sees it; `raw` is for debugging, never read by the core."""
+
+    conversation: ConversationRef
+    author_id: str
+    text: str
+    message_id: str
+    at: datetime | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A message the core wants shown to the candidate.
+
+    `kind` says what the message asks for (greeting, technical, followup, ...) so that
+    simulated candidates and adapters can react without parsing text.
+    """
+
+    conversation: ConversationRef
+    text: str
+    kind: str
+    question_id: str | None = None
+    turn_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PostedMessage:
+    """What a platform gave back for a posted message."""
+
+    message_id: str
+    conversation: ConversationRef
+
+
+@dataclass(frozen=True)
+class ReportDelivery:
+    """An interview's evaluation for the recruiter channel (never the candidate's)."""
+
+    interview_id: str
+    candidate_name: str
+    role_title: str
+    recommendation: str
+    overall_score: float
+    partial: bool
+    export: dict[str, Any]
+    markdown: str
+    conversation: ConversationRef
+
+
+class ChatPort(Protocol):
+    """What the core needs from a chat platform."""
+
+    async def open_interview_conversation(
+        self, *, candidate_id: str, workspace: str, title: str
+    ) -> ConversationRef:
+        """Open the place (DM thread, private thread) where the interview runs."""
+
+    async def post(self, message: OutgoingMessage) -> PostedMessage:
+        """Post a candidate-facing message in the interview's conversation."""
+
+    async def post_report(self, report: ReportDelivery) -> None:
+        """Post an evaluation to the private recruiter channel."""

@@ -1,0 +1,109 @@
+"""Whole-conversation signals a per-question score cannot see.
+
+The reference candidate retold one anecdote (10TB clusters, a 60% speed-up) in answer after
+answer and met "any other questions?" with speeches; a good report notices both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bot.intents import injection_attempt, is_blank, says_no_more_questions
+from bot.text import STOPWORDS, words
+
+NGRAM = 4
+# A capitalised word that does not start a sentence: a product, company or place.
+_NAME = re.compile(r"(?<![.!?:\n]\s)(?<!^)\b[A-Z][A-Za-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    phrase: str
+    answers: int
+
+
+@dataclass(frozen=True)
+class ConversationSignals:
+    answers: int = 0
+    mean_words: float = 0.0
+    recurring_phrases: list[Recurrence] = field(default_factory=list)
+    recurring_figures: list[Recurrence] = field(default_factory=list)
+    candidate_questions_asked: int = 0
+    question_stage_replies: int = 0
+    question_stage_monologues: int = 0
+    closed_question_stage: bool = False
+    injection_attempts: int = 0
+    blank_answers: int = 0
+
+
+def analyse(
+    answers: list[str], question_stage_replies: list[str] | None = None
+) -> ConversationSignals:
+    """`answers`: every candidate message in order; `question_stage_replies`: those given
+    after the bot opened the floor to the candidate's questions."""
+    stage = question_stage_replies or []
+    texts = [a for a in answers if not is_blank(a)]
+    everything = texts + [r for r in stage if not is_blank(r)]
+    lengths = [len(words(a)) for a in texts]
+    return ConversationSignals(
+        answers=len(texts),
+        mean_words=round(sum(lengths) / len(lengths), 1) if lengths else 0.0,
+        recurring_phrases=_recurring_phrases(everything),
+        recurring_figures=_recurring_figures(everything),
+        candidate_questions_asked=sum(r.count("?") for r in stage),
+        question_stage_replies=len(stage),
+        question_stage_monologues=sum(
+            1 for r in stage
+            if "?" not in r and not says_no_more_questions(r) and len(words(r)) > 60
+        ),
+        closed_question_stage=any(says_no_more_questions(r) for r in stage),
+        injection_attempts=sum(1 for a in answers if injection_attempt(a)),
+        blank_answers=sum(1 for a in answers if is_blank(a)),
+    )
+
+
+def _threshold(n_answers: int) -> int:
+    return max(3, (n_answers + 3) // 4)
+
+
+def _specifics(text: str) -> set[str]:
+    """Tokens that make a story recognisable: figures and names ('10tb', 'enterprise')."""
+    found = {w.lower() for w in _NAME.findall(text)}
+    return found | {t for t in words(text) if any(ch.isdigit() for ch in t)}
+
+
+def _recurring_phrases(texts: list[str]) -> list[Recurrence]:
+    """4-word phrases holding a figure or a name, found in at least a quarter (and 3) of
+    the answers: the same anecdote retold, not a shared turn of phrase."""
+    if len(texts) < 3:
+        return []
+    df: Counter[tuple[str, ...]] = Counter()
+    for text in texts:
+        toks = words(text)
+        specific = _specifics(text) - STOPWORDS
+        grams = {tuple(toks[i : i + NGRAM]) for i in range(len(toks) - NGRAM + 1)}
+        df.update(g for g in grams if specific & set(g))
+    need = _threshold(len(texts))
+    picked: list[Recurrence] = []
+    used: set[str] = set()
+    for gram, count in sorted(df.items(), key=lambda kv: (-kv[1], kv[0])):
+        if count < need or len(picked) == 3:
+            break
+        if used & set(gram):
+            continue
+        used.update(t for t in gram if t not in STOPWORDS)
+        picked.append(Recurrence(" ".join(gram), count))
+    return picked
+
+
+def _recurring_figures(texts: list[str]) -> list[Recurrence]:
+    """Numbers with units ('10tb', '60%') retold across answers."""
+    if len(texts) < 3:
+        return []
+    df: Counter[str] = Counter()
+    for text in texts:
+        df.update({t for t in words(text) if any(c.isdigit() for c in t) and len(t) > 1})
+    need = _threshold(len(texts))
+    return [Recurrence(t, c) for t, c in df.most_common(3) if c >= need]

@@ -1,0 +1,73 @@
+"""Small text tools shared by retrieval, scoring and intent detection."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9+#.%-]*[a-z0-9+#%]|[a-z0-9]", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself
+    yourselves also like really well get got let lets i'm i've i'd it's that's there's what's
+    tell please thanks thank yes yeah ok okay sure much many one would could might may""".split()
+)
+
+
+def words(text: str) -> list[str]:
+    """Lowercased word tokens; keeps tokens like `10tb`, `c++`, `p99`, `60%`."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+_BRITISH = re.compile(r"(?<=[a-z]{3})is(?=(?:e|ed|es|ing|ation|ations|er|ers)$)")
+
+
+def stem(word: str) -> str:
+    """A crude, predictable suffix stripper: good enough to match 'indexes' with 'index'
+    and 'normalisation' with 'normalization'."""
+    word = _BRITISH.sub("iz", word)
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "es", "ed", "ly", "s", "e"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """Content terms for retrieval: stemmed words without stopwords."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences as verbatim slices of `text` (so they can serve as evidence quotes)."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def contains_phrase(normalized_text: str, phrase: str) -> bool:
+    """Whole-word match of a lowercase phrase inside already-lowercased text."""
+    pattern = r"(?<![a-z0-9])" + re.escape(phrase.lower()) + r"(?![a-z0-9])"
+    return re.search(pattern, normalized_text) is not None
+
+
+def has_words(text: str) -> bool:
+    """True when the text holds at least one letter or digit (not just emoji or spaces)."""
+    return any(ch.isalnum() for ch in text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at a word boundary, marking the cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def first_name(display_name: str) -> str:
+    name = display_name.strip().split()
+    return name[0] if name else ""

@@ -1,0 +1,228 @@
+"""Small functions over a session, one job each. Callers own the transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    AuditEvent,
+    Candidate,
+    Interview,
+    ProcessedEvent,
+    QuestionScore,
+    Report,
+    RoleRecord,
+    Turn,
+    utcnow,
+)
+
+OPEN = ("active", "paused")
+MIN_ID_PREFIX = 6
+
+
+def role_version(definition: dict[str, Any]) -> str:
+    blob = json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def upsert_role_snapshot(session: Session, *, name: str, title: str,
+                         definition: dict[str, Any]) -> RoleRecord:
+    version = role_version(definition)
+    found = session.exec(
+        select(RoleRecord).where(RoleRecord.name == name, RoleRecord.version == version)
+    ).first()
+    if found:
+        return found
+    record = RoleRecord(name=name, title=title, version=version, definition=definition)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def get_or_create_candidate(
+    session: Session, *, platform: str, platform_user_id: str, display_name: str,
+    resume: str | None = None, timezone: str | None = None,
+) -> Candidate:
+    candidate = session.exec(
+        select(Candidate).where(
+            Candidate.platform == platform, Candidate.platform_user_id == platform_user_id
+        )
+    ).first()
+    if candidate is None:
+        candidate = Candidate(platform=platform, platform_user_id=platform_user_id,
+                              display_name=display_name, resume=resume or "", timezone=timezone)
+    else:
+        candidate.display_name = display_name or candidate.display_name
+        if resume:
+            candidate.resume = resume
+        if timezone:
+            candidate.timezone = timezone
+    session.add(candidate)
+    session.flush()
+    return candidate
+
+
+def open_interview_for(session: Session, *, candidate_id: str, role_name: str) -> Interview | None:
+    return session.exec(
+        select(Interview).where(
+            Interview.candidate_id == candidate_id,
+            Interview.role_name == role_name,
+            col(Interview.status).in_(OPEN),
+        )
+    ).first()
+
+
+def find_interview_for_message(
+    session: Session, *, platform: str, channel: str, thread: str
+) -> Interview | None:
+    """The interview a message belongs to: its thread (whatever the status), else the newest
+    open interview in that channel (a candidate writing at the top level of the DM)."""
+    query = select(Interview).where(Interview.platform == platform, Interview.channel == channel)
+    if thread:
+        found = session.exec(
+            query.where(Interview.thread == thread).order_by(col(Interview.created_at).desc())
+        ).first()
+        if found:
+            return found
+    return session.exec(
+        query.where(col(Interview.status).in_(OPEN)).order_by(col(Interview.created_at).desc())
+    ).first()
+
+
+def get_interview(session: Session, interview_id: str) -> Interview | None:
+    """By full id or by a unique prefix of at least six characters (ids are long to type)."""
+    found = session.get(Interview, interview_id)
+    if found or len(interview_id) < MIN_ID_PREFIX:
+        return found
+    matches = session.exec(
+        select(Interview).where(col(Interview.id).startswith(interview_id.lower())).limit(2)
+    ).all()
+    return matches[0] if len(matches) == 1 else None
+
+
+def list_interviews(
+    session: Session, *, statuses: Sequence[str] | None = None, candidate_id: str | None = None,
+    limit: int = 50,
+) -> list[Interview]:
+    query = select(Interview).order_by(col(Interview.created_at).desc()).limit(limit)
+    if statuses:
+        query = query.where(col(Interview.status).in_(statuses))
+    if candidate_id:
+        query = query.where(Interview.candidate_id == candidate_id)
+    return list(session.exec(query).all())
+
+
+def record_event(session: Session, *, platform: str, event_key: str,
+                 interview_id: str | None) -> bool:
+    """True the first time an event is seen; False on redelivery (unique key, any replica)."""
+    values = {"platform": platform, "event_key": event_key, "interview_id": interview_id,
+              "created_at": utcnow()}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt = postgresql.insert(ProcessedEvent).values(**values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(ProcessedEvent).values(**values).on_conflict_do_nothing()
+    else:  # pragma: no cover - only the two supported databases
+        raise NotImplementedError(dialect)
+    # RETURNING rather than rowcount: drivers disagree on rowcount for ON CONFLICT inserts.
+    return session.execute(stmt.returning(ProcessedEvent.id)).first() is not None
+
+
+def next_seq(session: Session, interview_id: str) -> int:
+    last = session.exec(
+        select(sa.func.max(Turn.seq)).where(Turn.interview_id == interview_id)
+    ).one()
+    return (last or 0) + 1
+
+
+def add_turn(session: Session, *, interview_id: str, speaker: str, kind: str, stage: str,
+             text: str, question_id: str | None = None,
+             platform_message_id: str | None = None, handled: bool = False) -> Turn:
+    turn = Turn(interview_id=interview_id, seq=next_seq(session, interview_id), speaker=speaker,
+                kind=kind, stage=stage, text=text, question_id=question_id,
+                platform_message_id=platform_message_id, handled=handled)
+    session.add(turn)
+    session.flush()
+    return turn
+
+
+def turn_by_message_id(session: Session, *, interview_id: str, message_id: str) -> Turn | None:
+    return session.exec(
+        select(Turn).where(Turn.interview_id == interview_id,
+                           Turn.platform_message_id == message_id)
+    ).first()
+
+
+def list_turns(session: Session, interview_id: str) -> list[Turn]:
+    return list(session.exec(
+        select(Turn).where(Turn.interview_id == interview_id).order_by(col(Turn.seq))
+    ).all())
+
+
+def unhandled_candidate_turns(session: Session, interview_id: str) -> list[Turn]:
+    return list(session.exec(
+        select(Turn).where(Turn.interview_id == interview_id, Turn.speaker == "candidate",
+                           col(Turn.handled).is_(False)).order_by(col(Turn.seq))
+    ).all())
+
+
+def undelivered_bot_turns(session: Session, interview_id: str) -> list[Turn]:
+    return list(session.exec(
+        select(Turn).where(Turn.interview_id == interview_id, Turn.speaker == "bot",
+                           col(Turn.delivered_at).is_(None)).order_by(col(Turn.seq))
+    ).all())
+
+
+def interviews_with_pending_work(session: Session) -> list[str]:
+    """Interviews a restarted process must pick up: unhandled answers, unsent messages,
+    or a finished interview whose report was never posted."""
+    pending_turns = select(Turn.interview_id).where(
+        sa.or_(
+            sa.and_(Turn.speaker == "candidate", col(Turn.handled).is_(False)),
+            sa.and_(Turn.speaker == "bot", col(Turn.delivered_at).is_(None)),
+        )
+    )
+    ids = set(session.exec(pending_turns.distinct()).all())
+    unposted = select(Report.interview_id).where(col(Report.posted_at).is_(None))
+    ids |= set(session.exec(unposted).all())
+    finished_unreported = select(Interview.id).where(
+        col(Interview.status).in_(("completed", "expired")),
+        ~sa.exists().where(Report.interview_id == Interview.id),
+    )
+    ids |= set(session.exec(finished_unreported).all())
+    return sorted(ids)
+
+
+def save_scores(session: Session, *, interview_id: str, brain: str,
+                evaluations: Sequence[Any]) -> None:
+    session.execute(sa.delete(QuestionScore).where(QuestionScore.interview_id == interview_id))
+    for e in evaluations:
+        session.add(QuestionScore(
+            interview_id=interview_id, position=e.position, question_id=e.question_id,
+            topic=e.topic, question=e.question, score=e.score, justification=e.justification,
+            evidence=list(e.evidence), flags=list(e.flags), brain=brain,
+        ))
+
+
+def get_report(session: Session, interview_id: str) -> Report | None:
+    return session.exec(select(Report).where(Report.interview_id == interview_id)).first()
+
+
+def list_scores(session: Session, interview_id: str) -> list[QuestionScore]:
+    return list(session.exec(
+        select(QuestionScore).where(QuestionScore.interview_id == interview_id)
+        .order_by(col(QuestionScore.position))
+    ).all())
+
+
+def audit(session: Session, *, interview_id: str, actor: str, action: str,
+          detail: dict[str, Any] | None = None) -> None:
+    session.add(AuditEvent(interview_id=interview_id, actor=actor, action=action,
+                           detail=detail or {}))

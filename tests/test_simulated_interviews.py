@@ -1,0 +1,47 @@
+"""Acceptance: 200 simulated interviews (every profile, seeds 0-39, all shipped roles) end
+within their turn budget, rank the profiles in order, and never show a candidate anything
+the output guard forbids."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+
+from adapters.console import ConsolePort, run_demo
+from bot.guard import find_violations
+from bot.roles import list_roles
+from bot.service import InterviewService
+from bot.simulated import PROFILES
+from tests.conftest import make_settings
+
+SEEDS = range(40)
+TURN_BUDGET = 30
+
+
+async def test_two_hundred_simulated_interviews(memory_engine) -> None:
+    roles = list_roles()
+    means: dict[str, list[float]] = defaultdict(list)
+    unsafe: list[tuple[str, int, str]] = []
+    for profile in PROFILES:
+        for seed in SEEDS:
+            port = ConsolePort()
+            service = InterviewService(engine=memory_engine, port=port,
+                                       settings=make_settings(turn_budget=TURN_BUDGET))
+            role = roles[seed % len(roles)]
+            result = await run_demo(service, role, profile=profile, seed=seed)
+            summary = await service.status(result.interview_id)
+            assert summary.status == "completed", (profile, seed, summary)
+            assert result.messages <= TURN_BUDGET, (profile, seed, result.messages)
+            assert summary.candidate_turns <= TURN_BUDGET
+            assert len(port.reports) == 1
+            scores = port.reports[0].export["scores"]
+            asked = [t for t in port.reports[0].export["turns"]
+                     if t["kind"] in ("greeting", "project", "technical")]
+            assert len(scores) == len(asked), (profile, seed)
+            means[profile].append(summary.overall_score)
+            unsafe += [(profile, seed, m.text[:120]) for m in port.posted
+                       if find_violations(m.text)]
+    mean = {p: statistics.mean(v) for p, v in means.items()}
+    assert mean["strong"] > mean["average"] > mean["weak"], mean
+    assert sum(len(v) for v in means.values()) == 200
+    assert unsafe == []
