@@ -376,39 +376,33 @@ class InterviewService:
     # ---------------------------------------------------------------- controls
 
     async def cancel(self, interview_id: str, *, actor: str) -> InterviewSummary:
-        return await self._end_by_recruiter(
-            interview_id, actor=actor, status=Status.CANCELLED,
+        return await self._set_status(
+            interview_id, actor, Status.CANCELLED, final=True,
             text="The recruiter has closed this interview. Thank you for your time; they will "
                  "be in touch.")
 
     async def withdraw(self, interview_id: str, *, actor: str) -> InterviewSummary:
-        return await self._end_by_recruiter(
-            interview_id, actor=actor, status=Status.WITHDRAWN,
+        return await self._set_status(
+            interview_id, actor, Status.WITHDRAWN, final=True,
             text="You have withdrawn from the interview. Thank you for your time.")
 
     async def pause(self, interview_id: str, *, actor: str) -> InterviewSummary:
-        return await self._set_open_status(
-            interview_id, actor, Status.PAUSED,
-            "Your interview is paused; nothing is lost. Reply `resume` whenever you're ready.")
+        return await self._set_status(
+            interview_id, actor, Status.PAUSED, final=False,
+            text="Your interview is paused; nothing is lost. Reply `resume` whenever you're "
+                 "ready.")
 
     async def resume(self, interview_id: str, *, actor: str) -> InterviewSummary:
-        return await self._set_open_status(
-            interview_id, actor, Status.ACTIVE,
-            "Your interview is open again: reply here to carry on where you left off.")
+        return await self._set_status(
+            interview_id, actor, Status.ACTIVE, final=False,
+            text="Your interview is open again: reply here to carry on where you left off.")
 
-    async def _set_open_status(self, interview_id: str, actor: str, status: Status,
-                               text: str) -> InterviewSummary:
+    async def _set_status(self, interview_id: str, actor: str, status: Status, *, final: bool,
+                          text: str) -> InterviewSummary:
+        """Change an open interview's status and tell the candidate, in one transaction."""
         full_id = await self._resolve(interview_id)
         async with self._lock(full_id):
-            await self._tx(self._change_status, full_id, actor, status, text, False)
-            await self._deliver(full_id)
-        return await self.status(full_id)
-
-    async def _end_by_recruiter(self, interview_id: str, *, actor: str, status: Status,
-                                text: str) -> InterviewSummary:
-        full_id = await self._resolve(interview_id)
-        async with self._lock(full_id):
-            await self._tx(self._change_status, full_id, actor, status, text, True)
+            await self._tx(self._change_status, full_id, actor, status, text, final)
             await self._deliver(full_id)
         return await self.status(full_id)
 

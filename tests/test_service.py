@@ -230,3 +230,32 @@ async def test_export_has_the_documented_shape(service) -> None:
                for s in data["scores"])
     for quote in (q for s in data["scores"] for q in s["evidence"]):
         assert any(quote in t["text"] for t in data["turns"] if t["speaker"] == "candidate")
+
+
+async def test_recruiter_side_pause_and_resume_tell_the_candidate(service, port) -> None:
+    cand = await start(service)
+    paused = await service.pause(cand.started.interview_id, actor="R1")
+    assert paused.status == "paused" and "paused" in port.posted[-1].text
+    resumed = await service.resume(cand.started.interview_id, actor="R1")
+    assert resumed.status == "active" and "carry on" in port.posted[-1].text
+
+
+async def test_a_huge_answer_is_stored_whole_and_not_echoed(service, port, engine) -> None:
+    cand = await start(service)
+    huge = ("I would check replication lag and backups. " * 500)[:20_000]
+    [reply] = await cand.say(huge)
+    stored = [t for t in turns_of(engine, cand.started.interview_id) if t.speaker == "candidate"]
+    assert stored[0].text == huge
+    assert len(reply.text) < 2_000
+
+
+def test_sqlite_file_database_uses_wal(tmp_path) -> None:
+    import sqlalchemy as sa
+
+    from storage.engine import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'wal.sqlite3'}")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
