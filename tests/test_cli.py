@@ -13,7 +13,7 @@ import pytest
 from bot.report import SECTION_TITLES
 
 BIN = Path(sys.executable).parent / "interview-bot"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared/reference/seed-interview-transcript.txt"
+REFERENCE = Path(__file__).parent / "data" / "seed-interview-transcript.txt"
 
 
 def cli(*args: str, cwd: Path, env: dict[str, str] | None = None,

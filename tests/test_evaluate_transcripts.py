@@ -10,7 +10,7 @@ import pytest
 from bot.roles import load_role
 from bot.transcript import TranscriptError, label_turns, read_transcript
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared/reference/seed-interview-transcript.txt"
+REFERENCE = Path(__file__).parent / "data" / "seed-interview-transcript.txt"
 
 
 def test_reference_transcript_is_read_with_its_header() -> None:
