@@ -35,6 +35,10 @@ class ComposeRequest:
     candidate_message: str = ""
     close_after_answer: bool = False
     project_line: str | None = None
+    # Compact state for model brains: a running summary of earlier questions and the
+    # current question's exchange, never the whole transcript.
+    summary: str = ""
+    exchange: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,28 @@ class Composed:
 
 
 @dataclass(frozen=True)
+class TokenUsage:
+    prompt: int = 0
+    completion: int = 0
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(self.prompt + other.prompt, self.completion + other.completion)
+
+
+@dataclass(frozen=True)
+class Scored:
+    evaluations: list[QuestionEvaluation]
+    usage: TokenUsage = TokenUsage()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reported:
+    report: HRReport
+    usage: TokenUsage = TokenUsage()
+
+
+@dataclass(frozen=True)
 class ReportRequest:
     """Blind by construction for scoring; the name is only added to the report's prose."""
 
@@ -56,6 +82,7 @@ class ReportRequest:
     signals: ConversationSignals
     unassessed_topics: list[str]
     partial: bool = False
+    follow_up_questions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -65,8 +92,8 @@ class Brain(Protocol):
     async def compose(self, request: ComposeRequest) -> Composed:
         """Word the message the flow asked for."""
 
-    async def evaluate(self, items: list[ScoreItem]) -> list[QuestionEvaluation]:
+    async def evaluate(self, items: list[ScoreItem]) -> Scored:
         """Score every item; never sees the candidate's name or profile."""
 
-    async def report(self, request: ReportRequest) -> HRReport:
+    async def report(self, request: ReportRequest) -> Reported:
         """The six-section HR report."""

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from bot.brains.base import Composed, ComposeRequest, InterviewContext, ReportRequest
-from bot.evaluation import QuestionEvaluation, ScoreItem, score_offline
+from bot.brains.base import (
+    Composed,
+    ComposeRequest,
+    InterviewContext,
+    Reported,
+    ReportRequest,
+    Scored,
+)
+from bot.evaluation import ScoreItem, score_offline
 from bot.flow import Kind
 from bot.grounding import answer_questions
 from bot.report import HRReport, build_report
@@ -135,10 +142,13 @@ class OfflineBrain:
                 "review your answers, and the recruiter will contact you about next steps. "
                 "Have a good day!")
 
-    async def evaluate(self, items: list[ScoreItem]) -> list[QuestionEvaluation]:
-        return [score_offline(item) for item in items]
+    async def evaluate(self, items: list[ScoreItem]) -> Scored:
+        return Scored([score_offline(item) for item in items])
 
-    async def report(self, request: ReportRequest) -> HRReport:
+    async def report(self, request: ReportRequest) -> Reported:
+        return Reported(self.build(request))
+
+    def build(self, request: ReportRequest) -> HRReport:
         return build_report(
             candidate_name=request.candidate_name,
             role_title=request.role.title,
@@ -147,5 +157,6 @@ class OfflineBrain:
             unassessed_topics=request.unassessed_topics,
             brain=self.name,
             partial=request.partial,
+            follow_up_questions=request.follow_up_questions,
             notes=request.notes,
         )
