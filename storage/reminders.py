@@ -3,14 +3,15 @@
 The `reminders` table is the durable truth about what is due; schedulers hold nothing.
 
 Claiming. A sweeper claims due rows by setting `status='claimed'`, a lease and
-`attempts = attempts + 1`. `(id, attempts)` is then the claim's ownership token: every later
-write by that sweeper is conditional on it (`confirm`), so a sweeper whose lease ran out and
+`attempts = attempts + 1`. `(id, attempts)` is then the claim's ownership token: the final
+write by that sweeper is conditional on it (`settle`), so a sweeper whose lease ran out and
 whose row another sweeper re-claimed can no longer act on it.
 
-- PostgreSQL: `SELECT ... FOR UPDATE SKIP LOCKED` picks rows nobody else is claiming, then one
-  `UPDATE ... RETURNING` sets the lease, in the same transaction.
-- SQLite: one conditional `UPDATE ... WHERE id=? AND status=? AND attempts=?` per row;
-  `rowcount == 1` means the row is ours (SQLite serialises writers, so this is enough).
+- PostgreSQL: one `UPDATE ... RETURNING` sets the lease on the rows its subquery
+  `SELECT ... FOR UPDATE SKIP LOCKED` picked: rows no other sweeper is claiming.
+- SQLite: under the write lock (`BEGIN IMMEDIATE`), one conditional
+  `UPDATE ... WHERE id=? AND status=? AND attempts=?` per row; `rowcount == 1` means the row
+  is ours.
 
 A row whose lease expired while still `claimed` belongs to a sweeper that died; it is due
 again and is re-claimed (and fails for good after `max_attempts` claims).
@@ -19,11 +20,13 @@ again and is re-claimed (and fails for good after `max_attempts` claims).
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -34,8 +37,8 @@ from storage.models import (
     QuestionScore,
     Reminder,
     Report,
+    RoleRecord,
     Turn,
-    UTCDateTime,
 )
 
 logger = logging.getLogger(__name__)
@@ -75,12 +78,11 @@ class Claim:
 
 @dataclass(frozen=True)
 class Outcome:
-    """How one claimed reminder ended: sent, skipped, failed, or back to pending (deferred)."""
+    """How one claimed reminder ended: sent, skipped, or back to pending (deferred) with a
+    new due time."""
 
-    id: int
     status: str
     due_at: datetime
-    sent_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ def claim_due(session: Session, *, now: datetime, lease_seconds: float,
     lease_until = now + timedelta(seconds=lease_seconds)
     if session.get_bind().dialect.name == "postgresql":
         return _claim_locked(session, now, lease_until, limit)
+    begin_write(session)
     return _claim_conditional(session, now, lease_until, limit)
 
 
@@ -173,14 +176,12 @@ _RETURNED = (_R.c.id, _R.c.interview_id, _R.c.kind, _R.c.due_at, _R.c.attempts,
 
 def _claim_locked(session: Session, now: datetime, lease_until: datetime,
                   limit: int) -> list[Claim]:
-    ids = session.execute(
-        sa.select(_R.c.id).where(_due(now)).order_by(_R.c.due_at).limit(limit)
-        .with_for_update(skip_locked=True)
-    ).scalars().all()
-    if not ids:
-        return []
+    """One statement: the subquery locks due rows nobody else holds (`SKIP LOCKED`); the
+    `ARRAY(...)` around it makes PostgreSQL run it exactly once."""
+    picked = (sa.select(_R.c.id).where(_due(now)).order_by(_R.c.due_at).limit(limit)
+              .with_for_update(skip_locked=True))
     rows = session.execute(
-        sa.update(_R).where(_R.c.id.in_(ids))
+        sa.update(_R).where(_R.c.id == sa.any_(sa.func.array(picked.scalar_subquery())))
         .values(status=CLAIMED, lease_until=lease_until, attempts=_R.c.attempts + 1)
         .returning(*_RETURNED)
     ).all()
@@ -189,6 +190,8 @@ def _claim_locked(session: Session, now: datetime, lease_until: datetime,
 
 def _claim_conditional(session: Session, now: datetime, lease_until: datetime,
                        limit: int) -> list[Claim]:
+    """Under the write lock the rows seen are current; each conditional UPDATE still checks,
+    and `rowcount == 1` is ownership."""
     seen = session.execute(
         sa.select(_R.c.id, _R.c.status, _R.c.attempts).where(_due(now))
         .order_by(_R.c.due_at).limit(limit)
@@ -208,34 +211,41 @@ def _claim_conditional(session: Session, now: datetime, lease_until: datetime,
     return [Claim(*row) for row in rows]
 
 
-def confirm(session: Session, claims: Sequence[Claim], *, lease_until: datetime) -> set[int]:
-    """Renew the lease of the claims still ours and return their ids. Row-locks them (PG) or
-    takes the write lock (SQLite) until the caller's transaction ends, so nobody else can
-    re-claim them meanwhile."""
-    if not claims:
+def settle(session: Session, settled: Sequence[tuple[Claim, Outcome]], *,
+           now: datetime) -> set[int]:
+    """Write the final state of the claims still ours and return their ids.
+
+    Conditional on each claim's `(id, attempts)` token: a claim another sweeper re-claimed
+    (our lease ran out) is not written and not returned, and the caller stores no message
+    for it. The rows written stay locked (PostgreSQL: row locks; SQLite: the write lock)
+    until the caller commits the messages with them."""
+    if not settled:
         return set()
-    tokens = [(c.id, c.attempts) for c in claims]
-    rows = session.execute(
-        sa.update(_R).where(_R.c.status == CLAIMED,
-                            sa.tuple_(_R.c.id, _R.c.attempts).in_(tokens))
-        .values(lease_until=lease_until).returning(_R.c.id)
-    ).scalars().all()
-    return set(rows)
-
-
-def settle(session: Session, outcomes: Iterable[Outcome]) -> None:
-    """Write the final state of confirmed claims in one statement."""
-    params = [{"rid": o.id, "new_status": o.status, "new_due": o.due_at, "new_sent": o.sent_at}
-              for o in outcomes]
-    if not params:
-        return
-    session.execute(
-        sa.update(_R).where(_R.c.id == sa.bindparam("rid"))
-        .values(status=sa.bindparam("new_status"),
-                due_at=sa.bindparam("new_due", type_=UTCDateTime()),
-                sent_at=sa.bindparam("new_sent", type_=UTCDateTime()), lease_until=None),
-        params,
-    )
+    if _is_pg(session):
+        # Only the status varies per row, and a new due time for the few deferred.
+        return set(session.execute(sa.text(
+            "UPDATE reminders AS r SET status = o.status, due_at = coalesce(o.due, r.due_at), "
+            "sent_at = CASE WHEN o.status = 'sent' THEN CAST(:sent_at AS timestamptz) END, "
+            "lease_until = NULL FROM unnest(CAST(:ids AS integer[]), "
+            "CAST(:tokens AS integer[]), CAST(:statuses AS text[]), "
+            "CAST(:dues AS timestamptz[])) AS o(id, token, status, due) "
+            "WHERE r.id = o.id AND r.attempts = o.token AND r.status = 'claimed' "
+            "RETURNING r.id"),
+            {"sent_at": now, "ids": [c.id for c, _ in settled],
+             "tokens": [c.attempts for c, _ in settled],
+             "statuses": [o.status for _, o in settled],
+             "dues": [o.due_at if o.due_at != c.due_at else None for c, o in settled]},
+        ).scalars().all())
+    owned: set[int] = set()
+    for claim, outcome in settled:
+        result = session.execute(
+            sa.update(_R).where(_R.c.id == claim.id, _R.c.attempts == claim.attempts,
+                                _R.c.status == CLAIMED)
+            .values(status=outcome.status, due_at=outcome.due_at,
+                    sent_at=now if outcome.status == SENT else None, lease_until=None))
+        if result.rowcount == 1:
+            owned.add(claim.id)
+    return owned
 
 
 def release(session: Session, claims: Sequence[Claim], *, due_at: datetime,
@@ -250,43 +260,116 @@ def release(session: Session, claims: Sequence[Claim], *, due_at: datetime,
         )
 
 
+def begin_write(session: Session) -> None:
+    """SQLite: take the write lock before reading what the writes depend on (pysqlite
+    otherwise begins only at the first write, after the reads). PostgreSQL locks rows."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    connection = session.connection()
+    if not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _is_pg(session: Session) -> bool:
+    """PostgreSQL gets set-based statements over arrays (`unnest`, `= ANY`): one parameter per
+    column instead of one per value, which is what keeps a 1,000-row batch fast."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _among(session: Session, column: sa.ColumnElement[Any],
+           values: Collection[Any]) -> sa.ColumnElement[bool]:
+    if _is_pg(session):
+        return column == sa.any_(sa.bindparam(None, sorted(values),
+                                              type_=postgresql.ARRAY(column.type)))
+    return column.in_(sorted(values))
+
+
+# ------------------------------------------------------------------ what a batch needs
+
+
+def interviews_for_dispatch(session: Session, interview_ids: Collection[str]
+                            ) -> list[sa.Row[Any]]:
+    """The interview fields a reminder needs, row-locked in id order (PostgreSQL), so two
+    sweepers never deadlock and a concurrent reply waits for this batch."""
+    if not interview_ids:
+        return []
+    i = Interview.__table__
+    c = Candidate.__table__
+    r = RoleRecord.__table__
+    return list(session.execute(
+        sa.select(i.c.id, i.c.status, i.c.stage, i.c.question_index,
+                  sa.func.json_array_length(i.c.plan).label("question_total"),
+                  i.c.flow["reminders"].as_string().label("policy"),
+                  i.c.role_name, i.c.last_candidate_at, i.c.deadline_at, i.c.platform,
+                  i.c.workspace, i.c.channel, i.c.thread,
+                  c.c.display_name.label("candidate_name"),
+                  c.c.timezone.label("candidate_timezone"), r.c.title.label("role_title"))
+        .join(c, c.c.id == i.c.candidate_id).join(r, r.c.id == i.c.role_id)
+        .where(_among(session, i.c.id, interview_ids))
+        .order_by(i.c.id).with_for_update(of=i)
+    ).all())
+
+
 # ------------------------------------------------------------------ turns in bulk
 
 
-def add_bot_turns(session: Session, turns: Sequence[NewTurn], *, now: datetime) -> None:
-    """Insert bot turns for many interviews at once, each after its interview's last turn."""
+def add_bot_turns(session: Session, turns: Sequence[NewTurn], *, now: datetime
+                  ) -> list[sa.Row[Any]]:
+    """Insert bot turns for many interviews at once, each after its interview's last turn.
+    Returns them (id, interview_id, seq, kind, text, question_id) in posting order."""
     if not turns:
-        return
-    ids = sorted({t.interview_id for t in turns})
+        return []
+    order: dict[str, int] = {}
+    ranks = []
+    for t in turns:  # several turns for one interview follow one another
+        order[t.interview_id] = order.get(t.interview_id, 0) + 1
+        ranks.append(order[t.interview_id])
+    if _is_pg(session):
+        rows = session.execute(sa.text(
+            "INSERT INTO turns (interview_id, seq, speaker, kind, stage, question_id, text, "
+            "handled, created_at) SELECT n.iid, n.rank + coalesce((SELECT max(t.seq) FROM turns "
+            "t WHERE t.interview_id = n.iid), 0), 'bot', n.kind, n.stage, n.qid, n.text, false, "
+            ":now FROM unnest(CAST(:iids AS text[]), CAST(:ranks AS integer[]), "
+            "CAST(:kinds AS text[]), CAST(:stages AS text[]), CAST(:qids AS text[]), "
+            "CAST(:texts AS text[])) AS n(iid, rank, kind, stage, qid, text) "
+            "RETURNING id, interview_id, seq, kind, text, question_id"),
+            {"now": now, "iids": [t.interview_id for t in turns], "ranks": ranks,
+             "kinds": [t.kind for t in turns], "stages": [t.stage for t in turns],
+             "qids": [t.question_id for t in turns], "texts": [t.text for t in turns]}).all()
+    else:
+        rows = _add_bot_turns_portably(session, turns, ranks, now)
+    return sorted(rows, key=lambda r: (r.interview_id, r.seq))
+
+
+def _add_bot_turns_portably(session: Session, turns: Sequence[NewTurn], ranks: list[int],
+                            now: datetime) -> list[sa.Row[Any]]:
     last = dict(session.execute(
         sa.select(_T.c.interview_id, sa.func.max(_T.c.seq))
-        .where(_T.c.interview_id.in_(ids)).group_by(_T.c.interview_id)
+        .where(_T.c.interview_id.in_(sorted({t.interview_id for t in turns})))
+        .group_by(_T.c.interview_id)
     ).all())
-    rows = []
-    for t in turns:
-        seq = (last.get(t.interview_id) or 0) + 1
-        last[t.interview_id] = seq
-        rows.append({"interview_id": t.interview_id, "seq": seq, "speaker": "bot",
-                     "kind": t.kind, "stage": t.stage, "question_id": t.question_id,
-                     "text": t.text, "platform_message_id": None, "handled": False,
-                     "delivered_at": None, "edited_at": None, "created_at": now})
-    session.execute(sa.insert(_T), rows)
-
-
-def undelivered_turns(session: Session, interview_ids: Collection[str]) -> list[Turn]:
-    if not interview_ids:
-        return []
-    return list(session.exec(
-        select(Turn).where(col(Turn.interview_id).in_(sorted(interview_ids)),
-                           Turn.speaker == "bot", col(Turn.delivered_at).is_(None))
-        .order_by(col(Turn.interview_id), col(Turn.seq))
-    ).all())
+    return list(session.execute(
+        sa.insert(_T).returning(_T.c.id, _T.c.interview_id, _T.c.seq, _T.c.kind, _T.c.text,
+                                _T.c.question_id, sort_by_parameter_order=True),
+        [{"interview_id": t.interview_id, "seq": (last.get(t.interview_id) or 0) + rank,
+          "speaker": "bot", "kind": t.kind, "stage": t.stage, "question_id": t.question_id,
+          "text": t.text, "platform_message_id": None, "handled": False, "delivered_at": None,
+          "edited_at": None, "created_at": now}
+         for t, rank in zip(turns, ranks, strict=True)]).all())
 
 
 def mark_delivered(session: Session, delivered: Sequence[tuple[int, str]], *,
                    now: datetime) -> None:
     """Record many posted turns at once: (turn id, platform message id)."""
     if not delivered:
+        return
+    if _is_pg(session):
+        session.execute(sa.text(
+            "UPDATE turns AS t SET delivered_at = :now, platform_message_id = d.mid "
+            "FROM unnest(CAST(:ids AS integer[]), CAST(:mids AS text[])) AS d(id, mid) "
+            "WHERE t.id = d.id"),
+            {"now": now, "ids": [tid for tid, _ in delivered],
+             "mids": [mid for _, mid in delivered]})
         return
     session.execute(
         sa.update(_T).where(_T.c.id == sa.bindparam("tid"))
