@@ -1,0 +1,163 @@
+"""Wiring: the Web API client, the port, the service and the Bolt `AsyncApp`, served over
+Socket Mode (the default: no public URL needed) or HTTP at `/slack/events`.
+
+The core is built by the caller (`make_service`), so this module stays the Slack adapter and
+`adapters/cli.py` stays the composition root.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.actions import RecruiterActions
+from adapters.slack.blocks import CANCEL_ACTION_ID, START_FORM_ID
+from adapters.slack.listeners import SlackListeners
+from adapters.slack.port import SlackPort
+from adapters.slack.recruiters import RecruiterPolicy
+from adapters.slack.settings import SlackConfig
+from adapters.slack.translate import PLATFORM
+from bot.ports import ChatPort
+from bot.service import InterviewService
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+COMMAND = "/interview"
+# Every Events API type a listener is registered for; the manifest must subscribe to each
+# (tests/slack/test_manifest.py checks it). `message` in a DM arrives as `message.im`.
+HANDLED_EVENTS = ("message",)
+RATE_LIMIT_RETRIES = 5  # each waits Retry-After; then the core keeps the message for later
+SHUTDOWN_GRACE_SECONDS = 10.0
+
+
+class SlackStartupError(RuntimeError):
+    """Slack refused to start (bad token, unreachable API); the message is one line."""
+
+
+def make_client(config: SlackConfig, session: aiohttp.ClientSession | None = None
+                ) -> AsyncWebClient:
+    """A client that waits out 429s (per Retry-After) instead of dropping the call."""
+    return AsyncWebClient(
+        token=config.bot_token, base_url=config.api_url, session=session, timeout=30,
+        retry_handlers=[AsyncConnectionErrorRetryHandler(),
+                        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)])
+
+
+@dataclass
+class SlackAdapter:
+    bolt: AsyncApp
+    client: AsyncWebClient
+    port: SlackPort
+    service: InterviewService
+    listeners: SlackListeners
+    config: SlackConfig
+
+    def web_app(self) -> web.Application:
+        """Commands, events and interactivity all arrive at one path, verified by Bolt."""
+        async def events(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await self.bolt.async_dispatch(
+                await to_bolt_request(request)))
+
+        app = web.Application()
+        app.router.add_post(EVENTS_PATH, events)
+        return app
+
+    async def startup(self) -> None:
+        """Check the token and the recruiter channel, then finish what a previous run left."""
+        try:
+            auth = await self.client.auth_test()
+        except SlackApiError as exc:
+            raise SlackStartupError(f"Slack refused SLACK_BOT_TOKEN: "
+                                    f"{exc.response.get('error')}") from exc
+        except aiohttp.ClientError as exc:
+            raise SlackStartupError(f"cannot reach the Slack Web API at "
+                                    f"{self.config.api_url}: {exc}") from exc
+        logger.info("connected to Slack team %s as %s", auth.get("team_id"), auth.get("user_id"))
+        channel = self.config.recruiter_channel
+        if not channel:
+            logger.error("SLACK_RECRUITER_CHANNEL is not set: reports stay in the database "
+                         "until it is")
+        elif problem := await self.port.privacy_problem(channel):
+            logger.error("recruiter channel: %s; reports will not be posted there", problem)
+        if not self.config.recruiters:
+            logger.warning("SLACK_RECRUITERS is empty: nobody can use %s", COMMAND)
+        recovered = await self.service.recover(platform=PLATFORM)
+        if recovered:
+            logger.info("recovered %d interview(s) with unfinished work", recovered)
+
+
+def build_adapter(config: SlackConfig, make_service: Callable[[ChatPort], InterviewService],
+                  *, http: bool, session: aiohttp.ClientSession | None = None) -> SlackAdapter:
+    client = make_client(config, session)
+    port = SlackPort(client, recruiter_channel=config.recruiter_channel)
+    service = make_service(port)
+    actions = RecruiterActions(service=service, client=client, port=port,
+                               policy=RecruiterPolicy(client, config.recruiters))
+    listeners = SlackListeners(service=service, actions=actions)
+    bolt = AsyncApp(client=client, signing_secret=config.signing_secret or "",
+                    # Socket Mode payloads come over an authenticated socket, unsigned.
+                    request_verification_enabled=http, name="interview-bot")
+    bolt.command(COMMAND)(listeners.interview_command)
+    bolt.view(START_FORM_ID)(listeners.start_form_submitted)
+    bolt.action(CANCEL_ACTION_ID)(listeners.cancel_clicked)
+    for event in HANDLED_EVENTS:
+        bolt.event(event)(listeners.message)
+    return SlackAdapter(bolt=bolt, client=client, port=port, service=service,
+                        listeners=listeners, config=config)
+
+
+async def serve_http(adapter: SlackAdapter, *, host: str, port: int) -> web.AppRunner:
+    """Start the HTTP server; the caller cleans the returned runner up."""
+    runner = web.AppRunner(adapter.web_app(), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
+
+
+async def run_slack(config: SlackConfig, make_service: Callable[[ChatPort], InterviewService],
+                    *, http: bool, host: str = "0.0.0.0", port: int = 3000,
+                    stop: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set (by default: until SIGINT/SIGTERM), then let acknowledged
+    work finish, briefly."""
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+    async with aiohttp.ClientSession() as session:
+        adapter = build_adapter(config, make_service, http=http, session=session)
+        await adapter.startup()
+        if http:
+            runner = await serve_http(adapter, host=host, port=port)
+            logger.info("serving Slack requests on http://%s:%d%s", host, port, EVENTS_PATH)
+            close = runner.cleanup
+        else:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            handler = AsyncSocketModeHandler(adapter.bolt, config.app_token)
+            await handler.connect_async()
+            logger.info("connected to Slack over Socket Mode")
+            close = handler.close_async
+        try:
+            await stop.wait()
+        finally:
+            await close()
+            with contextlib.suppress(TimeoutError):
+                await adapter.listeners.in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS)
