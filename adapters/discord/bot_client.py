@@ -1,0 +1,160 @@
+"""The Discord client: owns its command tree, receives its dependencies as keyword-only
+arguments, syncs `/interview` to the configured servers in `setup_hook`, checks the channels
+once the gateway has delivered the servers (`on_ready`), and turns candidates' messages into
+core calls.
+
+Interview logic stays in `bot/`; this class only wires Discord events to the service.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import discord
+
+from adapters.discord.actions import RecruiterActions
+from adapters.discord.checks import (
+    interviews_channel_problem,
+    invite_url,
+    recruiter_channel_problem,
+)
+from adapters.discord.commands import InterviewCommands, RecruiterCommandTree
+from adapters.discord.config import DiscordConfig
+from adapters.discord.port import DiscordPort, ReportRefusedError
+from adapters.discord.translate import PLATFORM, NeedsText, to_incoming
+from adapters.inflight import InFlight
+from bot.ports import ChatPort, OutgoingMessage
+from bot.service import InterviewService
+
+logger = logging.getLogger(__name__)
+
+TEXT_PLEASE = ("Thanks! I can only read text, so please type your answer here in the thread "
+               "(you can paste the important parts of the file).")
+
+
+class DiscordStartupError(RuntimeError):
+    """Discord refused to start (bad token, missing scope or intent); one readable line."""
+
+
+def bot_intents() -> discord.Intents:
+    """Servers and their messages; message content is privileged (enable it in the
+    Developer Portal). No member list or presence: the bot needs neither."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = True
+    return intents
+
+
+class InterviewBotClient(discord.Client):
+    def __init__(self, *, config: DiscordConfig,
+                 make_service: Callable[[ChatPort], InterviewService],
+                 **options: Any) -> None:
+        # No voice here, so discord.py's "voice will NOT be supported" warnings are noise.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        super().__init__(intents=bot_intents(),
+                         allowed_mentions=discord.AllowedMentions.none(), **options)
+        self.config = config
+        self.in_flight = InFlight()
+        self.port = DiscordPort(self, interviews_channel=config.interviews_channel,
+                                recruiter_channel=config.recruiter_channel)
+        self.service = make_service(self.port)
+        self.actions = RecruiterActions(service=self.service, client=self, config=config)
+        self.tree = RecruiterCommandTree(self, recruiter_role=config.recruiter_role)
+        self.tree.add_command(InterviewCommands(actions=self.actions, in_flight=self.in_flight))
+        self.setup_problems: list[str] = []
+        self._checked = False
+        self._warned_no_content = False
+
+    async def setup_hook(self) -> None:
+        """Guild commands appear at once (global ones can take a while to propagate)."""
+        for guild_id in self.config.guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.Forbidden as exc:
+                raise DiscordStartupError(
+                    f"Discord refused to register /interview in server {guild_id} "
+                    f"({exc.text or exc.status}): invite the bot there with the "
+                    "applications.commands scope (README, 'Discord')") from exc
+            logger.info("synced %s to server %s", ", ".join(f"/{c.name}" for c in synced),
+                        guild_id)
+
+    async def on_ready(self) -> None:
+        """Once per process: say where things stand, then finish a previous run's work."""
+        if self._checked:
+            return
+        self._checked = True
+        async with self.in_flight:
+            assert self.user is not None
+            logger.info("connected to Discord as %s (%s)", self.user, self.user.id)
+            if self.application_id:
+                logger.info("invite URL: %s", invite_url(self.application_id))
+            self.setup_problems = await self.check_setup()
+            for problem in self.setup_problems:
+                logger.error("Discord setup: %s", problem)
+            try:
+                recovered = await self.service.recover(platform=PLATFORM)
+            except Exception:
+                logger.exception("recovering unfinished interviews stopped early")
+            else:
+                if recovered:
+                    logger.info("recovered %d interview(s) with unfinished work", recovered)
+
+    async def check_setup(self) -> list[str]:
+        """Everything an operator must fix, as sentences (empty when all is well)."""
+        problems = [f"I'm not in server {guild_id}: invite me with the URL above"
+                    for guild_id in self.config.guild_ids if self.get_guild(guild_id) is None]
+        if problem := interviews_channel_problem(self, self.config.interviews_channel):
+            problems.append(problem)
+        if problem := await recruiter_channel_problem(self, self.config.recruiter_channel):
+            problems.append(f"recruiter channel: {problem}; reports will wait in the database")
+        role = self.config.recruiter_role
+        if role is not None and not any(g.get_role(role) for g in self.guilds):
+            problems.append(f"role {role} (DISCORD_RECRUITER_ROLE) is not in any of my servers: "
+                            "nobody can use /interview")
+        return problems
+
+    async def on_message(self, message: discord.Message) -> None:
+        """A redelivered message reaches the core again and is dropped there by its
+        (channel, message id) key."""
+        async with self.in_flight:
+            found = to_incoming(message, bot_user_id=self.user.id if self.user else None,
+                                interviews_channel=self.config.interviews_channel)
+            if found is None:
+                self._warn_if_content_hidden(message)
+                return
+            try:
+                if isinstance(found, NeedsText):
+                    await self._ask_for_text(found)
+                else:
+                    await self.service.handle_message(found)
+            except ReportRefusedError as exc:
+                # The answer was handled and replied to; only the report waits (logged by
+                # the port, posted by `/interview report` once the channel is fixed).
+                logger.warning("interview in %s ended; %s", found.conversation.channel, exc)
+            except Exception:
+                logger.exception("message %s in %s not handled", found.message_id,
+                                 found.conversation.channel)
+
+    async def _ask_for_text(self, found: NeedsText) -> None:
+        """Only in a thread where this person has an open interview."""
+        for summary in await self.service.list_status(candidate_id=found.author_id):
+            if summary.conversation.channel == found.conversation.channel and \
+                    summary.conversation.platform == found.conversation.platform:
+                await self.port.post(OutgoingMessage(summary.conversation, TEXT_PLEASE,
+                                                     kind="notice"))
+                return
+
+    def _warn_if_content_hidden(self, message: discord.Message) -> None:
+        """Without the Message Content intent, people's messages arrive empty."""
+        empty = not (message.content or message.attachments or message.embeds
+                     or message.stickers)
+        if (empty and not self._warned_no_content and not message.author.bot
+                and message.guild is not None and not message.is_system()):
+            self._warned_no_content = True
+            logger.warning("a message arrived without content: enable the Message Content "
+                           "intent for this bot in the Discord Developer Portal")

@@ -1,0 +1,135 @@
+"""`ChatPort` on Discord: a private thread per interview, an embed in the recruiter channel.
+
+`open_interview_conversation` creates a private thread in the interviews channel (not
+invitable, so the candidate cannot pull others in) and adds the candidate; the thread id is
+stored with the interview, so nothing here is held in memory and a restarted process posts
+where it left off.
+
+Sends carry a nonce derived from the stored turn (or, for reports, the interview), and
+discord.py sends `enforce_nonce` with every nonce: if a process dies after Discord took a
+message but before the core marked it delivered, the re-send within Discord's nonce window
+returns the existing message instead of posting it twice. Rate limits (429) are waited out by
+discord.py's own HTTP client.
+
+Reports go only to the recruiter channel, and only after its permissions, re-read over REST
+just before posting, show @everyone cannot read it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+
+import discord
+
+from adapters.discord.checks import recruiter_channel_problem
+from adapters.discord.report import report_embed, report_file
+from adapters.discord.split import split_message
+from adapters.discord.translate import PLATFORM, conversation_for
+from bot.ports import ConversationRef, OutgoingMessage, PostedMessage, ReportDelivery
+
+logger = logging.getLogger(__name__)
+
+THREAD_NAME_LIMIT = 100
+ARCHIVE_AFTER_MINUTES = 10080  # a week of silence before Discord hides the thread
+NO_PINGS = discord.AllowedMentions.none()
+
+
+class ReportRefusedError(RuntimeError):
+    """The report was not posted; the message says why and how to fix it. The core leaves it
+    unposted, so it goes out once the channel is fixed (`/interview report`, or recovery)."""
+
+
+class ChannelSetupError(RuntimeError):
+    """The interviews channel is missing or not a text channel; the message says which."""
+
+
+class WrongPlatformError(RuntimeError):
+    """A conversation of another platform reached this port (two adapters, one database)."""
+
+
+def message_nonce(conversation: ConversationRef, turn_id: int | None, part: int) -> str | None:
+    """Unique per thread, stored bot turn and piece, the same on every re-send; at most 25
+    characters. The thread is in it so turn ids restarting (a new database) never match an
+    earlier message of the same bot."""
+    if turn_id is None:
+        return None
+    key = f"{conversation.thread or conversation.channel}:{turn_id}:{part}"
+    return "ib" + hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def report_nonce(interview_id: str) -> str:
+    return f"ib-r{interview_id[:20]}"
+
+
+class DiscordPort:
+    """Implements `bot.ports.ChatPort` with a `discord.Client`'s HTTP client."""
+
+    def __init__(self, client: discord.Client, *, interviews_channel: int | None,
+                 recruiter_channel: int | None) -> None:
+        self.client = client
+        self.interviews_channel = interviews_channel
+        self.recruiter_channel = recruiter_channel
+
+    async def open_interview_conversation(self, *, platform: str, candidate_id: str,
+                                          workspace: str, title: str) -> ConversationRef:
+        channel = await self._interviews_channel()
+        thread = await channel.create_thread(
+            name=title[:THREAD_NAME_LIMIT], type=discord.ChannelType.private_thread,
+            invitable=False, auto_archive_duration=ARCHIVE_AFTER_MINUTES,
+            reason="interview-bot: a new interview")
+        try:
+            await thread.add_user(discord.Object(int(candidate_id)))
+        except discord.HTTPException:
+            with contextlib.suppress(discord.HTTPException):
+                await thread.delete(reason="interview-bot: the candidate could not be added")
+            raise
+        logger.info("opened thread %s in guild %s", thread.id, thread.guild.id)
+        return conversation_for(thread.guild.id, thread.id)
+
+    async def post(self, message: OutgoingMessage) -> PostedMessage:
+        """Long texts become several messages; the first one's id is kept."""
+        conversation = self._own(message.conversation)
+        target = self.client.get_partial_messageable(
+            int(conversation.thread or conversation.channel),
+            guild_id=int(conversation.workspace) if conversation.workspace.isdigit() else None,
+            type=discord.ChannelType.private_thread)
+        first: discord.Message | None = None
+        for part, text in enumerate(split_message(message.text) or ["…"]):
+            sent = await target.send(text, nonce=message_nonce(conversation, message.turn_id, part),
+                                     allowed_mentions=NO_PINGS)
+            first = first or sent
+        assert first is not None
+        return PostedMessage(message_id=str(first.id), conversation=conversation)
+
+    async def post_report(self, report: ReportDelivery) -> None:
+        self._own(report.conversation)
+        problem = await recruiter_channel_problem(self.client, self.recruiter_channel)
+        if problem:
+            logger.error("report for interview %s not posted: %s", report.interview_id[:8],
+                         problem)
+            raise ReportRefusedError(f"The report was not posted: {problem}.")
+        assert self.recruiter_channel is not None
+        channel = self.client.get_partial_messageable(self.recruiter_channel)
+        await channel.send(embed=report_embed(report), file=report_file(report),
+                           nonce=report_nonce(report.interview_id), allowed_mentions=NO_PINGS)
+        logger.info("report for interview %s posted", report.interview_id[:8])
+
+    async def _interviews_channel(self) -> discord.TextChannel:
+        if self.interviews_channel is None:
+            raise ChannelSetupError("DISCORD_INTERVIEWS_CHANNEL is not set")
+        channel = self.client.get_channel(self.interviews_channel)
+        if channel is None:
+            channel = await self.client.fetch_channel(self.interviews_channel)
+        if not isinstance(channel, discord.TextChannel):
+            raise ChannelSetupError(f"channel {self.interviews_channel} "
+                                    "(DISCORD_INTERVIEWS_CHANNEL) is not a text channel")
+        return channel
+
+    @staticmethod
+    def _own(conversation: ConversationRef) -> ConversationRef:
+        if conversation.platform != PLATFORM:
+            raise WrongPlatformError(f"a {conversation.platform} conversation reached the "
+                                     "Discord port")
+        return conversation

@@ -1,0 +1,83 @@
+"""A `discord.Message` → the core's `IncomingMessage`, as a pure function.
+
+Interviews run in private threads, one per interview, so a conversation is the thread:
+channel and thread are both the thread's id, the workspace is the server (guild) id. What
+reaches the core is decided here, on purpose, and tested on gateway payloads
+(tests/discord/payloads):
+
+- a person's own text (a new message or a reply) in a server thread → `IncomingMessage`
+  (the core then drops it unless its author is that interview's candidate);
+- the bot's own messages, other bots', webhooks' → None;
+- system messages (member added to a thread, thread created, pins, ...) → None;
+- anything outside a server thread (a channel, a DM), or in a thread of another channel than
+  the interviews channel → None;
+- a file or sticker with no text → `NeedsText`, so the adapter can ask for a written answer.
+
+Edits arrive as MESSAGE_UPDATE, which the adapter does not listen to: the first version of an
+answer is what the interview scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from bot.ports import ConversationRef, IncomingMessage
+
+PLATFORM = "discord"
+TEXT_TYPES = frozenset({discord.MessageType.default, discord.MessageType.reply})
+THREAD_TYPES = frozenset({discord.ChannelType.private_thread, discord.ChannelType.public_thread})
+
+
+@dataclass(frozen=True)
+class NeedsText:
+    """A person sent only a file or a sticker; the interview takes written answers."""
+
+    conversation: ConversationRef
+    author_id: str
+    message_id: str
+
+
+def conversation_for(guild_id: int | str, thread_id: int | str) -> ConversationRef:
+    """Where an interview thread lives, as the core stores it."""
+    return ConversationRef(platform=PLATFORM, workspace=str(guild_id), channel=str(thread_id),
+                           thread=str(thread_id))
+
+
+def to_incoming(message: discord.Message, *, bot_user_id: int | None,
+                interviews_channel: int | None = None) -> IncomingMessage | NeedsText | None:
+    """Translate one MESSAGE_CREATE, already parsed by discord.py. With `interviews_channel`,
+    threads of other channels are dropped here, before any database lookup."""
+    author = message.author
+    if message.guild is None or author.bot or message.webhook_id is not None:
+        return None
+    if author.id == bot_user_id or message.type not in TEXT_TYPES or message.is_system():
+        return None
+    if not _in_thread(message.channel):
+        return None
+    parent = getattr(message.channel, "parent_id", None)
+    if interviews_channel is not None and parent is not None and parent != interviews_channel:
+        return None
+    conversation = conversation_for(message.guild.id, message.channel.id)
+    text = message.clean_content.strip()
+    if not text:
+        if message.attachments or message.stickers:
+            return NeedsText(conversation, str(author.id), str(message.id))
+        return None
+    return IncomingMessage(
+        conversation=conversation, author_id=str(author.id), text=text,
+        message_id=str(message.id), at=message.created_at,
+        raw={"id": str(message.id), "channel_id": str(message.channel.id),
+             "guild_id": str(message.guild.id), "author_id": str(author.id),
+             "type": message.type.name})
+
+
+def _in_thread(channel: object) -> bool:
+    """A cached thread, or a channel discord.py has not cached (a thread the bot was added to
+    while disconnected): the core decides by id whether it holds an interview."""
+    if isinstance(channel, discord.Thread):
+        return True
+    if isinstance(channel, discord.PartialMessageable):
+        return channel.type is None or channel.type in THREAD_TYPES
+    return False
