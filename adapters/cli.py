@@ -7,8 +7,10 @@ becomes one `error: ...` line and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -22,10 +24,13 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 
 from adapters.console import ConsolePort, print_report, run_demo
+from adapters.runtime import run_platforms
+from bot.brains.base import Brain
 from bot.brains.offline import OfflineBrain
 from bot.errors import InterviewError
 from bot.export import evaluation_json
-from bot.report import render_markdown
+from bot.grounding import questions_for_recruiter
+from bot.report import build_report, render_markdown
 from bot.roles import (
     RoleInvalidError,
     RoleNotFoundError,
@@ -89,8 +94,20 @@ def open_database(settings: Settings, *, create: bool = True) -> Engine:
     return engine
 
 
+def build_brain(settings: Settings) -> Brain:
+    """The brain the settings ask for; the openai one needs a key or a local server URL."""
+    if settings.brain == "openai":
+        if settings.openai_api_key is None and settings.openai_base_url is None:
+            fail("BRAIN=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server)")
+        from bot.brains.openai_brain import OpenAIBrain
+
+        return OpenAIBrain(settings)
+    return OfflineBrain()
+
+
 def build_service(settings: Settings, engine: Engine, port: Any) -> InterviewService:
-    return InterviewService(engine=engine, port=port, brain=OfflineBrain(), settings=settings)
+    return InterviewService(engine=engine, port=port, brain=build_brain(settings),
+                            settings=settings)
 
 
 def parse_seed(value: str) -> int:
@@ -106,7 +123,9 @@ def get_role(name: str, settings: Settings):  # noqa: ANN201 - Role
     except RoleNotFoundError as exc:
         fail(str(exc.args[0] if exc.args else exc))
     except RoleInvalidError as exc:
-        fail(f"role {name!r} is invalid:\n{exc}")
+        more = len(exc.errors) - 1
+        extra = f" (and {more} more: run `interview-bot roles validate`)" if more > 0 else ""
+        fail(f"role {name!r} is invalid: {exc.errors[0]}{extra}")
 
 
 @app.callback()
@@ -189,15 +208,13 @@ def evaluate(
     if not items:
         fail(f"{file}: found no interviewer questions to score")
     brain = OfflineBrain()
-    evaluations = asyncio.run(brain.evaluate(items))
-    signals = analyse([t.text for t in turns if t.speaker == "candidate" and t.kind == "answer"],
-                      [t.text for t in turns if t.speaker == "candidate"
-                       and t.kind == "question"])
-    from bot.report import build_report
-
+    evaluations = asyncio.run(brain.evaluate(items)).evaluations
+    answers = [t.text for t in turns if t.speaker == "candidate" and t.kind == "answer"]
+    asked = [t.text for t in turns if t.speaker == "candidate" and t.kind == "question"]
     report = build_report(candidate_name=transcript.candidate_name, role_title=the_role.title,
-                          evaluations=evaluations, signals=signals,
-                          unassessed_topics=unassessed_topics(the_role, items))
+                          evaluations=evaluations, signals=analyse(answers, asked),
+                          unassessed_topics=unassessed_topics(the_role, items),
+                          follow_up_questions=questions_for_recruiter(the_role, answers, asked))
     if fmt is Format.json:
         sys.stdout.write(json.dumps(evaluation_json(evaluations, report), indent=2,
                                     ensure_ascii=False) + "\n")
@@ -309,3 +326,186 @@ def db_upgrade() -> None:
     settings = load_settings()
     engine = open_database(settings)
     out.print(f"Database at {engine.url.render_as_string(hide_password=True)} is up to date.")
+
+
+@app.command()
+def run(
+    slack: Annotated[bool, typer.Option("--slack", help="Start the Slack adapter.")] = False,
+    discord: Annotated[bool, typer.Option("--discord", help="Start the Discord adapter.")
+                       ] = False,
+    http: Annotated[bool, typer.Option(
+        "--http", help="Slack over HTTP at /slack/events (SLACK_SIGNING_SECRET) instead of "
+                       "Socket Mode (SLACK_APP_TOKEN).")] = False,
+    port: Annotated[int, typer.Option(help="Port for --http.")] = 3000,
+) -> None:
+    """Start chat adapters until interrupted: `--slack`, `--discord`, or both in one process
+    (one service, one reminder sweeper, each interview routed to its own platform)."""
+    if not (slack or discord):
+        fail("nothing to run: pass --slack and/or --discord")
+    settings = load_settings()
+    slack_config = _slack_config(settings, http) if slack else None
+    discord_config = _discord_config(settings) if discord else None
+    engine = open_database(settings)
+
+    async def run_all() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        await run_platforms(lambda router: build_service_with_sweeper(settings, engine, router),
+                            slack_config=slack_config, discord_config=discord_config,
+                            http=http, port=port, stop=stop)
+
+    names = " and ".join(n for n, on in (("Slack", slack), ("Discord", discord)) if on)
+    mode = f" (Slack over HTTP on port {port}, /slack/events)" if slack and http else ""
+    out.print(f"{names} starting{mode}; Ctrl-C stops it.")
+    from adapters.discord.runner import DiscordStartupError
+    from adapters.slack.app import SlackStartupError
+
+    try:
+        asyncio.run(run_all())
+    except (SlackStartupError, DiscordStartupError) as exc:
+        fail(str(exc))
+
+
+def _slack_config(settings: Settings, http: bool) -> Any:
+    from adapters.slack.settings import SlackConfig, SlackConfigError
+
+    try:
+        return SlackConfig.from_settings(settings, http=http)
+    except SlackConfigError as exc:
+        fail(str(exc))
+
+
+def _discord_config(settings: Settings) -> Any:
+    from adapters.discord.config import DiscordConfig, DiscordConfigError
+
+    try:
+        return DiscordConfig.from_settings(settings)
+    except DiscordConfigError as exc:
+        fail(str(exc))
+
+
+# ------------------------------------------------------------------ reminders and retention
+
+
+def build_service_with_sweeper(settings: Settings, engine: Engine,
+                               port: Any) -> InterviewService:
+    """The service plus its reminder sweeper (one APScheduler job on the running loop)."""
+    from bot.sweeper import ReminderSweeper
+
+    service = build_service(settings, engine, port)
+    ReminderSweeper(service).start()
+    return service
+
+
+def parse_when(value: str, settings: Settings) -> Any:
+    """An ISO date or date-time; without a zone, REMINDER_DEFAULT_TIMEZONE's."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"not a date: {value!r} (use e.g. 2026-12-01 or 2026-12-01T17:00)")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(settings.reminders.default_timezone))
+    return when
+
+
+@app.command()
+def forget(
+    candidate: Annotated[str, typer.Argument(
+        help="Candidate id, chat user id, or platform:user id.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")
+                   ] = False,
+) -> None:
+    """Erase all of one candidate's data (an erasure request) and print the rows deleted."""
+    settings = load_settings()
+    if not yes and not typer.confirm(
+            f"Erase every interview, transcript and evaluation of {candidate!r}? "
+            "This cannot be undone.", default=False):
+        fail("nothing erased")
+    engine = open_database(settings, create=False)
+    service = build_service(settings, engine, ConsolePort())
+    try:
+        counts = asyncio.run(service.forget_candidate(candidate))
+    except InterviewError as exc:
+        fail(str(exc))
+    table = Table("table", "rows deleted")
+    for name, n in counts.items():
+        table.add_row(name, str(n))
+    out.print(table)
+    out.print(f"Erased {sum(counts.values())} row(s) about {candidate}.")
+
+
+@app.command()
+def remind(
+    interview_id: Annotated[str, typer.Argument(metavar="ID", help="Interview id or prefix.")],
+) -> None:
+    """Queue a reminder to the candidate now; the running bot sends it (quiet hours allowing)."""
+    settings = load_settings()
+    engine = open_database(settings, create=False)
+    service = build_service(settings, engine, ConsolePort())
+    try:
+        scheduled = asyncio.run(service.remind(interview_id, actor="cli"))
+    except InterviewError as exc:
+        fail(str(exc))
+    when = scheduled.due_at.strftime("%Y-%m-%d %H:%M UTC")
+    note = " (after the candidate's quiet hours)" if scheduled.held_for_quiet_hours else ""
+    out.print(f"Reminder queued for {when}{note}; the running bot sends it.")
+
+
+@app.command()
+def extend(
+    interview_id: Annotated[str, typer.Argument(metavar="ID", help="Interview id or prefix.")],
+    days: Annotated[float | None, typer.Option(help="Days to add to the deadline.")] = None,
+    until: Annotated[str | None, typer.Option(help="New deadline (ISO date or date-time).")
+                     ] = None,
+) -> None:
+    """Move an interview's deadline later; the running bot tells the candidate."""
+    settings = load_settings()
+    when = parse_when(until, settings) if until else None
+    engine = open_database(settings, create=False)
+    service = build_service(settings, engine, ConsolePort())
+    try:
+        summary = asyncio.run(service.extend(interview_id, actor="cli", days=days, until=when))
+    except InterviewError as exc:
+        fail(str(exc))
+    assert summary.deadline_at is not None
+    out.print(f"Interview {summary.id[:8]} now closes {summary.deadline_at:%Y-%m-%d %H:%M} UTC.")
+
+
+@app.command()
+def purge() -> None:
+    """Delete interviews that ended more than RETENTION_DAYS ago (the bot does this hourly)."""
+    from bot.sweeper import ReminderSweeper
+
+    settings = load_settings()
+    engine = open_database(settings, create=False)
+    sweeper = ReminderSweeper(build_service(settings, engine, ConsolePort()))
+    counts = asyncio.run(sweeper.purge())
+    table = Table("table", "rows deleted")
+    for name, n in counts.items():
+        table.add_row(name, str(n))
+    out.print(table)
+
+
+@app.command()
+def reminders(
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
+) -> None:
+    """List pending reminders, soonest first."""
+    from storage import reminders as reminder_store
+    from storage.engine import session
+
+    settings = load_settings()
+    engine = open_database(settings, create=False)
+    with session(engine) as s:
+        rows = reminder_store.list_pending(s, limit=limit)
+    table = Table("interview", "kind", "due (UTC)", "status", "attempts")
+    for r in rows:
+        table.add_row(r.interview_id[:8], r.kind, f"{r.due_at:%Y-%m-%d %H:%M}", r.status,
+                      str(r.attempts))
+    out.print(table if rows else "No pending reminders.")

@@ -39,8 +39,8 @@ class ConsolePort:
     reports: list[ReportDelivery] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    async def open_interview_conversation(self, *, candidate_id: str, workspace: str,
-                                          title: str) -> ConversationRef:
+    async def open_interview_conversation(self, *, platform: str, candidate_id: str,
+                                          workspace: str, title: str) -> ConversationRef:
         return ConversationRef("console", workspace or "local", f"dm-{candidate_id}",
                                uuid.uuid4().hex[:12])
 

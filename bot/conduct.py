@@ -48,6 +48,7 @@ class InterviewView:
     config: FlowConfig
     awaiting_withdraw_confirmation: bool
     project_line: str | None
+    pause_days: float | None = None
 
 
 @dataclass
@@ -117,7 +118,8 @@ def _control(view: InterviewView, role: Role, control: Control) -> Decision:
                 "Your interview is already paused. Reply `resume` when you're ready."))
         return Decision("control", Kind.NOTICE, changes={"status": Status.PAUSED.value},
                         fixed_text=("Your interview is paused; nothing is lost. Reply `resume` "
-                                    "whenever you're ready to carry on."))
+                                    "whenever you're ready to carry on"
+                                    + _pause_horizon(view) + "."))
     if control is Control.RESUME:
         if view.status is Status.ACTIVE:
             return Decision("control", Kind.NOTICE, question_id=view.state.current_question_id(),
@@ -129,6 +131,15 @@ def _control(view: InterviewView, role: Role, control: Control) -> Decision:
                     fixed_text=("Are you sure you want to withdraw from this interview? The "
                                 "recruiter will be told. Reply `yes` to withdraw, or anything "
                                 "else to carry on."))
+
+
+def _pause_horizon(view: InterviewView) -> str:
+    """The resume-by promise, when the interview's reminder policy sets one."""
+    days = view.pause_days
+    if not days:
+        return ""
+    shown = f"{days:g} day" + ("" if days == 1 else "s")
+    return f"; if I haven't heard from you in {shown}, I'll reopen it and check in"
 
 
 def _withdraw_confirmation(view: InterviewView, role: Role, text: str) -> Decision:
@@ -226,6 +237,7 @@ def view_of(interview: Any) -> InterviewView:
         config=FlowConfig.from_dict(interview.flow),
         awaiting_withdraw_confirmation=interview.awaiting_withdraw_confirmation,
         project_line=interview.flow.get("project_line"),
+        pause_days=(interview.flow.get("reminders") or {}).get("pause_days"),
     )
 
 

@@ -32,6 +32,7 @@ def report_json(report: HRReport | None) -> dict[str, Any] | None:
         "overall_score": report.overall_score,
         "brain": report.brain,
         "partial": report.partial,
+        "follow_up_questions": list(report.follow_up_questions),
         "notes": list(report.notes),
     }
 

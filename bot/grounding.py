@@ -80,3 +80,17 @@ def _sensitive_topic(lowered_question: str) -> str | None:
 
 def _mentions(text: str, cues: tuple[str, ...]) -> bool:
     return any(re.search(r"(?<![a-z])" + re.escape(c) + r"(?![a-z])", text) for c in cues)
+
+
+def questions_for_recruiter(role: Role, answers: list[str],
+                            question_stage_replies: list[str]) -> list[str]:
+    """What the candidate asked that the interview could not answer: questions slipped into
+    answers (the bot promised to pass them on) and questions the job description does not
+    cover. The report lists them so that the promise is kept."""
+    pending: list[str] = []
+    for text in answers:
+        pending += [q for q in split_questions(text) if q.rstrip().endswith("?")]
+    for text in question_stage_replies:
+        pending += [a.question for a in answer_questions(role, text)
+                    if a.passage is None and a.question.rstrip().endswith("?")]
+    return list(dict.fromkeys(q.strip() for q in pending))

@@ -34,6 +34,17 @@ class IncomingMessage:
 
 
 @dataclass(frozen=True)
+class MessageEdit:
+    """A candidate changed a message they had already sent (`message_id` is the original's)."""
+
+    conversation: ConversationRef
+    author_id: str
+    message_id: str
+    text: str
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
     """A message the core wants shown to the candidate.
 
@@ -63,6 +74,8 @@ class ReportDelivery:
     interview_id: str
     candidate_name: str
     role_title: str
+    candidate_id: str
+    recruiter_id: str
     recommendation: str
     overall_score: float
     partial: bool
@@ -75,9 +88,10 @@ class ChatPort(Protocol):
     """What the core needs from a chat platform."""
 
     async def open_interview_conversation(
-        self, *, candidate_id: str, workspace: str, title: str
+        self, *, platform: str, candidate_id: str, workspace: str, title: str
     ) -> ConversationRef:
-        """Open the place (DM thread, private thread) where the interview runs."""
+        """Open the place (DM thread, private thread) where the interview runs. `platform`
+        lets one process route to the right adapter when it serves several."""
 
     async def post(self, message: OutgoingMessage) -> PostedMessage:
         """Post a candidate-facing message in the interview's conversation."""

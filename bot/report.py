@@ -43,7 +43,10 @@ class HRReport(BaseModel):
     overall_score: float
     brain: str
     partial: bool = False
+    follow_up_questions: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
     def sections(self) -> dict[str, str | list[str]]:
         """The six sections in the export format's shape."""
@@ -69,6 +72,7 @@ def build_report(
     unassessed_topics: list[str],
     brain: str = "offline",
     partial: bool = False,
+    follow_up_questions: list[str] | None = None,
     notes: list[str] | None = None,
 ) -> HRReport:
     label = recommend(evaluations)
@@ -84,6 +88,7 @@ def build_report(
         overall_score=mean,
         brain=brain,
         partial=partial,
+        follow_up_questions=list(follow_up_questions or []),
         notes=list(notes or []),
     )
 
@@ -246,8 +251,16 @@ def render_markdown(
         value = getattr(report, key)
         lines += [f"- {v}" for v in value] if isinstance(value, list) else [value]
         lines.append("")
+    if report.follow_up_questions:
+        lines.append("### Candidate Questions for the Recruiter")
+        lines += [f"- {q}" for q in report.follow_up_questions]
+        lines.append("")
     footer = f"_Brain: {report.brain}. Overall score {report.overall_score:.1f}/5"
-    footer += ", partial._" if report.partial else "._"
+    footer += ", partial" if report.partial else ""
+    if report.prompt_tokens or report.completion_tokens:
+        footer += (f". Model tokens: {report.prompt_tokens:,} prompt, "
+                   f"{report.completion_tokens:,} completion")
+    footer += "._"
     lines.append(footer)
     lines += [f"_Note: {n}_" for n in report.notes]
     return "\n".join(lines).strip() + "\n"

@@ -12,30 +12,49 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.brains.base import Brain, Composed, ComposeRequest, InterviewContext, ReportRequest
+from bot import reminders as reminder_policy
+from bot.brains.base import (
+    Brain,
+    Composed,
+    ComposeRequest,
+    InterviewContext,
+    ReportRequest,
+    TokenUsage,
+)
 from bot.brains.offline import OfflineBrain
+from bot.compact_state import current_exchange, running_summary
 from bot.conduct import Decision, decide, view_of
 from bot.errors import AlreadyInterviewingError, InterviewNotFoundError, InvalidRequestError
 from bot.evaluation import QuestionEvaluation
 from bot.export import export_markdown, report_json, scores_json
 from bot.flow import INTRO_ID, OPEN_STATUSES, FlowConfig, Kind, Stage, Status
+from bot.grounding import questions_for_recruiter
 from bot.guard import find_violations
 from bot.planning import pick_resume_line, plan_questions
-from bot.ports import ChatPort, ConversationRef, IncomingMessage, OutgoingMessage, ReportDelivery
+from bot.ports import (
+    ChatPort,
+    ConversationRef,
+    IncomingMessage,
+    MessageEdit,
+    OutgoingMessage,
+    ReportDelivery,
+)
 from bot.report import HRReport, render_markdown
 from bot.roles import Role, RoleNotFoundError, load_role
 from bot.scoring_items import ConversationTurn, items_from_conversation, unassessed_topics
 from bot.settings import Settings
 from bot.signals import analyse
 from bot.text import first_name
+from storage import reminders as reminder_store
 from storage import repository as repo
 from storage.engine import session as new_session
 from storage.models import Candidate, Interview, Report, RoleRecord, Turn, utcnow
@@ -60,6 +79,13 @@ class StartRequest:
     recruiter_id: str = ""
     deadline_at: datetime | None = None
     timezone: str | None = None
+    reminders: dict[str, float] | None = None  # per-interview reminder policy override
+
+
+class EditOutcome(StrEnum):
+    APPLIED = "applied"
+    NOTED = "noted"
+    IGNORED = "ignored"
 
 
 @dataclass(frozen=True)
@@ -93,6 +119,7 @@ class Evaluated:
     evaluations: list[QuestionEvaluation]
     report: HRReport
     markdown: str
+    usage: TokenUsage = TokenUsage()
 
 
 class InterviewService:
@@ -107,6 +134,8 @@ class InterviewService:
         self._offline = OfflineBrain()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary())
+        # Set by a running ReminderSweeper: sends a just-scheduled reminder without waiting.
+        self.reminder_wakeup: Callable[[], None] | None = None
 
     # ---------------------------------------------------------------- plumbing
 
@@ -125,6 +154,15 @@ class InterviewService:
             lock = asyncio.Lock()
             self._locks[interview_id] = lock
         return lock
+
+    @staticmethod
+    def _load(session: Session, interview_id: str) -> tuple[Interview, Candidate]:
+        """An interview and its candidate; callers resolve ids first, so both exist."""
+        interview = session.get(Interview, interview_id)
+        assert interview is not None, interview_id
+        candidate = session.get(Candidate, interview.candidate_id)
+        assert candidate is not None, interview.candidate_id
+        return interview, candidate
 
     def role_of(self, session: Session, interview: Interview) -> Role:
         record = session.get(RoleRecord, interview.role_id)
@@ -149,9 +187,15 @@ class InterviewService:
             role = load_role(request.role, self.settings.roles_dir)
         except RoleNotFoundError as exc:
             raise InvalidRequestError(str(exc.args[0] if exc.args else exc)) from exc
+        try:
+            policy = reminder_policy.policy_for(self.settings.reminders, role.name,
+                                                request.reminders)
+        except (TypeError, ValueError) as exc:
+            raise InvalidRequestError(str(exc)) from exc
         candidate = await self._tx(self._prepare_candidate, request, role)
         conversation = await self.port.open_interview_conversation(
-            candidate_id=request.candidate_id, workspace=request.workspace,
+            platform=request.platform, candidate_id=request.candidate_id,
+            workspace=request.workspace,
             title=f"{role.title} interview with {candidate.display_name}",
         )
         config = FlowConfig(**self.settings.flow.model_dump())
@@ -164,15 +208,20 @@ class InterviewService:
             recruiter_id=request.recruiter_id, brain=self.brain.name,
             platform=conversation.platform, workspace=conversation.workspace,
             channel=conversation.channel, thread=conversation.thread,
-            flow={**config.to_dict(), "project_line": project_line}, plan=plan,
+            flow={**config.to_dict(), "project_line": project_line,
+                  "reminders": policy.to_dict()}, plan=plan,
             consent_version=self.settings.consent_notice_version,
-            deadline_at=request.deadline_at,
+            deadline_at=request.deadline_at or reminder_policy.deadline_from(self.clock(), policy),
         )
         ctx = self._context(interview, candidate, role, 0)
         text, composed = await self._word(
             Decision("", Kind.GREETING, request=ComposeRequest(Kind.GREETING, ctx)), Kind.GREETING)
         interview_id = await self._tx(self._create_interview, interview, role, text, composed)
         sent = await self._deliver(interview_id)
+        if not sent:  # stored and retried later; the recruiter still gets the interview id
+            logger.warning("greeting for interview %s not delivered yet", interview_id)
+            greeting = OutgoingMessage(conversation, text, Kind.GREETING.value, INTRO_ID)
+            return StartedInterview(interview_id, conversation, greeting)
         return StartedInterview(interview_id, conversation, sent[0])
 
     def _prepare_candidate(self, session: Session, request: StartRequest,
@@ -211,6 +260,7 @@ class InterviewService:
         repo.audit(session, interview_id=interview.id, actor=interview.recruiter_id or "system",
                    action="started", detail={"role": role.name, "plan": interview.plan,
                                              "consent_version": interview.consent_version})
+        self._sync_reminders(session, interview.id)
         return interview.id
 
     # ---------------------------------------------------------------- messages
@@ -247,6 +297,7 @@ class InterviewService:
                       question_id=None, platform_message_id=message.message_id)
         interview.last_candidate_at = message.at or self.clock()
         session.add(interview)
+        self._sync_reminders(session, interview.id)  # an answer restarts the silence clock
         return interview.id, True
 
     async def _process(self, interview_id: str) -> None:
@@ -255,25 +306,28 @@ class InterviewService:
             snapshot = await self._tx(self._snapshot, interview_id)
             if snapshot is None:
                 return
-            interview, candidate, role, turn = snapshot
+            interview, candidate, role, turn, history = snapshot
             ctx = self._context(interview, candidate, role, turn.seq)
             decision = decide(view_of(interview), role, ctx, turn.text)
+            if decision.request is not None and self.brain.name != self._offline.name:
+                decision.request = replace(decision.request,
+                                           summary=running_summary(role, history),
+                                           exchange=current_exchange(history))
             text, composed = await self._word(decision, decision.reply_kind)
             applied = await self._tx(self._apply, interview.id, interview.version, turn.id,
                                      decision, text, composed)
             if not applied:
                 logger.info("interview %s changed under us; re-reading", interview_id)
 
-    def _snapshot(self, session: Session,
-                  interview_id: str) -> tuple[Interview, Candidate, Role, Turn] | None:
+    def _snapshot(self, session: Session, interview_id: str
+                  ) -> tuple[Interview, Candidate, Role, Turn, list[ConversationTurn]] | None:
         pending = repo.unhandled_candidate_turns(session, interview_id)
         if not pending:
             return None
-        interview = session.get(Interview, interview_id)
-        assert interview is not None
-        candidate = session.get(Candidate, interview.candidate_id)
-        assert candidate is not None
-        return interview, candidate, self.role_of(session, interview), pending[0]
+        interview, candidate = self._load(session, interview_id)
+        history = [ConversationTurn(t.speaker, t.kind, t.text, t.question_id)
+                   for t in repo.list_turns(session, interview_id) if t.seq <= pending[0].seq]
+        return interview, candidate, self.role_of(session, interview), pending[0], history
 
     async def _word(self, decision: Decision, kind: Kind) -> tuple[str, Composed | None]:
         """The reply text, guarded: a brain failure or an unsafe text falls back to the
@@ -338,6 +392,8 @@ class InterviewService:
             repo.audit(session, interview_id=interview_id, actor="flow",
                        action=decision.final_status.value, detail={"reason": decision.end_reason})
         session.expire_all()
+        if "status" in values:
+            self._sync_reminders(session, interview_id)
         return True
 
     async def _deliver(self, interview_id: str) -> list[OutgoingMessage]:
@@ -373,6 +429,43 @@ class InterviewService:
             turn.platform_message_id = message_id
             session.add(turn)
 
+    async def amend_message(self, edit: MessageEdit) -> EditOutcome:
+        """An edit of the answer to the question still being discussed replaces it (the
+        candidate fixed a typo before moving on); an edit of anything earlier is recorded
+        for the recruiter but not applied, so what was scored is what was answered."""
+        outcome = await self._tx(self._amend, edit)
+        logger.info("edit of message %s: %s", edit.message_id, outcome)
+        return outcome
+
+    def _amend(self, session: Session, edit: MessageEdit) -> EditOutcome:
+        conv = edit.conversation
+        interview = repo.find_interview_for_message(
+            session, platform=conv.platform, channel=conv.channel, thread=conv.thread)
+        candidate = session.get(Candidate, interview.candidate_id) if interview else None
+        if interview is None or candidate is None \
+                or candidate.platform_user_id != edit.author_id:
+            return EditOutcome.IGNORED
+        turn = repo.turn_by_message_id(session, interview_id=interview.id,
+                                       message_id=edit.message_id)
+        if turn is None or turn.speaker != "candidate" or turn.text == edit.text \
+                or turn.kind in ("control", "confirmation"):
+            return EditOutcome.IGNORED
+        latest = repo.latest_candidate_turn(session, interview.id)
+        current = view_of(interview).state.current_question_id()
+        still_open = Status(interview.status) in OPEN_STATUSES and latest is not None \
+            and latest.id == turn.id and (not turn.handled or (
+                turn.kind == "answer" and turn.question_id == current))
+        if not still_open:
+            repo.audit(session, interview_id=interview.id, actor=edit.author_id,
+                       action="edit_noted", detail={"seq": turn.seq, "edited_text": edit.text})
+            return EditOutcome.NOTED
+        repo.audit(session, interview_id=interview.id, actor=edit.author_id,
+                   action="answer_edited", detail={"seq": turn.seq, "previous_text": turn.text})
+        turn.text = edit.text
+        turn.edited_at = edit.at or self.clock()
+        session.add(turn)
+        return EditOutcome.APPLIED
+
     # ---------------------------------------------------------------- controls
 
     async def cancel(self, interview_id: str, *, actor: str) -> InterviewSummary:
@@ -386,11 +479,24 @@ class InterviewService:
             interview_id, actor, Status.WITHDRAWN, final=True,
             text="You have withdrawn from the interview. Thank you for your time.")
 
-    async def pause(self, interview_id: str, *, actor: str) -> InterviewSummary:
-        return await self._set_status(
-            interview_id, actor, Status.PAUSED, final=False,
-            text="Your interview is paused; nothing is lost. Reply `resume` whenever you're "
-                 "ready.")
+    async def pause(self, interview_id: str, *, actor: str,
+                    until: datetime | None = None) -> InterviewSummary:
+        """Pause: no nudges until `until` (default: the policy's `pause_days`), when the
+        interview reopens with a message; the deadline still applies."""
+        text = "Your interview is paused; nothing is lost. Reply `resume` whenever you're ready."
+        if until is None:
+            return await self._set_status(interview_id, actor, Status.PAUSED, final=False,
+                                          text=text)
+        if until.tzinfo is None or until <= self.clock():
+            raise InvalidRequestError("The resume-by time must be a future, time-zoned time.")
+        full_id = await self._resolve(interview_id)
+        when = await self._tx(reminder_policy.local_time_for, full_id, until,
+                              settings=self.settings.reminders)
+        summary = await self._set_status(full_id, actor, Status.PAUSED, final=False,
+                                         text=f"{text} I'll check back with you on {when}.")
+        await self._tx(reminder_policy.sync, full_id, settings=self.settings.reminders,
+                       now=self.clock(), resume_by=until)
+        return summary
 
     async def resume(self, interview_id: str, *, actor: str) -> InterviewSummary:
         return await self._set_status(
@@ -425,6 +531,7 @@ class InterviewService:
                       kind=Kind.CLOSING if final else Kind.NOTICE, stage=interview.stage,
                       text=text)
         repo.audit(session, interview_id=interview_id, actor=actor, action=status.value)
+        self._sync_reminders(session, interview_id)
 
     async def _resolve(self, interview_id: str) -> str:
         found = await self._tx(repo.get_interview, interview_id)
@@ -433,12 +540,102 @@ class InterviewService:
                 f"No interview with id {interview_id!r}. Use `status` to list interviews.")
         return found.id
 
+    # ---------------------------------------------------------------- reminders
+
+    def lock_for(self, interview_id: str) -> asyncio.Lock:
+        """The per-interview lock, for the reminder sweeper."""
+        return self._lock(interview_id)
+
+    def _sync_reminders(self, session: Session, interview_id: str) -> None:
+        reminder_policy.sync(session, interview_id, settings=self.settings.reminders,
+                             now=self.clock())
+
+    def _wake_sweeper(self) -> None:
+        if self.reminder_wakeup is not None:
+            self.reminder_wakeup()
+
+    async def remind(self, interview_id: str, *, actor: str) -> reminder_policy.Scheduled:
+        """Nudge the candidate now, or when their quiet hours end; the sweeper sends it."""
+        full_id = await self._resolve(interview_id)
+        scheduled = await self._tx(self._schedule_once, full_id, actor, reminder_policy.MANUAL)
+        self._wake_sweeper()
+        return scheduled
+
+    def _schedule_once(self, session: Session, interview_id: str, actor: str,
+                       kind: str) -> reminder_policy.Scheduled:
+        interview = session.get(Interview, interview_id)
+        assert interview is not None
+        if interview.status != Status.ACTIVE:
+            raise InvalidRequestError(
+                f"Interview {interview_id[:8]} is {interview.status}: no reminder is sent to "
+                "a paused or ended interview.")
+        repo.audit(session, interview_id=interview_id, actor=actor, action="remind")
+        return reminder_policy.schedule_once(session, interview, kind,
+                                             settings=self.settings.reminders, now=self.clock())
+
+    async def extend(self, interview_id: str, *, actor: str, days: float | None = None,
+                     until: datetime | None = None) -> InterviewSummary:
+        """Move the deadline later (by `days`, or to `until`); the candidate is told."""
+        if (days is None) == (until is None):
+            raise InvalidRequestError("Say how long to extend by: days or an until date.")
+        full_id = await self._resolve(interview_id)
+        async with self._lock(full_id):
+            await self._tx(self._extend, full_id, actor, days, until)
+        self._wake_sweeper()
+        return await self.status(full_id)
+
+    def _extend(self, session: Session, interview_id: str, actor: str, days: float | None,
+                until: datetime | None) -> None:
+        interview = session.get(Interview, interview_id)
+        assert interview is not None
+        if Status(interview.status) not in OPEN_STATUSES:
+            raise InvalidRequestError(
+                f"Interview {interview_id[:8]} is already {interview.status}; it cannot be "
+                "extended.")
+        now = self.clock()
+        current = max(interview.deadline_at or now, now)
+        new = until if until is not None else current + timedelta(days=days or 0)
+        if new.tzinfo is None or new <= current:
+            raise InvalidRequestError(
+                "The new deadline must be later than both now and the current deadline.")
+        interview.deadline_at = new
+        interview.version += 1
+        interview.updated_at = now
+        session.add(interview)
+        repo.audit(session, interview_id=interview_id, actor=actor, action="extended",
+                   detail={"deadline_at": new.isoformat()})
+        self._sync_reminders(session, interview_id)
+        reminder_policy.schedule_once(session, interview, reminder_policy.EXTENDED,
+                                      settings=self.settings.reminders, now=now)
+
+    async def forget_candidate(self, who: str) -> dict[str, int]:
+        """Erase a candidate (candidate id, chat user id, or `platform:user id`) with all of
+        their interviews, transcripts, evaluations, reminders, events and audit rows; returns
+        rows deleted per table. The answer to an erasure request."""
+        try:
+            counts = await self._tx(reminder_store.forget_candidate, who.strip())
+        except reminder_store.CandidateNotFoundError as exc:
+            raise InvalidRequestError(
+                f"No candidate {who!r}: give the candidate id or their chat user id.") from exc
+        except reminder_store.AmbiguousCandidateError as exc:
+            raise InvalidRequestError(
+                f"{who!r} is a user id on several platforms; name one of: "
+                f"{', '.join(exc.args[0])}.") from exc
+        logger.info("erased a candidate's data: %s", counts)
+        return counts
+
     # ---------------------------------------------------------------- finishing
 
     async def _finish_if_ended(self, interview_id: str) -> None:
+        """Evaluate and report an ended interview. A refused or failed report post is not
+        the candidate's problem: it stays stored, and `recover` or `finish` posts it later."""
         interview = await self._tx(repo.get_interview, interview_id)
-        if interview is not None and interview.status in (Status.COMPLETED, Status.EXPIRED):
+        if interview is None or interview.status not in (Status.COMPLETED, Status.EXPIRED):
+            return
+        try:
             await self.finish(interview_id)
+        except Exception as exc:
+            logger.warning("report for interview %s not posted yet: %s", interview_id, exc)
 
     async def finish(self, interview_id: str, *, partial: bool | None = None) -> Evaluated:
         """Evaluate, store and post the report once; later calls return the stored result."""
@@ -458,31 +655,54 @@ class InterviewService:
     async def _compute_evaluation(self, interview_id: str, partial: bool | None) -> Evaluated:
         interview, candidate, role, turns = await self._tx(self._conversation, interview_id)
         items = items_from_conversation(role, turns)
-        notes: list[str] = []
+        notes = await self._tx(self._fallback_notes, interview_id)
         try:
-            evaluations = await self.brain.evaluate(items)
+            scored = await self.brain.evaluate(items)
         except Exception:
             logger.exception("brain %s failed to score; using offline", self.brain.name)
-            evaluations = await self._offline.evaluate(items)
+            scored = await self._offline.evaluate(items)
             notes.append("Scoring fell back to the offline brain.")
-        signals = analyse(
-            [t.text for t in turns if t.speaker == "candidate" and t.kind == "answer"],
-            [t.text for t in turns if t.speaker == "candidate" and t.kind == "question"],
-        )
+        notes += scored.notes
+        answers = [t.text for t in turns if t.speaker == "candidate" and t.kind == "answer"]
+        asked = [t.text for t in turns if t.speaker == "candidate" and t.kind == "question"]
         if partial is None:
             partial = interview.status != Status.COMPLETED
         request = ReportRequest(candidate_name=candidate.display_name, role=role,
-                                evaluations=evaluations, signals=signals,
+                                evaluations=scored.evaluations, signals=analyse(answers, asked),
                                 unassessed_topics=unassessed_topics(role, items),
-                                partial=partial, notes=notes)
+                                partial=partial, notes=notes,
+                                follow_up_questions=questions_for_recruiter(role, answers,
+                                                                            asked))
         try:
-            report = await self.brain.report(request)
+            reported = await self.brain.report(request)
         except Exception:
             logger.exception("brain %s failed to write the report; using offline",
                              self.brain.name)
-            report = await self._offline.report(request)
+            reported = await self._offline.report(
+                replace(request, notes=[*notes, "The report fell back to the offline brain."]))
+        usage = scored.usage + reported.usage
+        report = reported.report.model_copy(update={
+            "prompt_tokens": interview.prompt_tokens + usage.prompt,
+            "completion_tokens": interview.completion_tokens + usage.completion,
+        })
         header = f"# {candidate.display_name}: {role.title}"
-        return Evaluated(evaluations, report, render_markdown(report, evaluations, header=header))
+        return Evaluated(scored.evaluations, report,
+                         render_markdown(report, scored.evaluations, header=header), usage)
+
+    def _fallback_notes(self, session: Session, interview_id: str) -> list[str]:
+        """What the recruiter should know about how the transcript came to be."""
+        notes = []
+        fallbacks = repo.count_audit(session, interview_id=interview_id,
+                                     action="reply_fallback")
+        if fallbacks:
+            notes.append(f"{fallbacks} interviewer message(s) fell back to the offline brain "
+                         "(the model was unavailable or its output failed the guard).")
+        noted = repo.count_audit(session, interview_id=interview_id, action="edit_noted")
+        if noted:
+            notes.append(f"The candidate edited {noted} message(s) after the interview had "
+                         "moved on; the first versions were scored and the edits are kept in "
+                         "the audit log.")
+        return notes
 
     async def _evaluate_and_store(self, interview_id: str, partial: bool | None) -> Evaluated:
         result = await self._compute_evaluation(interview_id, partial)
@@ -491,15 +711,17 @@ class InterviewService:
 
     def _conversation(self, session: Session, interview_id: str
                       ) -> tuple[Interview, Candidate, Role, list[ConversationTurn]]:
-        interview = session.get(Interview, interview_id)
-        assert interview is not None
-        candidate = session.get(Candidate, interview.candidate_id)
-        assert candidate is not None
+        interview, candidate = self._load(session, interview_id)
         turns = [ConversationTurn(t.speaker, t.kind, t.text, t.question_id)
                  for t in repo.list_turns(session, interview_id)]
         return interview, candidate, self.role_of(session, interview), turns
 
     def _store_evaluation(self, session: Session, interview_id: str, result: Evaluated) -> None:
+        interview = session.get(Interview, interview_id)
+        if interview is not None and (result.usage.prompt or result.usage.completion):
+            interview.prompt_tokens += result.usage.prompt
+            interview.completion_tokens += result.usage.completion
+            session.add(interview)
         repo.save_scores(session, interview_id=interview_id, brain=result.report.brain,
                          evaluations=result.evaluations)
         session.add(Report(
@@ -537,13 +759,11 @@ class InterviewService:
         report = repo.get_report(session, interview_id)
         if report is None or report.posted_at is not None:
             return None
-        interview = session.get(Interview, interview_id)
-        assert interview is not None
-        candidate = session.get(Candidate, interview.candidate_id)
-        assert candidate is not None
+        interview, candidate = self._load(session, interview_id)
         return ReportDelivery(
             interview_id=interview_id, candidate_name=candidate.display_name,
             role_title=self.role_of(session, interview).title,
+            candidate_id=candidate.platform_user_id, recruiter_id=interview.recruiter_id,
             recommendation=result.report.recommendation_label,
             overall_score=result.report.overall_score, partial=result.report.partial,
             export=self._export(session, interview_id), markdown=result.markdown,
@@ -578,10 +798,7 @@ class InterviewService:
         return await self._tx(run)
 
     def _summary(self, session: Session, interview_id: str) -> InterviewSummary:
-        interview = session.get(Interview, interview_id)
-        assert interview is not None
-        candidate = session.get(Candidate, interview.candidate_id)
-        assert candidate is not None
+        interview, candidate = self._load(session, interview_id)
         role = self.role_of(session, interview)
         report = repo.get_report(session, interview_id)
         return InterviewSummary(
@@ -606,10 +823,7 @@ class InterviewService:
                                stored.report if stored else None)
 
     def _export(self, session: Session, interview_id: str) -> dict[str, Any]:
-        interview = session.get(Interview, interview_id)
-        assert interview is not None
-        candidate = session.get(Candidate, interview.candidate_id)
-        assert candidate is not None
+        interview, candidate = self._load(session, interview_id)
         role = self.role_of(session, interview)
         stored = self._stored_evaluation(session, interview_id)
         return {
@@ -628,7 +842,7 @@ class InterviewService:
             },
             "turns": [
                 {"speaker": t.speaker, "text": t.text, "at": t.created_at.isoformat(),
-                 "kind": t.kind}
+                 "kind": t.kind, "edited": t.edited_at is not None}
                 for t in repo.list_turns(session, interview_id)
             ],
             "scores": scores_json(stored.evaluations) if stored else [],
@@ -637,14 +851,18 @@ class InterviewService:
 
     # ---------------------------------------------------------------- restart
 
-    async def recover(self) -> int:
-        """Finish what a previous process left: unhandled answers, unsent messages, reports."""
-        pending = await self._tx(repo.interviews_with_pending_work)
+    async def recover(self, *, platform: str | None = None) -> int:
+        """Finish what a previous process left: unhandled answers, unsent messages, reports.
+        One interview's failure (a platform refusing a post) does not stop the others."""
+        pending = await self._tx(repo.interviews_with_pending_work, platform=platform)
         for interview_id in pending:
-            async with self._lock(interview_id):
-                await self._process(interview_id)
-                await self._deliver(interview_id)
-            await self._finish_if_ended(interview_id)
+            try:
+                async with self._lock(interview_id):
+                    await self._process(interview_id)
+                    await self._deliver(interview_id)
+                await self._finish_if_ended(interview_id)
+            except Exception:
+                logger.exception("could not recover interview %s; will retry", interview_id)
         return len(pending)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///interview-bot.sqlite3"
@@ -63,6 +64,12 @@ class ReminderSettings(BaseSettings):
                 raise ValueError(f"role {role!r}: unknown reminder fields {sorted(unknown)}")
         return value
 
+    @model_validator(mode="after")
+    def _second_after_first(self) -> ReminderSettings:
+        if self.second_nudge_hours <= self.first_nudge_hours:
+            raise ValueError("second_nudge_hours must be more than first_nudge_hours")
+        return self
+
 
 class Settings(BaseSettings):
     """Every setting the bot reads; the README's settings table mirrors this class."""
@@ -71,16 +78,30 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     roles_dir: Path | None = None
-    brain: str = "offline"
+    brain: Literal["offline", "openai"] = "offline"
     consent_notice_version: str = "2026-11"
     retention_days: int = Field(default=180, ge=1)
     log_level: str = "INFO"
     openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_model_interview: str | None = None
+    openai_model_scoring: str | None = None
+    openai_model_report: str | None = None
+    openai_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    openai_max_retries: int = Field(default=2, ge=0, le=6)
+    openai_scoring_concurrency: int = Field(default=4, ge=1, le=32)
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str | None = None
     slack_recruiters: str = ""
     slack_recruiter_channel: str | None = None
+    discord_token: SecretStr | None = None
+    discord_guild_ids: str = ""  # comma-separated: the servers `/interview` is synced to
+    discord_interviews_channel: int | None = None
+    discord_recruiter_channel: int | None = None
+    discord_recruiter_role: int | None = None
+    discord_api_url: str | None = None  # Discord REST base URL, for tests and proxies
     flow: FlowSettings = Field(default_factory=FlowSettings)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)

@@ -180,9 +180,9 @@ def undelivered_bot_turns(session: Session, interview_id: str) -> list[Turn]:
     ).all())
 
 
-def interviews_with_pending_work(session: Session) -> list[str]:
+def interviews_with_pending_work(session: Session, *, platform: str | None = None) -> list[str]:
     """Interviews a restarted process must pick up: unhandled answers, unsent messages,
-    or a finished interview whose report was never posted."""
+    or a finished interview whose report was never posted (optionally of one platform)."""
     pending_turns = select(Turn.interview_id).where(
         sa.or_(
             sa.and_(Turn.speaker == "candidate", col(Turn.handled).is_(False)),
@@ -197,6 +197,9 @@ def interviews_with_pending_work(session: Session) -> list[str]:
         ~sa.exists().where(Report.interview_id == Interview.id),
     )
     ids |= set(session.exec(finished_unreported).all())
+    if platform is not None and ids:
+        ids = set(session.exec(select(Interview.id).where(
+            col(Interview.id).in_(ids), Interview.platform == platform)).all())
     return sorted(ids)
 
 
@@ -226,3 +229,17 @@ def audit(session: Session, *, interview_id: str, actor: str, action: str,
           detail: dict[str, Any] | None = None) -> None:
     session.add(AuditEvent(interview_id=interview_id, actor=actor, action=action,
                            detail=detail or {}))
+
+
+def count_audit(session: Session, *, interview_id: str, action: str) -> int:
+    return session.exec(
+        select(sa.func.count()).select_from(AuditEvent)
+        .where(AuditEvent.interview_id == interview_id, AuditEvent.action == action)
+    ).one()
+
+
+def latest_candidate_turn(session: Session, interview_id: str) -> Turn | None:
+    return session.exec(
+        select(Turn).where(Turn.interview_id == interview_id, Turn.speaker == "candidate")
+        .order_by(col(Turn.seq).desc()).limit(1)
+    ).first()

@@ -122,3 +122,13 @@ def test_evaluate_reference_transcript(tmp_path: Path) -> None:
     markdown = cli("evaluate", str(REFERENCE), cwd=tmp_path).stdout
     for title in SECTION_TITLES.values():
         assert title in markdown
+
+
+def test_demo_with_a_malformed_role_file_is_one_line(tmp_path: Path) -> None:
+    roles = tmp_path / "roles"
+    roles.mkdir()
+    (roles / "broken-role.yaml").write_text("name: broken-role\ntitle: [unclosed\n")
+    result = cli("demo", "--role", "broken-role", cwd=tmp_path,
+                 env={"ROLES_DIR": str(roles)})
+    assert_one_line_error(result, "broken-role.yaml:")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roles"]

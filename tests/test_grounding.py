@@ -46,3 +46,14 @@ def test_several_questions_in_one_message_are_each_answered() -> None:
     assert len(split_questions(message)) == 3
     answers = answer_questions(ROLE, message)
     assert [a.passage is not None for a in answers] == [True, False, True]
+
+
+def test_questions_the_interview_could_not_answer_are_kept_for_the_recruiter() -> None:
+    from bot.grounding import questions_for_recruiter
+
+    pending = questions_for_recruiter(
+        ROLE,
+        answers=["I'd use PITR. Before I go on, is the role remote?"],
+        question_stage_replies=["How does on-call work? And what is the salary?"],
+    )
+    assert pending == ["Before I go on, is the role remote?", "And what is the salary?"]

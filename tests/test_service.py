@@ -259,3 +259,28 @@ def test_sqlite_file_database_uses_wal(tmp_path) -> None:
         assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+async def test_editing_the_current_answer_replaces_it_but_later_edits_are_only_noted(
+        service, engine) -> None:
+    from bot.ports import MessageEdit
+    from bot.service import EditOutcome
+
+    cand = await start(service)
+    await cand.say("I'm Ada, a DBA with 8 years on PostgreSQL.", message_id="m-intro")
+    [followup] = await cand.say("short", message_id="m-project")
+    assert followup.kind == "followup"  # still on the project question
+
+    def edit(message_id: str, text: str) -> MessageEdit:
+        return MessageEdit(cand.started.conversation, cand.author_id, message_id, text)
+
+    assert await service.amend_message(edit("m-project", "A longer answer.")) == \
+        EditOutcome.APPLIED
+    assert await service.amend_message(edit("m-intro", "I'm Ada.")) == EditOutcome.NOTED
+    stranger = MessageEdit(cand.started.conversation, "U999", "m-project", "hijack")
+    assert await service.amend_message(stranger) == EditOutcome.IGNORED
+    texts = [t.text for t in turns_of(engine, cand.started.interview_id)
+             if t.speaker == "candidate"]
+    assert texts == ["I'm Ada, a DBA with 8 years on PostgreSQL.", "A longer answer."]
+    data = await service.export(cand.started.interview_id)
+    assert [t["edited"] for t in data["turns"] if t["speaker"] == "candidate"] == [False, True]

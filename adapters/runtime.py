@@ -1,0 +1,54 @@
+"""Running chat adapters together: one service, one reminder sweeper and one routing port
+for every platform this process serves (`interview-bot run --slack --discord`)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from adapters.router import PlatformRouter
+from bot.ports import ChatPort
+from bot.service import InterviewService
+
+
+class SharedService:
+    """Hands every adapter the same service; each adapter's port joins the router."""
+
+    def __init__(self, build: Callable[[ChatPort], InterviewService]) -> None:
+        self.router = PlatformRouter()
+        self._build = build
+        self.service: InterviewService | None = None
+
+    def for_platform(self, platform: str) -> Callable[[ChatPort], InterviewService]:
+        def attach(port: ChatPort) -> InterviewService:
+            self.router.add(platform, port)
+            if self.service is None:
+                self.service = self._build(self.router)
+            return self.service
+        return attach
+
+
+async def run_platforms(build: Callable[[ChatPort], InterviewService], *,
+                        slack_config: Any = None, discord_config: Any = None,
+                        http: bool = False, port: int = 3000,
+                        stop: asyncio.Event, **discord_options: Any) -> SharedService:
+    """Run the configured adapters until `stop` is set (or one of them fails to start)."""
+    shared = SharedService(build)
+    tasks = []
+    if slack_config is not None:
+        from adapters.slack.app import run_slack
+
+        tasks.append(asyncio.ensure_future(run_slack(
+            slack_config, shared.for_platform("slack"), http=http, port=port, stop=stop)))
+    if discord_config is not None:
+        from adapters.discord.runner import run_discord
+
+        tasks.append(asyncio.ensure_future(run_discord(
+            discord_config, shared.for_platform("discord"), stop=stop, **discord_options)))
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        stop.set()  # one adapter failing to start stops the others
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return shared
