@@ -25,6 +25,7 @@ from bot.intents import (
     Control,
     control_word,
     has_question,
+    injection_attempt,
     is_blank,
     is_confirmation,
     says_no_more_questions,
@@ -187,9 +188,12 @@ def _answer(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -
         candidate_kind = "blank"
     step, new_state = advance(state, view.config, reading)
     if step.kind is Kind.NOTICE:
+        opening = ("I can't act on instructions here; I can only take your answer to the "
+                   "question. " if injection_attempt(text) else
+                   "I didn't catch an answer in words there. ")
         return Decision(candidate_kind, Kind.NOTICE, changes={
             "candidate_turns": new_state.candidate_turns}, question_id=step.question_id,
-            fixed_text="I didn't catch an answer in words there. " + restate_current(view, role))
+            fixed_text=opening + restate_current(view, role))
     question = role.question(step.question_id) if step.question_id not in (
         None, INTRO_ID, PROJECT_ID) else None
     request = ComposeRequest(

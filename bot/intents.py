@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from bot.text import has_words
+from bot.text import has_words, sentences, words
 
 
 class Control(StrEnum):
@@ -69,7 +69,8 @@ def says_no_more_questions(text: str) -> bool:
 
 
 def has_question(text: str) -> bool:
-    return "?" in text
+    """A real question: a sentence of three words or more ending in '?' ("Honestly?" is not)."""
+    return any(s.rstrip().endswith("?") and len(words(s)) >= 3 for s in sentences(text))
 
 
 def injection_attempt(text: str) -> bool:
@@ -79,7 +80,5 @@ def injection_attempt(text: str) -> bool:
 
 def strip_injection(text: str) -> str:
     """The answer without the sentences that try to instruct us, so content is scored alone."""
-    from bot.text import sentences
-
     kept = [s for s in sentences(text) if not injection_attempt(s)]
     return " ".join(kept)

@@ -88,3 +88,13 @@ def test_real_questions_are_not_goodbyes(text: str) -> None:
 ])
 def test_control_words_are_whole_messages(text: str, expected: Control | None) -> None:
     assert control_word(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("What does on-call look like?", True), ("Honestly? Prometheus, mostly.", False),
+    ("Salary?", False), ("I use EXPLAIN. Why does it matter?", True),
+])
+def test_only_real_questions_count_as_questions(text: str, expected: bool) -> None:
+    from bot.intents import has_question
+
+    assert has_question(text) is expected
