@@ -309,7 +309,7 @@ class InterviewService:
             interview, candidate, role, turn, history = snapshot
             ctx = self._context(interview, candidate, role, turn.seq)
             decision = decide(view_of(interview), role, ctx, turn.text)
-            if decision.request is not None and self.brain.name != self._offline.name:
+            if decision.request is not None and history is not None:
                 decision.request = replace(decision.request,
                                            summary=running_summary(role, history),
                                            exchange=current_exchange(history))
@@ -320,13 +320,19 @@ class InterviewService:
                 logger.info("interview %s changed under us; re-reading", interview_id)
 
     def _snapshot(self, session: Session, interview_id: str
-                  ) -> tuple[Interview, Candidate, Role, Turn, list[ConversationTurn]] | None:
+                  ) -> tuple[Interview, Candidate, Role, Turn,
+                             list[ConversationTurn] | None] | None:
+        """The next unhandled turn with what deciding it needs. The transcript is read only
+        for a model brain (its compact state); the offline brain never looks at it."""
         pending = repo.unhandled_candidate_turns(session, interview_id)
         if not pending:
             return None
         interview, candidate = self._load(session, interview_id)
-        history = [ConversationTurn(t.speaker, t.kind, t.text, t.question_id)
-                   for t in repo.list_turns(session, interview_id) if t.seq <= pending[0].seq]
+        history = None
+        if self.brain.name != self._offline.name:
+            history = [ConversationTurn(t.speaker, t.kind, t.text, t.question_id)
+                       for t in repo.list_turns(session, interview_id)
+                       if t.seq <= pending[0].seq]
         return interview, candidate, self.role_of(session, interview), pending[0], history
 
     async def _word(self, decision: Decision, kind: Kind) -> tuple[str, Composed | None]:
