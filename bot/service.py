@@ -661,7 +661,7 @@ class InterviewService:
     async def _compute_evaluation(self, interview_id: str, partial: bool | None) -> Evaluated:
         interview, candidate, role, turns = await self._tx(self._conversation, interview_id)
         items = items_from_conversation(role, turns)
-        notes = await self._tx(self._fallback_notes, interview_id)
+        notes = await self._tx(self._record_notes, interview_id)
         try:
             scored = await self.brain.evaluate(items)
         except Exception:
@@ -695,7 +695,7 @@ class InterviewService:
         return Evaluated(scored.evaluations, report,
                          render_markdown(report, scored.evaluations, header=header), usage)
 
-    def _fallback_notes(self, session: Session, interview_id: str) -> list[str]:
+    def _record_notes(self, session: Session, interview_id: str) -> list[str]:
         """What the recruiter should know about how the transcript came to be."""
         notes = []
         fallbacks = repo.count_audit(session, interview_id=interview_id,
