@@ -393,10 +393,12 @@ def _discord_config(settings: Settings) -> Any:
 def build_service_with_sweeper(settings: Settings, engine: Engine,
                                port: Any) -> InterviewService:
     """The service plus its reminder sweeper (one APScheduler job on the running loop)."""
+    from adapters.runtime import freeze_startup_heap
     from bot.sweeper import ReminderSweeper
 
     service = build_service(settings, engine, port)
     ReminderSweeper(service).start()
+    freeze_startup_heap()
     return service
 
 

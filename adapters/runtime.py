@@ -4,12 +4,25 @@ for every platform this process serves (`interview-bot run --slack --discord`)."
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
 from typing import Any
 
 from adapters.router import PlatformRouter
 from bot.ports import ChatPort
 from bot.service import InterviewService
+
+
+def freeze_startup_heap() -> None:
+    """Move everything built at startup (imported modules, settings, the service) out of the
+    garbage collector's sight; called once the process is ready to serve.
+
+    A long-running bot keeps those objects forever, yet every full collection walks them
+    all: measured in `bench/bench_reminders.py`, a 70 ms pause in the middle of a reminder
+    batch, which `gc.freeze()` brings down to about 5 ms. Python's `gc` docs recommend this
+    for long-lived processes."""
+    gc.collect()
+    gc.freeze()
 
 
 class SharedService:

@@ -16,6 +16,14 @@ class DatabaseUnavailableError(RuntimeError):
     """The database URL is malformed or the server does not answer."""
 
 
+class PgArray(list):  # type: ignore[type-arg]
+    """A list that goes to PostgreSQL as one binary array parameter.
+
+    psycopg sends a plain list in text format, quoting every element through a regular
+    expression: about 10 ms per 1,000 strings, most of a bulk statement's client time. The
+    binary format copies the values as they are."""
+
+
 def make_engine(url: str) -> Engine:
     """One engine per process (or per test), built from settings, never a module global."""
     try:
@@ -27,9 +35,19 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     try:
-        return create_engine(url, pool_pre_ping=True, connect_args=_connect_args(parsed))
+        engine = create_engine(url, pool_pre_ping=True, connect_args=_connect_args(parsed))
     except (sa.exc.ArgumentError, ModuleNotFoundError) as exc:
         raise DatabaseUnavailableError(f"cannot use DATABASE_URL: {exc}") from exc
+    sa.event.listen(engine, "connect", _send_arrays_binary)
+    return engine
+
+
+def _send_arrays_binary(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
+    adapters = getattr(dbapi_connection, "adapters", None)  # psycopg 3; other drivers: lists
+    if adapters is not None:
+        from psycopg.types.array import ListBinaryDumper
+
+        adapters.register_dumper(PgArray, ListBinaryDumper)
 
 
 def _connect_args(parsed: sa.engine.URL) -> dict[str, object]:

@@ -145,7 +145,8 @@ class Turn(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("interview_id", "seq", name="uq_turns_interview_seq"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    interview_id: str = Field(foreign_key="interviews.id", index=True, max_length=32)
+    # No index of its own: the unique (interview_id, seq) key serves every lookup by interview.
+    interview_id: str = Field(foreign_key="interviews.id", max_length=32)
     seq: int
     speaker: str = Field(max_length=16)
     kind: str = Field(max_length=32)

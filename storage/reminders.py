@@ -20,6 +20,7 @@ again and is re-claimed (and fails for good after `max_attempts` claims).
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col, select
 
+from storage.engine import PgArray
 from storage.models import (
     AuditEvent,
     Candidate,
@@ -92,6 +94,18 @@ class NewTurn:
     stage: str
     text: str
     question_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    """A bot turn just stored and not yet posted."""
+
+    id: int
+    interview_id: str
+    seq: int
+    kind: str
+    text: str
+    question_id: str | None
 
 
 # ------------------------------------------------------------------ scheduling
@@ -231,10 +245,10 @@ def settle(session: Session, settled: Sequence[tuple[Claim, Outcome]], *,
             "CAST(:dues AS timestamptz[])) AS o(id, token, status, due) "
             "WHERE r.id = o.id AND r.attempts = o.token AND r.status = 'claimed' "
             "RETURNING r.id"),
-            {"sent_at": now, "ids": [c.id for c, _ in settled],
-             "tokens": [c.attempts for c, _ in settled],
-             "statuses": [o.status for _, o in settled],
-             "dues": [o.due_at if o.due_at != c.due_at else None for c, o in settled]},
+            {"sent_at": now, "ids": PgArray(c.id for c, _ in settled),
+             "tokens": PgArray(c.attempts for c, _ in settled),
+             "statuses": PgArray(o.status for _, o in settled),
+             "dues": PgArray(o.due_at if o.due_at != c.due_at else None for c, o in settled)},
         ).scalars().all())
     owned: set[int] = set()
     for claim, outcome in settled:
@@ -276,14 +290,6 @@ def _is_pg(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _among(session: Session, column: sa.ColumnElement[Any],
-           values: Collection[Any]) -> sa.ColumnElement[bool]:
-    if _is_pg(session):
-        return column == sa.any_(sa.bindparam(None, sorted(values),
-                                              type_=postgresql.ARRAY(column.type)))
-    return column.in_(sorted(values))
-
-
 # ------------------------------------------------------------------ what a batch needs
 
 
@@ -293,10 +299,17 @@ def interviews_for_dispatch(session: Session, interview_ids: Collection[str]
     sweepers never deadlock and a concurrent reply waits for this batch."""
     if not interview_ids:
         return []
+    ids = sorted(interview_ids)
+    if _is_pg(session):
+        return list(session.execute(_DISPATCH_PG, {"ids": PgArray(ids)}).all())
+    return list(session.execute(_DISPATCH_PORTABLE, {"ids": ids}).all())
+
+
+def _dispatch_query() -> sa.Select[Any]:
     i = Interview.__table__
     c = Candidate.__table__
     r = RoleRecord.__table__
-    return list(session.execute(
+    return (
         sa.select(i.c.id, i.c.status, i.c.stage, i.c.question_index,
                   sa.func.json_array_length(i.c.plan).label("question_total"),
                   i.c.flow["reminders"].as_string().label("policy"),
@@ -305,18 +318,26 @@ def interviews_for_dispatch(session: Session, interview_ids: Collection[str]
                   c.c.display_name.label("candidate_name"),
                   c.c.timezone.label("candidate_timezone"), r.c.title.label("role_title"))
         .join(c, c.c.id == i.c.candidate_id).join(r, r.c.id == i.c.role_id)
-        .where(_among(session, i.c.id, interview_ids))
-        .order_by(i.c.id).with_for_update(of=i)
-    ).all())
+        .order_by(i.c.id).with_for_update(of=i))
+
+
+# Built once: the ids arrive as a parameter. On PostgreSQL they are joined from `unnest`, so
+# the planner looks each interview up by its key instead of scanning the table for
+# `id = ANY(...)` (a third of the statement's time at 1,000 ids).
+_WANTED = sa.func.unnest(sa.cast(sa.bindparam("ids"), postgresql.ARRAY(sa.Text))
+                         ).table_valued("id").render_derived("wanted")
+_DISPATCH_PG = _dispatch_query().join(_WANTED, _WANTED.c.id == Interview.__table__.c.id)
+_DISPATCH_PORTABLE = _dispatch_query().where(
+    Interview.__table__.c.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 # ------------------------------------------------------------------ turns in bulk
 
 
 def add_bot_turns(session: Session, turns: Sequence[NewTurn], *, now: datetime
-                  ) -> list[sa.Row[Any]]:
+                  ) -> list[StoredTurn]:
     """Insert bot turns for many interviews at once, each after its interview's last turn.
-    Returns them (id, interview_id, seq, kind, text, question_id) in posting order."""
+    Returns them in posting order (by interview, then seq)."""
     if not turns:
         return []
     order: dict[str, int] = {}
@@ -325,37 +346,47 @@ def add_bot_turns(session: Session, turns: Sequence[NewTurn], *, now: datetime
         order[t.interview_id] = order.get(t.interview_id, 0) + 1
         ranks.append(order[t.interview_id])
     if _is_pg(session):
-        rows = session.execute(sa.text(
+        keys = session.execute(sa.text(
             "INSERT INTO turns (interview_id, seq, speaker, kind, stage, question_id, text, "
             "handled, created_at) SELECT n.iid, n.rank + coalesce((SELECT max(t.seq) FROM turns "
             "t WHERE t.interview_id = n.iid), 0), 'bot', n.kind, n.stage, n.qid, n.text, false, "
             ":now FROM unnest(CAST(:iids AS text[]), CAST(:ranks AS integer[]), "
             "CAST(:kinds AS text[]), CAST(:stages AS text[]), CAST(:qids AS text[]), "
             "CAST(:texts AS text[])) AS n(iid, rank, kind, stage, qid, text) "
-            "RETURNING id, interview_id, seq, kind, text, question_id"),
-            {"now": now, "iids": [t.interview_id for t in turns], "ranks": ranks,
-             "kinds": [t.kind for t in turns], "stages": [t.stage for t in turns],
-             "qids": [t.question_id for t in turns], "texts": [t.text for t in turns]}).all()
+            "RETURNING id, interview_id, seq"),
+            {"now": now, "iids": PgArray(t.interview_id for t in turns), "ranks": PgArray(ranks),
+             "kinds": PgArray(t.kind for t in turns), "stages": PgArray(t.stage for t in turns),
+             "qids": PgArray(t.question_id for t in turns),
+             "texts": PgArray(t.text for t in turns)}).all()
     else:
-        rows = _add_bot_turns_portably(session, turns, ranks, now)
-    return sorted(rows, key=lambda r: (r.interview_id, r.seq))
+        keys = _add_bot_turns_portably(session, turns, ranks, now)
+    # An interview's turns got ascending seqs in rank order: pair them back up by that order.
+    pending: dict[str, list[NewTurn]] = defaultdict(list)
+    for t in turns:
+        pending[t.interview_id].append(t)
+    stored = []
+    for turn_id, interview_id, seq in sorted(keys, key=lambda k: (k[1], k[2])):
+        t = pending[interview_id].pop(0)
+        stored.append(StoredTurn(turn_id, interview_id, seq, t.kind, t.text, t.question_id))
+    return stored
 
 
 def _add_bot_turns_portably(session: Session, turns: Sequence[NewTurn], ranks: list[int],
-                            now: datetime) -> list[sa.Row[Any]]:
+                            now: datetime) -> list[tuple[int, str, int]]:
     last = dict(session.execute(
         sa.select(_T.c.interview_id, sa.func.max(_T.c.seq))
         .where(_T.c.interview_id.in_(sorted({t.interview_id for t in turns})))
         .group_by(_T.c.interview_id)
     ).all())
-    return list(session.execute(
-        sa.insert(_T).returning(_T.c.id, _T.c.interview_id, _T.c.seq, _T.c.kind, _T.c.text,
-                                _T.c.question_id, sort_by_parameter_order=True),
+    rows = session.execute(
+        sa.insert(_T).returning(_T.c.id, _T.c.interview_id, _T.c.seq,
+                                sort_by_parameter_order=True),
         [{"interview_id": t.interview_id, "seq": (last.get(t.interview_id) or 0) + rank,
           "speaker": "bot", "kind": t.kind, "stage": t.stage, "question_id": t.question_id,
           "text": t.text, "platform_message_id": None, "handled": False, "delivered_at": None,
           "edited_at": None, "created_at": now}
-         for t, rank in zip(turns, ranks, strict=True)]).all())
+         for t, rank in zip(turns, ranks, strict=True)]).all()
+    return [(r[0], r[1], r[2]) for r in rows]
 
 
 def mark_delivered(session: Session, delivered: Sequence[tuple[int, str]], *,
@@ -368,8 +399,8 @@ def mark_delivered(session: Session, delivered: Sequence[tuple[int, str]], *,
             "UPDATE turns AS t SET delivered_at = :now, platform_message_id = d.mid "
             "FROM unnest(CAST(:ids AS integer[]), CAST(:mids AS text[])) AS d(id, mid) "
             "WHERE t.id = d.id"),
-            {"now": now, "ids": [tid for tid, _ in delivered],
-             "mids": [mid for _, mid in delivered]})
+            {"now": now, "ids": PgArray(tid for tid, _ in delivered),
+             "mids": PgArray(mid for _, mid in delivered)})
         return
     session.execute(
         sa.update(_T).where(_T.c.id == sa.bindparam("tid"))

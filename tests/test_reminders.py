@@ -524,6 +524,35 @@ async def test_a_recruiters_reminder_wakes_the_scheduled_job(world: World) -> No
     assert "recruiter asked me to check in" in world.port.reminders()[0].text
 
 
+# ------------------------------------------------------------------ bulk storage
+
+
+async def test_bulk_turns_keep_their_text_and_order_per_interview(world: World) -> None:
+    """The sweeper stores a batch's messages in one statement (binary arrays on PostgreSQL):
+    quotes, braces, backslashes, newlines and NULLs arrive intact, and several messages for
+    one interview follow its transcript in the order given."""
+    first = (await world.start(candidate_id="U1")).started.interview_id
+    second = (await world.start(candidate_id="U2")).started.interview_id
+    odd = 'He said "hi", {a,b} \\ back\\slash\nnew line, NULL and \'quotes\' — ü'
+    new = [store.NewTurn(first, "reminder", "technical", "one " + odd),
+           store.NewTurn(second, "closing", "done", "only", question_id="q-7"),
+           store.NewTurn(first, "closing", "done", "two")]
+    before = {i: len(turns_of(world.engine, i)) for i in (first, second)}
+    with session(world.engine) as s:
+        stored = store.add_bot_turns(s, new, now=world.clock())
+        s.commit()
+    expected = [(first, "one " + odd, "reminder", None), (first, "two", "closing", None),
+                (second, "only", "closing", "q-7")]  # posting order: by interview, then seq
+    assert [(t.interview_id, t.text, t.kind, t.question_id) for t in stored] == sorted(
+        expected, key=lambda row: row[0])
+    for interview_id in (first, second):
+        rows = turns_of(world.engine, interview_id)
+        assert [t.seq for t in rows] == list(range(1, len(rows) + 1))
+        added = rows[before[interview_id]:]
+        assert [(t.id, t.text, t.speaker) for t in added] == [
+            (t.id, t.text, "bot") for t in stored if t.interview_id == interview_id]
+
+
 # ------------------------------------------------------------------ retention and erasure
 
 
