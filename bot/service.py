@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -86,6 +86,11 @@ class EditOutcome(StrEnum):
     APPLIED = "applied"
     NOTED = "noted"
     IGNORED = "ignored"
+
+
+# What adapters tell a candidate whose edit was recorded for the recruiter but not applied.
+EDIT_NOTED_NOTICE = ("I saw your edit. The interview had already moved on, so your first "
+                     "answer stands; the recruiter will see both versions.")
 
 
 @dataclass(frozen=True)
@@ -787,20 +792,24 @@ class InterviewService:
         full_id = await self._resolve(interview_id)
         return await self._tx(self._summary, full_id)
 
-    async def list_status(self, *, open_only: bool = True,
-                          candidate_id: str | None = None) -> list[InterviewSummary]:
+    async def list_status(self, *, open_only: bool = True, candidate_id: str | None = None,
+                          platform: str | None = None,
+                          workspaces: Sequence[str] | None = None) -> list[InterviewSummary]:
+        """Newest first; `candidate_id` is the platform's user id. Adapters pass their
+        `platform` (a user id means nothing on another platform) and `workspaces`."""
         def run(session: Session) -> list[InterviewSummary]:
             statuses = [s.value for s in OPEN_STATUSES] if open_only else None
-            cand = None
+            candidates = None
             if candidate_id:
-                found = session.exec(
-                    sa.select(Candidate).where(Candidate.platform_user_id == candidate_id)
-                ).scalars().first()
-                if found is None:
+                query = sa.select(Candidate.id).where(Candidate.platform_user_id == candidate_id)
+                if platform:
+                    query = query.where(Candidate.platform == platform)
+                candidates = list(session.execute(query).scalars().all())
+                if not candidates:
                     return []
-                cand = found.id
-            return [self._summary(session, i.id)
-                    for i in repo.list_interviews(session, statuses=statuses, candidate_id=cand)]
+            found = repo.list_interviews(session, statuses=statuses, candidate_ids=candidates,
+                                         platform=platform, workspaces=workspaces)
+            return [self._summary(session, i.id) for i in found]
         return await self._tx(run)
 
     def _summary(self, session: Session, interview_id: str) -> InterviewSummary:

@@ -108,14 +108,21 @@ def get_interview(session: Session, interview_id: str) -> Interview | None:
 
 
 def list_interviews(
-    session: Session, *, statuses: Sequence[str] | None = None, candidate_id: str | None = None,
-    limit: int = 50,
+    session: Session, *, statuses: Sequence[str] | None = None,
+    candidate_ids: Sequence[str] | None = None, platform: str | None = None,
+    workspaces: Sequence[str] | None = None, limit: int = 50,
 ) -> list[Interview]:
+    """Newest first. Filters apply before the limit, so one workspace's list is not cut
+    short by another's interviews."""
     query = select(Interview).order_by(col(Interview.created_at).desc()).limit(limit)
     if statuses:
         query = query.where(col(Interview.status).in_(statuses))
-    if candidate_id:
-        query = query.where(Interview.candidate_id == candidate_id)
+    if candidate_ids is not None:
+        query = query.where(col(Interview.candidate_id).in_(candidate_ids))
+    if platform:
+        query = query.where(Interview.platform == platform)
+    if workspaces is not None:
+        query = query.where(col(Interview.workspace).in_(workspaces))
     return list(session.exec(query).all())
 
 

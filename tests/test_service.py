@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from adapters.console import ConsolePort
 from bot.errors import AlreadyInterviewingError, InterviewNotFoundError, InvalidRequestError
-from bot.ports import OutgoingMessage, PostedMessage
+from bot.ports import ConversationRef, OutgoingMessage, PostedMessage
 from bot.report import SECTION_TITLES
 from bot.service import InterviewService, StartRequest
 from storage.engine import session
@@ -292,3 +292,36 @@ async def test_an_instruction_instead_of_an_answer_is_refused_politely(service) 
     assert reply.kind == "notice"
     assert reply.text.startswith("I can't act on instructions here")
     assert "introduce yourself" in reply.text
+
+
+class TwoPlatformPort(ConsolePort):
+    """Opens each conversation on the platform and workspace it is asked for."""
+
+    async def open_interview_conversation(self, *, platform: str, candidate_id: str,
+                                          workspace: str, title: str) -> ConversationRef:
+        ref = await super().open_interview_conversation(
+            platform=platform, candidate_id=candidate_id, workspace=workspace, title=title)
+        return ConversationRef(platform, workspace, ref.channel, ref.thread)
+
+
+async def test_status_lists_are_scoped_by_platform_and_workspace(engine) -> None:
+    """The same user id on two platforms is two people; one workspace's list holds only its
+    own interviews."""
+    service = InterviewService(engine=engine, port=TwoPlatformPort(), settings=make_settings())
+    for platform, workspace, role in (("slack", "T1", "database-administrator"),
+                                      ("discord", "G1", "database-administrator"),
+                                      ("discord", "G2", "backend-engineer")):
+        await service.start_interview(StartRequest(
+            role=role, candidate_id="1234", candidate_name=f"{platform} person",
+            platform=platform, workspace=workspace, resume="", recruiter_id="R1"))
+
+    def where(found: list) -> list[tuple[str, str]]:
+        return sorted((s.conversation.platform, s.conversation.workspace) for s in found)
+
+    assert where(await service.list_status(candidate_id="1234")) == [
+        ("discord", "G1"), ("discord", "G2"), ("slack", "T1")]
+    assert where(await service.list_status(candidate_id="1234", platform="discord")) == [
+        ("discord", "G1"), ("discord", "G2")]
+    assert where(await service.list_status(platform="discord", workspaces=["G2"])) == [
+        ("discord", "G2")]
+    assert await service.list_status(candidate_id="1234", platform="console") == []

@@ -112,8 +112,8 @@ class RecruiterActions:
         if interview_id:
             return Reply(status_detail(await self._owned(interview_id, guild_id)))
         found = await self.service.list_status(
-            open_only=candidate is None, candidate_id=str(candidate.id) if candidate else None)
-        found = [s for s in found if _in_guild(s, guild_id)]
+            open_only=candidate is None, candidate_id=str(candidate.id) if candidate else None,
+            platform=PLATFORM, workspaces=[str(guild_id)])
         if candidate is not None:
             title, empty = (f"**Interviews with {candidate.mention}**",
                             f"{candidate.mention} has no interviews.")
@@ -183,9 +183,8 @@ class RecruiterActions:
                      "must go too.")
 
     async def _forget_preview(self, candidate: discord.abc.User) -> str:
-        found = [s for s in await self.service.list_status(open_only=False,
-                                                           candidate_id=str(candidate.id))
-                 if s.conversation.platform == PLATFORM]
+        found = await self.service.list_status(open_only=False, candidate_id=str(candidate.id),
+                                               platform=PLATFORM)
         confirm = (f"To erase it, run `/interview forget` again for {candidate.mention} with "
                    "`confirm: True`.")
         return erasure_preview(found, who=candidate.mention, confirm=confirm,
@@ -216,8 +215,8 @@ class RecruiterActions:
     async def interview_choices(self, guild_id: int, current: str) -> list[tuple[str, str]]:
         """(label, id) of this server's open interviews matching what was typed."""
         typed = current.strip().lower()
-        found = [s for s in await self.service.list_status(open_only=True)
-                 if _in_guild(s, guild_id)]
+        found = await self.service.list_status(open_only=True, platform=PLATFORM,
+                                               workspaces=[str(guild_id)])
         return [(f"{s.id[:8]} · {s.candidate_name} · {s.role_title}"[:100], s.id[:8])
                 for s in found
                 if not typed or s.id.startswith(typed) or typed in s.candidate_name.lower()]

@@ -23,10 +23,10 @@ from adapters.discord.checks import (
 from adapters.discord.commands import InterviewCommands, RecruiterCommandTree
 from adapters.discord.config import DiscordConfig
 from adapters.discord.port import DiscordPort, ReportRefusedError
-from adapters.discord.translate import PLATFORM, NeedsText, to_incoming
+from adapters.discord.translate import PLATFORM, NeedsText, to_edit, to_incoming
 from adapters.inflight import InFlight
 from bot.ports import ChatPort, OutgoingMessage
-from bot.service import InterviewService
+from bot.service import EDIT_NOTED_NOTICE, EditOutcome, InterviewService
 
 logger = logging.getLogger(__name__)
 
@@ -140,11 +140,28 @@ class InterviewBotClient(discord.Client):
                 logger.exception("message %s in %s not handled", found.message_id,
                                  found.conversation.channel)
 
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """A candidate's edit: the core applies it to the answer still under discussion and
+        records any other; the candidate hears when their edit did not change the record."""
+        async with self.in_flight:
+            edit = to_edit(payload.message, bot_user_id=self.user.id if self.user else None,
+                           interviews_channel=self.config.interviews_channel,
+                           before=payload.cached_message)
+            if edit is None:
+                return
+            try:
+                if await self.service.amend_message(edit) is EditOutcome.NOTED:
+                    await self.port.post(OutgoingMessage(edit.conversation, EDIT_NOTED_NOTICE,
+                                                         kind="notice"))
+            except Exception:
+                logger.exception("edit of message %s in %s not handled", edit.message_id,
+                                 edit.conversation.channel)
+
     async def _ask_for_text(self, found: NeedsText) -> None:
         """Only in a thread where this person has an open interview."""
-        for summary in await self.service.list_status(candidate_id=found.author_id):
-            if summary.conversation.channel == found.conversation.channel and \
-                    summary.conversation.platform == found.conversation.platform:
+        for summary in await self.service.list_status(candidate_id=found.author_id,
+                                                      platform=PLATFORM):
+            if summary.conversation.channel == found.conversation.channel:
                 await self.port.post(OutgoingMessage(summary.conversation, TEXT_PLEASE,
                                                      kind="notice"))
                 return

@@ -13,8 +13,10 @@ reaches the core is decided here, on purpose, and tested on gateway payloads
   the interviews channel → None;
 - a file or sticker with no text → `NeedsText`, so the adapter can ask for a written answer.
 
-Edits arrive as MESSAGE_UPDATE, which the adapter does not listen to: the first version of an
-answer is what the interview scored.
+Edits arrive as MESSAGE_UPDATE → `MessageEdit` (`to_edit`), by the same rules, and only when
+the text itself changed: Discord also sends an update when it adds a link preview, without
+`edited_timestamp`. The core replaces the answer to the question still under discussion and
+only records later edits, as for Slack.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.ports import ConversationRef, IncomingMessage
+from bot.ports import ConversationRef, IncomingMessage, MessageEdit
 
 PLATFORM = "discord"
 TEXT_TYPES = frozenset({discord.MessageType.default, discord.MessageType.reply})
@@ -71,6 +73,22 @@ def to_incoming(message: discord.Message, *, bot_user_id: int | None,
         raw={"id": str(message.id), "channel_id": str(message.channel.id),
              "guild_id": str(message.guild.id), "author_id": str(author.id),
              "type": message.type.name})
+
+
+def to_edit(message: discord.Message, *, bot_user_id: int | None,
+            interviews_channel: int | None = None,
+            before: discord.Message | None = None) -> MessageEdit | None:
+    """Translate one MESSAGE_UPDATE: `message` is the updated message (discord.py parses the
+    full payload), `before` the cached version when there is one."""
+    if message.edited_at is None:
+        return None  # an embed or a flag changed, not the text
+    found = to_incoming(message, bot_user_id=bot_user_id, interviews_channel=interviews_channel)
+    if not isinstance(found, IncomingMessage):
+        return None
+    if before is not None and before.clean_content.strip() == found.text:
+        return None
+    return MessageEdit(conversation=found.conversation, author_id=found.author_id,
+                       message_id=found.message_id, text=found.text, at=message.edited_at)
 
 
 def _in_thread(channel: object) -> bool:

@@ -138,8 +138,8 @@ class RecruiterActions:
             summary = await self._owned(command.interview_id, team_id)
             return Reply(status_detail(summary))
         found = await self.service.list_status(open_only=command.candidate_id is None,
-                                               candidate_id=command.candidate_id)
-        found = [s for s in found if _in_workspace(s, team_id)]
+                                               candidate_id=command.candidate_id,
+                                               platform=PLATFORM, workspaces=[team_id, ""])
         if command.candidate_id:
             title = f"*Interviews with <@{command.candidate_id}>*"
             empty = f"<@{command.candidate_id}> has no interviews."
@@ -193,9 +193,8 @@ class RecruiterActions:
                      f"{reports}) stay; delete those in Slack if they must go too.")
 
     async def _forget_preview(self, candidate_id: str) -> str:
-        found = [s for s in await self.service.list_status(open_only=False,
-                                                           candidate_id=candidate_id)
-                 if s.conversation.platform == PLATFORM]
+        found = await self.service.list_status(open_only=False, candidate_id=candidate_id,
+                                               platform=PLATFORM)
         confirm = f"To erase it, send `/interview forget` <@{candidate_id}> `{CONFIRM}`."
         return erasure_preview(found, who=f"<@{candidate_id}>", confirm=confirm,
                                platform_name="Slack", cancel_hint="`/interview cancel <id>`",

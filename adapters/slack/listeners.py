@@ -31,7 +31,7 @@ from adapters.slack.commands import (
 from adapters.slack.port import ReportRefusedError
 from adapters.slack.translate import NeedsText, to_incoming
 from bot.ports import ConversationRef, MessageEdit, OutgoingMessage
-from bot.service import EditOutcome, InterviewService
+from bot.service import EDIT_NOTED_NOTICE, EditOutcome, InterviewService
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,6 @@ SOMETHING_WENT_WRONG = ("Something went wrong on my side and it has been logged.
                         "`/interview status` shows what was saved; try again in a moment.")
 TEXT_PLEASE = ("Thanks! I can only read text, so please type your answer here in the thread "
                "(you can paste the important parts of the file).")
-EDIT_NOTED = ("I saw your edit. The interview had already moved on, so your first answer "
-              "stands; the recruiter will see both versions.")
 
 
 class SlackListeners:
@@ -158,7 +156,7 @@ class SlackListeners:
                 elif isinstance(found, MessageEdit):
                     if await self.service.amend_message(found) is EditOutcome.NOTED:
                         await self._ask_for_text(found.conversation, found.author_id,
-                                                 EDIT_NOTED)
+                                                 EDIT_NOTED_NOTICE)
                 else:
                     await self.service.handle_message(found)
             except ReportRefusedError:
@@ -170,10 +168,10 @@ class SlackListeners:
     async def _ask_for_text(self, where: ConversationRef, author_id: str, text: str) -> None:
         """A notice outside the interview's record, only in a DM where this person has an
         open interview, threaded under it."""
-        for summary in await self.service.list_status(candidate_id=author_id):
+        for summary in await self.service.list_status(candidate_id=author_id,
+                                                      platform=where.platform):
             conversation = summary.conversation
-            if (conversation.platform, conversation.channel) == (where.platform,
-                                                                 where.channel):
+            if conversation.channel == where.channel:
                 await self.actions.port.post(OutgoingMessage(conversation, text,
                                                              kind="notice"))
                 return

@@ -1,5 +1,6 @@
 """Gateway DISPATCH payloads in Discord's documented shapes (API v10): READY, GUILD_CREATE,
-THREAD_CREATE, MESSAGE_CREATE and INTERACTION_CREATE (slash commands and autocomplete).
+THREAD_CREATE, MESSAGE_CREATE, MESSAGE_UPDATE and INTERACTION_CREATE (slash commands and
+autocomplete).
 
 Tests hand them to discord.py's own parsers (`ConnectionState.parsers[event](data)`, exactly
 what its gateway does with each frame), so handlers get real `discord.Message` and
@@ -9,6 +10,7 @@ what its gateway does with each frame), so handlers get real `discord.Message` a
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.discord.fake_discord import OWNER_ID, FakeDiscord
@@ -63,6 +65,13 @@ def message_create(fake: FakeDiscord, *, channel_id: int | str, author_id: int,
         data["member"] = member
     data.update(extra)
     return data
+
+
+def message_update(original: JSON, content: str, *, text_edit: bool = True) -> JSON:
+    """A MESSAGE_UPDATE: the whole updated message. Discord sets `edited_timestamp` only when
+    the author changed the text; a link preview added later updates the message without it."""
+    return {**original, "content": content,
+            "edited_timestamp": datetime.now(UTC).isoformat() if text_edit else None}
 
 
 def interaction(fake: FakeDiscord, *, user_id: int, channel_id: int, subcommand: str,

@@ -9,6 +9,7 @@ from adapters.discord.bot_client import TEXT_PLEASE
 from adapters.discord.port import message_nonce
 from adapters.discord.split import MESSAGE_LIMIT
 from bot.ports import OutgoingMessage
+from bot.service import EDIT_NOTED_NOTICE
 from tests.discord import gateway
 from tests.discord.world import (
     BYSTANDER,
@@ -101,6 +102,34 @@ async def test_someone_else_in_the_thread_is_ignored(world: DiscordWorld) -> Non
     await world.deliver(own)
     assert world.candidate_turns(interview_id) == []
     assert len(world.fake.calls) == posts, "nothing may be posted for others' messages"
+
+
+async def test_edit_of_the_current_answer_replaces_it_and_a_late_edit_is_noted(
+        world: DiscordWorld) -> None:
+    interview_id, thread = await world.start()
+    intro = await world.say("I'm Ada, a DBA with 8 years on PostgreSQL and MySQL.",
+                            thread=thread)
+    project = await world.say("Short.", thread=thread)  # thin: a follow-up comes next
+    posts = len(world.fake.posted(thread))
+
+    await world.edit(project, "A fuller answer about the 10TB clusters.")
+    assert len(world.fake.posted(thread)) == posts  # applied quietly
+    await world.edit(intro, "I'm Ada.")
+    assert [m["content"] for m in world.fake.posted(thread)[posts:]] == [EDIT_NOTED_NOTICE]
+    assert [t.text for t in world.candidate_turns(interview_id)] == [
+        "I'm Ada, a DBA with 8 years on PostgreSQL and MySQL.",
+        "A fuller answer about the 10TB clusters."]
+
+
+async def test_previews_and_other_peoples_edits_change_nothing(world: DiscordWorld) -> None:
+    interview_id, thread = await world.start()
+    answer = await world.say("I'm Ada, a DBA; see https://example.com/cv", thread=thread)
+    other = await world.say("Ada is great.", thread=thread, user=BYSTANDER)
+    posts = len(world.fake.calls)
+    await world.edit(answer, answer["content"], text_edit=False)  # the link preview arrived
+    await world.edit(other, "Ada is the best candidate.")
+    assert len(world.fake.calls) == posts
+    assert [t.text for t in world.candidate_turns(interview_id)] == [answer["content"]]
 
 
 async def test_candidate_message_outside_the_thread_is_not_an_answer(

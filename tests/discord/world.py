@@ -133,6 +133,16 @@ class DiscordWorld:
         await self.fake.wait_for(lambda: self.client.in_flight.finished > done)
         await self.settle()
 
+    async def edit(self, original: dict[str, Any], text: str, *,
+                   text_edit: bool = True) -> None:
+        """A MESSAGE_UPDATE of `original` (the full message, as Discord sends it); with
+        `text_edit=False`, an update without `edited_timestamp` (a link preview added)."""
+        data = gateway.message_update(original, text, text_edit=text_edit)
+        done = self.client.in_flight.finished
+        self.dispatch("MESSAGE_UPDATE", data)
+        await self.fake.wait_for(lambda: self.client.in_flight.finished > done)
+        await self.settle()
+
     def bot_turn(self, message_id: str) -> Turn:
         """The stored bot turn a Discord message was posted for (the core keeps its id)."""
         with db_session(self.engine) as s:
