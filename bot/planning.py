@@ -8,20 +8,21 @@ from bot.text import terms
 
 
 def plan_questions(role: Role, resume: str, count: int) -> list[str]:
-    """The `count` bank questions that best match the job description and the resume,
-    at most one per topic while topics last; ties keep the bank's order (deterministic)."""
+    """`count` bank questions: the role's required ones first (bank order), then those that
+    best match the job description and the resume, at most one per topic while topics
+    last; ties keep the bank's order (deterministic)."""
     docs = [f"{q.topic} {q.question} " + " ".join(k for p in q.key_points for k in p.keywords)
             for q in role.questions]
     ranked = [h.index for h in Bm25Index(docs).search(f"{role.job_description}\n{resume}")]
     ranked += [i for i in range(len(role.questions)) if i not in ranked]
-    chosen: list[int] = []
-    topics: set[str] = set()
+    chosen = [i for i, q in enumerate(role.questions) if q.required][:count]
+    topics = {role.questions[i].topic for i in chosen}
     for i in ranked:
+        if len(chosen) == count:
+            break
         if role.questions[i].topic not in topics:
             chosen.append(i)
             topics.add(role.questions[i].topic)
-        if len(chosen) == count:
-            break
     for i in ranked:
         if len(chosen) == count:
             break

@@ -140,6 +140,8 @@ class Question(BaseModel):
     key_points: list[KeyPoint] = Field(min_length=3)
     anchors: dict[int, Text]
     followup: Text | None = None
+    # Asked in every interview for the role, whatever the resume: the recruiter's must-haves.
+    required: bool = False
 
     @field_validator("anchors")
     @classmethod
