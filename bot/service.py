@@ -197,6 +197,14 @@ class InterviewService:
                                                 request.reminders)
         except (TypeError, ValueError) as exc:
             raise InvalidRequestError(str(exc)) from exc
+        # Two starts for one candidate and role (a double-submitted form, two recruiters)
+        # queue here, so the second is refused before it opens a DM thread or a Discord
+        # thread that would stay empty. Across replicas, the unique index still refuses it.
+        async with self._lock(f"start:{request.platform}:{request.candidate_id}:{role.name}"):
+            return await self._start_locked(request, role, policy)
+
+    async def _start_locked(self, request: StartRequest, role: Role,
+                            policy: reminder_policy.ReminderPolicy) -> StartedInterview:
         candidate = await self._tx(self._prepare_candidate, request, role)
         conversation = await self.port.open_interview_conversation(
             platform=request.platform, candidate_id=request.candidate_id,
