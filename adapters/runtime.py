@@ -19,7 +19,7 @@ def freeze_startup_heap() -> None:
 
     A long-running bot keeps those objects forever, yet every full collection walks them
     all: measured in `bench/bench_reminders.py`, a 70 ms pause in the middle of a reminder
-    batch, which `gc.freeze()` brings down to about 5 ms. Python's `gc` docs recommend this
+    batch, which `gc.freeze()` brings down to about 6 ms. Python's `gc` docs recommend this
     for long-lived processes."""
     gc.collect()
     gc.freeze()

@@ -306,6 +306,7 @@ def interviews_for_dispatch(session: Session, interview_ids: Collection[str]
 
 
 def _dispatch_query() -> sa.Select[Any]:
+    """`bot.sweeper._View.of` reads these columns by position: keep the two in step."""
     i = Interview.__table__
     c = Candidate.__table__
     r = RoleRecord.__table__
