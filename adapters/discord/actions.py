@@ -16,8 +16,8 @@ from adapters.discord.checks import candidate_access_problem
 from adapters.discord.config import DiscordConfig
 from adapters.discord.port import ChannelSetupError, ReportRefusedError
 from adapters.discord.translate import PLATFORM
-from adapters.erasure import erasure_preview
-from bot.errors import InterviewError, InterviewNotFoundError, InvalidRequestError
+from adapters.erasure import erase_candidate, erasure_preview
+from bot.errors import InterviewError, InterviewNotFoundError
 from bot.roles import Role, list_roles
 from bot.service import InterviewService, InterviewSummary, StartRequest
 
@@ -169,12 +169,9 @@ class RecruiterActions:
         `confirm`, say what that would erase and how to confirm."""
         if not confirm:
             return Reply(await self._forget_preview(candidate))
-        try:
-            counts = await self.service.forget_candidate(f"{PLATFORM}:{candidate.id}")
-        except InvalidRequestError:  # `discord:<user>` is unique, so: nothing stored
+        counts = await erase_candidate(self.service, PLATFORM, str(candidate.id), actor=actor)
+        if counts is None:
             return Reply(f"I have nothing stored about {candidate.mention}: nothing to erase.")
-        # The candidate's own audit rows are gone; who asked for the erasure is kept here.
-        logger.info("recruiter %s erased a candidate's data", actor)
         channel = self.config.recruiter_channel
         reports = f"reports in <#{channel}>" if channel else "reports"
         return Reply(f"Erased everything I stored about {candidate.mention}: "

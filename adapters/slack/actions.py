@@ -7,7 +7,6 @@ only this workspace's interviews.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.erasure import erasure_preview
+from adapters.erasure import erase_candidate, erasure_preview
 from adapters.slack.blocks import Block, roles_text, started_blocks
 from adapters.slack.commands import (
     CONFIRM,
@@ -36,11 +35,9 @@ from adapters.slack.mrkdwn import escape
 from adapters.slack.port import ReportRefusedError, SlackPort
 from adapters.slack.recruiters import RecruiterPolicy
 from adapters.slack.translate import PLATFORM
-from bot.errors import InterviewError, InterviewNotFoundError, InvalidRequestError
+from bot.errors import InterviewError, InterviewNotFoundError
 from bot.roles import Role, list_roles
 from bot.service import InterviewService, InterviewSummary, StartRequest
-
-logger = logging.getLogger(__name__)
 
 OPEN = ("active", "paused")
 
@@ -180,12 +177,9 @@ class RecruiterActions:
         `confirmed`, say what that would erase and how to confirm."""
         if not confirmed:
             return Reply(await self._forget_preview(candidate_id))
-        try:
-            counts = await self.service.forget_candidate(f"{PLATFORM}:{candidate_id}")
-        except InvalidRequestError:  # `slack:<user>` is unique, so: nothing stored
+        counts = await erase_candidate(self.service, PLATFORM, candidate_id, actor=actor)
+        if counts is None:
             return Reply(f"I have nothing stored about <@{candidate_id}>: nothing to erase.")
-        # The candidate's own audit rows are gone; who asked for the erasure is kept here.
-        logger.info("recruiter %s erased a candidate's data", actor)
         channel = self.port.recruiter_channel
         reports = f"reports in <#{channel}>" if channel else "reports"
         return Reply(f"Erased everything I stored about <@{candidate_id}>: "
