@@ -32,13 +32,18 @@ BRAIN_NOTES = {
 }
 
 
-class HRReport(BaseModel):
+class ReportSections(BaseModel):
+    """The six sections of the HR report, in order: what a model brain is asked to write."""
+
     overall_suitability: str
     key_strengths: list[str]
     areas_for_development: list[str]
     technical_skills: list[str]
     communication: str
     recommendation: str
+
+
+class HRReport(ReportSections):
     recommendation_label: str
     overall_score: float
     brain: str

@@ -43,7 +43,7 @@ from bot.flow import Kind
 from bot.grounding import answer_questions
 from bot.guard import find_violations
 from bot.intents import injection_attempt
-from bot.report import HRReport
+from bot.report import HRReport, ReportSections
 from bot.rubric import coverage
 from bot.settings import Settings
 
@@ -77,15 +77,8 @@ class ScoreOutput(BaseModel):
     did_not_answer: bool
 
 
-class ReportOutput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    overall_suitability: str
-    key_strengths: list[str]
-    areas_for_development: list[str]
-    technical_skills: list[str]
-    communication: str
-    recommendation: str
+class ReportOutput(ReportSections):
+    model_config = ConfigDict(extra="forbid")  # strict structured output: no other keys
 
 
 @dataclass(frozen=True)
