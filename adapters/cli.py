@@ -29,8 +29,7 @@ from bot.brains.base import Brain
 from bot.brains.offline import OfflineBrain
 from bot.errors import InterviewError
 from bot.export import evaluation_json
-from bot.grounding import questions_for_recruiter
-from bot.report import build_report, render_markdown
+from bot.report import render_markdown
 from bot.roles import (
     RoleInvalidError,
     RoleNotFoundError,
@@ -38,10 +37,10 @@ from bot.roles import (
     load_role,
     validate_role_file,
 )
-from bot.scoring_items import items_from_conversation, unassessed_topics
+from bot.scoring.conversation import evaluate_conversation
+from bot.scoring.items import items_from_conversation
 from bot.service import InterviewService
 from bot.settings import Settings
-from bot.signals import analyse
 from bot.simulated import PROFILES
 from bot.transcript import TranscriptError, infer_role, label_turns, read_transcript
 from storage.engine import DatabaseUnavailableError, check_connection, make_engine
@@ -204,23 +203,16 @@ def evaluate(
         fail(str(exc))
     the_role = _transcript_role(transcript, role, settings)
     turns = label_turns(transcript, the_role)
-    items = items_from_conversation(the_role, turns)
-    if not items:
+    if not items_from_conversation(the_role, turns):
         fail(f"{file}: found no interviewer questions to score")
-    brain = OfflineBrain()
-    evaluations = asyncio.run(brain.evaluate(items)).evaluations
-    answers = [t.text for t in turns if t.speaker == "candidate" and t.kind == "answer"]
-    asked = [t.text for t in turns if t.speaker == "candidate" and t.kind == "question"]
-    report = build_report(candidate_name=transcript.candidate_name, role_title=the_role.title,
-                          evaluations=evaluations, signals=analyse(answers, asked),
-                          unassessed_topics=unassessed_topics(the_role, items),
-                          follow_up_questions=questions_for_recruiter(the_role, answers, asked))
+    result = asyncio.run(evaluate_conversation(the_role, turns, OfflineBrain(),
+                                               candidate_name=transcript.candidate_name))
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(evaluation_json(evaluations, report), indent=2,
-                                    ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(evaluation_json(result.evaluations, result.report),
+                                    indent=2, ensure_ascii=False) + "\n")
         return
     header = f"# {transcript.candidate_name}: {the_role.title} (role file: {the_role.name})"
-    sys.stdout.write(render_markdown(report, evaluations, header=header))
+    sys.stdout.write(render_markdown(result.report, result.evaluations, header=header))
 
 
 def _transcript_role(transcript: Any, role: str | None, settings: Settings):  # noqa: ANN202

@@ -5,8 +5,8 @@ rebuilt from stored turns, so it needs no model call and survives restarts."""
 from __future__ import annotations
 
 from bot.roles import Role
-from bot.rubric import coverage
-from bot.scoring_items import ConversationTurn, items_from_conversation
+from bot.scoring.items import ConversationTurn, items_from_conversation
+from bot.scoring.rubric import coverage
 from bot.text import shorten, words
 
 EXCHANGE_CHARS = 1_500

@@ -32,10 +32,11 @@ from bot.intents import (
     strip_injection,
 )
 from bot.roles import Question, Role
-from bot.rubric import coverage, project_points
+from bot.scoring.rubric import coverage, project_points
 from bot.text import words
 
 THIN_COVERAGE = 0.4
+INJECTION_KIND = "injection"
 THIN_WORDS = 25
 PROJECT_THIN_WORDS = 30
 
@@ -185,7 +186,8 @@ def _answer(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -
     reading = read_answer(view, role, text)
     candidate_kind = "question" if state.stage is Stage.CANDIDATE_QUESTIONS else "answer"
     if reading.blank and state.stage is not Stage.CANDIDATE_QUESTIONS:
-        candidate_kind = "blank"
+        # An injection-only message is kept apart from an empty one: the report counts it.
+        candidate_kind = INJECTION_KIND if injection_attempt(text) else "blank"
     step, new_state = advance(state, view.config, reading)
     if step.kind is Kind.NOTICE:
         opening = ("I can't act on instructions here; I can only take your answer to the "

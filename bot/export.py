@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.evaluation import QuestionEvaluation
 from bot.report import HRReport, render_markdown
+from bot.scoring.evaluation import QuestionEvaluation
 
 
 def scores_json(evaluations: list[QuestionEvaluation]) -> list[dict[str, Any]]:
@@ -18,6 +18,17 @@ def scores_json(evaluations: list[QuestionEvaluation]) -> list[dict[str, Any]]:
             "justification": e.justification,
             "evidence": list(e.evidence),
             "flags": list(e.flags),
+            "incorrect_claims": [c.model_dump() for c in e.incorrect_claims],
+            "confidence": e.confidence,
+            "confidence_level": e.confidence_level,
+            "review_reasons": list(e.review_reasons),
+            "rubric": e.rubric,
+            "scorer": e.scorer,
+            "model": e.model,
+            "prompt_version": e.prompt_version,
+            "rubric_hash": e.rubric_hash,
+            "samples": e.samples,
+            "sample_scores": list(e.sample_scores),
         }
         for e in evaluations
     ]

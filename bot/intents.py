@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import StrEnum
 
 from bot.text import has_words, sentences, words
@@ -28,13 +29,57 @@ _NO_MORE = re.compile(
     r"\bi have no (?:more |other |further )?questions\b|\bthat covers it\b",
 )
 
+# Text addressed to whoever runs or grades the interview. Each alternative is literal words
+# with bounded gaps, so matching stays linear in the message length. A mention of a score
+# ("I scored 5/5 on the AWS practice exam") is not addressed to anyone and is not matched.
+_GRADE = (r"(?:5|five|10|ten|100|full|top|maximum|max|perfect|highest|excellent|"
+          r"outstanding|correct|a 5|a five|the highest|the top|the maximum|5/5|5 out of 5)")
+_GRADER = (r"(?:evaluator|grader|assessor|scorer|reviewer|judge|marker|examiner|ai|model|"
+           r"llm|bot|interviewer|system|assistant)")
 _INJECTION = re.compile(
-    r"ignore (?:all |any |the )?(?:previous|prior|above|earlier) (?:instructions|prompts?|rules)|"
-    r"ignore the rubric|disregard (?:the |your |all )?(?:rubric|instructions|rules)|"
-    r"\bsystem\s*:|developer mode|\bprint (?:your|the) (?:system )?prompt|"
-    r"(?:give|score|rate|grade) me (?:a )?(?:5|five|10|full marks|top marks)|"
-    r"\b5\s*/\s*5\b|reply only with json|\bjailbreak|tool_code|default_api\.|"
-    r"you are now|act as (?:the|an?) (?:admin|system|developer)",
+    r"\bignore (?:all |any |the |your |my )?(?:previous |prior |above |earlier |other )?"
+    r"(?:instructions|prompts?|rules|rubric|criteria|guidelines)|"
+    r"\bdisregard (?:the |your |all |any |previous |prior )*(?:rubric|instructions|rules|"
+    r"criteria|guidelines)|"
+    r"\boverride (?:the |your |all )?(?:instructions|rules|rubric|scoring|criteria)|"
+    r"(?:^|\n)\s*system\s*:|\bsystem prompt\b|\bdeveloper mode\b|"
+    r"\b(?:print|reveal|show|repeat) (?:me )?(?:your|the) (?:system |hidden |initial )?"
+    r"(?:prompt|instructions)\b|"
+    r"\b(?:give|award|assign|grant) (?:me|this(?: answer| response| candidate)?|my answer|"
+    r"the candidate|him|her) (?:a |an |the )?(?:score of |rating of |grade of |mark of )?"
+    + _GRADE + r"\b|"
+    r"\b(?:score|rate|grade|mark|rank|evaluate) (?:me|this(?: answer| response)?|my answer|"
+    r"my response|the candidate)(?: as| at| with)? (?:a |an |the )?" + _GRADE + r"\b|"
+    r"\b(?:this|my|the) (?:answer|response|reply|candidate) (?:deserves|merits|earns|"
+    r"should (?:get|receive|be given)|must (?:get|receive|be given)|is worth) (?:a |an |the )?"
+    + _GRADE + r"\b|"
+    r"\b(?:should|must|needs to|has to|will) be (?:scored|rated|graded|marked|evaluated|"
+    r"considered|treated) (?:as )?(?:a |an |the )?" + _GRADE + r"\b|"
+    r"\bas (?:the |an |a |my )?" + _GRADER + r",? (?:you )?(?:must|should|will|have to|need to|"
+    r"are to|shall)\b|"
+    r"\b(?:note|message|instruction|instructions|hint|memo|reminder) (?:to|for) (?:the |any |my )?"
+    + _GRADER + r"s?\b|"
+    r"(?:^|[.!?\n]\s*)(?:dear |hey |hi )?" + _GRADER + r"\s*[,:]\s*(?:please )?(?:give|score|rate|"
+    r"mark|treat|consider|ignore|note|award|grade|pass|accept)\b|"
+    r"\btreat (?:this|my answer|my response|me|the answer) as (?:a |an )?" + _GRADE + r"\b|"
+    r"\b(?:mark|flag|record) (?:me|this candidate|the candidate) as (?:hired|passed|"
+    r"approved|a strong hire|excellent)|\btell me (?:that )?i(?:'m| am) hired\b|"
+    r"\breply only with json|\bjailbreak|tool_code|tool_call|default_api\.|"
+    r"\byou are now\b|\bact as (?:the|an?) (?:admin|system|developer|evaluator|grader)|"
+    r"\bpretend (?:you are|to be) (?:the|an?) |\bnew instructions\s*:",
+    re.IGNORECASE,
+)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+# "I don't know", "never done that", "no idea": an honest non-answer, not an off-topic one.
+_DONT_KNOW = re.compile(
+    r"\bi (?:do not|don't|really don't|honestly don't) know\b|\bno idea\b|"
+    r"\b(?:i'm|i am) not sure\b|\bnot sure,? (?:to be honest|honestly|sorry)\b|"
+    r"\bi (?:have|'ve) never (?:done|used|worked with|had to|dealt with|touched)\b|"
+    r"\bi (?:haven't|have not) (?:done|used|worked with|had to|dealt with|really done)\b|"
+    r"\bno (?:real |hands-on |practical )?experience (?:with|in)\b|"
+    r"\b(?:can't|cannot) answer\b|\bdon't remember\b|\bnot familiar with\b|"
+    r"\bpass on this\b|\bno clue\b",
     re.IGNORECASE,
 )
 
@@ -74,8 +119,16 @@ def has_question(text: str) -> bool:
 
 
 def injection_attempt(text: str) -> bool:
-    """Text that tries to instruct the interviewer or the scorer; flagged, never obeyed."""
-    return _INJECTION.search(text) is not None
+    """Text that tries to instruct the interviewer or the scorer; flagged, never obeyed.
+    Compatibility forms and zero-width characters are folded first, so "ｔｏｏｌ_ｃｏｄｅ" and
+    "tool\u200b_code" are caught too."""
+    folded = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).replace("\u2019", "'")
+    return _INJECTION.search(folded) is not None
+
+
+def says_dont_know(text: str) -> bool:
+    """An honest "I don't know" (or "I've never done that") somewhere in the text."""
+    return _DONT_KNOW.search(text.replace("\u2019", "'")) is not None
 
 
 def strip_injection(text: str) -> str:

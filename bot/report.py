@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from bot.evaluation import Flag, QuestionEvaluation, mean_score
-from bot.signals import ConversationSignals
+from bot.scoring.evaluation import Flag, QuestionEvaluation, mean_score
+from bot.scoring.signals import ConversationSignals
 
 SECTION_TITLES = {
     "overall_suitability": "Candidate Overall Suitability",
@@ -20,6 +20,8 @@ SECTION_TITLES = {
 ADVANCE = "Advance to the next round"
 CONSIDER = "Consider: advance only if the gaps below are acceptable"
 NOT_RECOMMENDED = "Not recommended on this evidence"
+NEEDS_REVIEW = "Needs human review: the scores are uncertain or conflict"
+SCREENING = "Screening signal: "
 
 HUMAN_REVIEW = (
     "This is a recommendation for the recruiter, not a decision: a person reviews the "
@@ -27,8 +29,10 @@ HUMAN_REVIEW = (
 )
 
 BRAIN_NOTES = {
-    "offline": "Produced by the offline brain: deterministic rubric coverage and retrieval, "
-    "no language model. Scores measure how many rubric points an answer shows.",
+    "offline": "Produced by the offline brain: a deterministic screening signal from rubric "
+    "coverage, no language model. It credits key points the candidate asserts, not ones "
+    "negated, guessed at or listed as bare keywords, and it catches the wrong claims the "
+    "rubric lists; it cannot judge a wrong claim nobody listed or the depth of reasoning.",
 }
 
 
@@ -59,13 +63,39 @@ class HRReport(ReportSections):
 
 
 def recommend(evaluations: list[QuestionEvaluation]) -> str:
+    """The band the scores point to; "needs human review" whenever a score the band rests
+    on is uncertain or the signals conflict, so an unsure scorer never advances anyone."""
     mean = mean_score(evaluations)
     lowest = min((e.score for e in evaluations), default=0)
+    if review_reasons(evaluations):
+        return NEEDS_REVIEW
     if mean >= 4.0 and lowest >= 3:
         return ADVANCE
     if mean >= 3.0:
         return CONSIDER
     return NOT_RECOMMENDED
+
+
+def review_reasons(evaluations: list[QuestionEvaluation]) -> list[str]:
+    """Why a person must look before anyone acts on these scores; empty when none."""
+    reasons = []
+    uncertain = [e for e in evaluations if e.needs_review]
+    if uncertain:
+        reasons.append("low confidence on " + ", ".join(
+            f"{e.topic} ({e.score}/5)" for e in uncertain))
+    wrong = [e for e in evaluations if e.incorrect_claims and e.score >= 3]
+    if wrong:
+        reasons.append("incorrect claims in answers that still scored 3 or more: "
+                       + ", ".join(e.topic for e in wrong))
+    stuffed = [e for e in evaluations if Flag.STUFFING in e.flags]
+    if stuffed:
+        reasons.append("keyword stuffing in " + ", ".join(e.topic for e in stuffed))
+    return reasons
+
+
+def labelled(label: str, brain: str) -> str:
+    """The offline brain's recommendation is a screening signal, and says so."""
+    return SCREENING + label if brain == "offline" else label
 
 
 def build_report(
@@ -89,7 +119,7 @@ def build_report(
         technical_skills=_skills(evaluations),
         communication=_communication(signals, evaluations),
         recommendation=_recommendation(label, evaluations, brain, partial),
-        recommendation_label=label,
+        recommendation_label=labelled(label, brain),
         overall_score=mean,
         brain=brain,
         partial=partial,
@@ -104,30 +134,45 @@ def _suitability(
     if not evals:
         return f"{name} answered no questions for the {title} position, so suitability " \
                "cannot be judged."
-    best = max(evals, key=lambda e: (e.score, -e.position))
-    worst = min(evals, key=lambda e: (e.score, e.position))
-    text = (
-        f"{name} scored a mean of {mean_score(evals):.1f}/5 over {len(evals)} scored questions "
-        f"for the {title} position (strongest: {best.topic}, {best.score}/5; weakest: "
-        f"{worst.topic}, {worst.score}/5). Recommendation: {label.lower()}."
-    )
+    text = (f"{name} scored a mean of {mean_score(evals):.1f}/5 over {len(evals)} scored "
+            f"questions for the {title} position ({_range(evals)}). "
+            f"Recommendation: {label[0].lower() + label[1:]}.")
     if partial:
         text += " The interview did not finish: this evaluation covers only what was answered."
     return text
 
 
+def _range(evals: list[QuestionEvaluation]) -> str:
+    """Strongest and weakest, stated only when they differ; ties are named, not picked."""
+    scores = {e.score for e in evals}
+    if len(scores) == 1:
+        return f"every answer scored {evals[0].score}/5"
+    top, bottom = max(scores), min(scores)
+    best = [e.topic for e in evals if e.score == top]
+    worst = [e.topic for e in evals if e.score == bottom]
+    return (f"strongest: {_names(best)}, {top}/5; weakest: {_names(worst)}, {bottom}/5")
+
+
+def _names(topics: list[str]) -> str:
+    unique = list(dict.fromkeys(topics))
+    return ", ".join(unique[:3]) + (f" and {len(unique) - 3} more" if len(unique) > 3 else "")
+
+
 def _strengths(evals: list[QuestionEvaluation]) -> list[str]:
-    strong = [e for e in evals if e.score >= 4]
+    """The best-evidenced answers, each with the candidate's own words."""
+    strong = [e for e in evals if e.score >= 4 and e.evidence]
     if not strong:
         if not evals:
             return ["None shown: no question was answered."]
-        best = max(evals, key=lambda e: (e.score, -e.position))
-        return [f"No answer scored 4 or more; the strongest was {best.topic} ({best.score}/5)."]
+        top = max(e.score for e in evals)
+        best = [e.topic for e in evals if e.score == top]
+        return [f"No answer scored 4 or more with quoted evidence; the best was {top}/5 "
+                f"({_names(best)})."]
     items = []
     for e in sorted(strong, key=lambda e: (-e.score, e.position)):
-        line = f"**{e.topic}** ({e.score}/5): " + "; ".join(e.covered) + "."
-        if e.evidence:
-            line += f' Evidence: "{e.evidence[0]}"'
+        line = f'**{e.topic}** ({e.score}/5): "{e.evidence[0]}"'
+        if e.confidence_level != "high":
+            line += f" (confidence {e.confidence_level})"
         items.append(line)
     return items
 
@@ -135,19 +180,23 @@ def _strengths(evals: list[QuestionEvaluation]) -> list[str]:
 def _gaps(
     evals: list[QuestionEvaluation], signals: ConversationSignals, unassessed: list[str]
 ) -> list[str]:
-    gaps = [
-        f"**{e.topic}** ({e.score}/5): did not show " + "; ".join(m.lower() for m in e.missed)
+    gaps = []
+    for e in sorted(evals, key=lambda e: (e.score, e.position)):
+        for claim in e.incorrect_claims:
+            gaps.append(f'**{e.topic}**: incorrect claim: {claim.claim} ("{claim.quote}").')
+    gaps += [
+        f"**{e.topic}** ({e.score}/5): did not show " + "; ".join(_lower(m) for m in e.missed)
         + "."
         for e in sorted(evals, key=lambda e: (e.score, e.position))
-        if e.score <= 3 and e.missed
+        if e.score <= 4 and e.missed and e.rubric != "generic"
     ]
     gaps += _flag_gaps(evals)
     gaps += _signal_gaps(signals)
     if not gaps:
-        perfect = [e for e in evals if e.score == 5]
+        complete = [e for e in evals if not e.missed]
         gaps.append(
-            f"No gaps found in the assessed topics: {len(perfect)} of {len(evals)} answers "
-            "covered every rubric point, each with quoted evidence (see Key Strengths)."
+            f"No gaps found in the assessed topics: {len(complete)} of {len(evals)} answers "
+            "showed every rubric point, each with quoted evidence (see Key Strengths)."
         )
     if unassessed:
         gaps.append(
@@ -157,23 +206,41 @@ def _gaps(
     return gaps
 
 
+def _lower(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    return text if first.isupper() else text[:1].lower() + text[1:]
+
+
+_FLAG_TEXT = {
+    Flag.OFF_TOPIC: "answered off the topic of the question",
+    Flag.NO_ANSWER: "gave no answer in words",
+    Flag.DONT_KNOW: "said they did not know",
+    Flag.DEFLECTION: "replied with questions instead of answering",
+    Flag.STUFFING: "listed keywords without explaining them (no credit given)",
+    Flag.GENERIC_RUBRIC: "answered a question the role's bank does not have (scored on the "
+    "structure of the answer only)",
+    Flag.NEEDS_REVIEW: "gave answers the scorer is unsure of (read these before deciding)",
+}
+
+
 def _flag_gaps(evals: list[QuestionEvaluation]) -> list[str]:
-    described = {
-        Flag.INJECTION: "tried to instruct the interviewer or the scorer (flagged and ignored)",
-        Flag.OFF_TOPIC: "answered off the topic of the question",
-        Flag.NO_ANSWER: "gave no answer in words",
-        Flag.DEFLECTION: "replied with questions instead of answering",
-    }
     out = []
-    for flag, text in described.items():
+    for flag, text in _FLAG_TEXT.items():
         topics = [e.topic for e in evals if flag in e.flags]
         if topics:
-            out.append(f"In {len(topics)} answer(s) the candidate {text}: {', '.join(topics)}.")
+            out.append(f"In {len(topics)} answer(s) the candidate {text}: {_names(topics)}.")
     return out
 
 
 def _signal_gaps(signals: ConversationSignals) -> list[str]:
     out = []
+    if signals.injection_attempts:
+        only = (f", {signals.injection_only_messages} of them holding nothing else"
+                if signals.injection_only_messages else "")
+        out.append(
+            f"{signals.injection_attempts} message(s) tried to instruct the interviewer or the "
+            f"scorer{only}; they were flagged and ignored, never obeyed. For example: "
+            f'"{signals.injection_example}"')
     if signals.recurring_phrases:
         phrases = "; ".join(f'"{r.phrase}" in {r.answers} replies'
                             for r in signals.recurring_phrases)
@@ -199,7 +266,11 @@ def _signal_gaps(signals: ConversationSignals) -> list[str]:
 
 
 def _skills(evals: list[QuestionEvaluation]) -> list[str]:
-    skills = [f"{e.topic}: " + "; ".join(e.covered) for e in evals if e.covered and e.score >= 3]
+    """Per technical topic, the rubric points shown; the introduction and the project
+    story are strengths or gaps, not technical skills."""
+    technical = [e for e in evals if e.rubric in ("bank", "generic")]
+    skills = [f"{e.topic}: " + "; ".join(e.covered) for e in technical
+              if e.covered and e.score >= 3]
     return skills or ["None demonstrated with evidence in this interview."]
 
 
@@ -228,8 +299,12 @@ def _recommendation(
     label: str, evals: list[QuestionEvaluation], brain: str, partial: bool
 ) -> str:
     low = [e.topic for e in evals if e.score <= 2]
-    reason = f"**{label}.** Mean score {mean_score(evals):.1f}/5"
-    reason += f"; weak on {', '.join(low)}." if low else "; no answer scored below 3."
+    shown = labelled(label, brain)
+    reason = f"**{shown}.** Mean score {mean_score(evals):.1f}/5"
+    reason += f"; weak on {_names(low)}." if low else "; no answer scored below 3."
+    reasons = review_reasons(evals)
+    if reasons:
+        reason += " A person should review before acting: " + "; ".join(reasons) + "."
     if partial:
         reason += " Partial evaluation: the interview ended before all questions were asked."
     note = BRAIN_NOTES.get(brain, f"Produced by the {brain} brain.")
@@ -244,11 +319,16 @@ def render_markdown(
     lines += ["## Evaluation", ""]
     for e in evaluations:
         flags = f" — flags: {', '.join(e.flags)}" if e.flags else ""
-        lines.append(f"**{e.position}. {e.topic}** — {e.score}/5{flags}")
+        lines.append(f"**{e.position}. {e.topic}** — {e.score}/5 "
+                     f"(confidence {e.confidence_level}){flags}")
         lines.append(f"> {e.question}")
         lines.append(f"Justification: {e.justification}")
         for quote in e.evidence:
             lines.append(f'- Evidence: "{quote}"')
+        for claim in e.incorrect_claims:
+            lines.append(f'- Incorrect claim ({claim.claim}): "{claim.quote}"')
+        if e.review_reasons and e.needs_review:
+            lines.append("- Needs human review: " + "; ".join(e.review_reasons))
         lines.append("")
     lines += ["## HR Report", ""]
     for key, title in SECTION_TITLES.items():

@@ -29,9 +29,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bot.scoring.matching import pattern_problem
+
 __all__ = [
     "BUILTIN_ROLES_DIR",
     "KeyPoint",
+    "Misconception",
     "Question",
     "Role",
     "RoleError",
@@ -120,13 +123,42 @@ Keyword = Annotated[str, AfterValidator(_keyword)]
 # --------------------------------------------------------------------------- models
 
 
+def _matchable(values: list[str]) -> list[str]:
+    """A keyword or phrase that can never match (an empty part in 'a + ') is a typo."""
+    for value in values:
+        problem = pattern_problem(value)
+        if problem:
+            raise ValueError(problem)
+    return values
+
+
+Phrases = Annotated[list[Keyword], Field(min_length=1), AfterValidator(_unique_keywords),
+                    AfterValidator(_matchable)]
+
+
+class Misconception(BaseModel):
+    """A wrong claim a rubric author knows candidates make about a key point. Found in an
+    answer (and not refuted there), it costs the point and is quoted to the recruiter."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    claim: Text
+    phrases: Phrases
+
+
 class KeyPoint(BaseModel):
-    """One thing a good answer covers, and the words that show an answer covered it."""
+    """One thing a good answer covers, the words that show an answer covered it, and the
+    wrong claims that show it did not.
+
+    Keywords are matched on word stems ("bloated" meets "bloat"); `a + b` means both in one
+    sentence, `a|b` either, `word*` any word starting with it (see bot.scoring.matching).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     point: Text
-    keywords: Annotated[list[Keyword], Field(min_length=1), AfterValidator(_unique_keywords)]
+    keywords: Phrases
+    misconceptions: list[Misconception] = Field(default_factory=list)
 
 
 class Question(BaseModel):
@@ -240,7 +272,8 @@ class RoleInvalidError(ValueError):
 # The field named by errors about the whole file (unreadable, empty, not a mapping).
 _ROOT = "(file)"
 # Which model's fields are allowed under a list field, for "did you mean" hints.
-_MODELS_BY_FIELD: dict[str, type[BaseModel]] = {"questions": Question, "key_points": KeyPoint}
+_MODELS_BY_FIELD: dict[str, type[BaseModel]] = {"questions": Question, "key_points": KeyPoint,
+                                                "misconceptions": Misconception}
 
 
 def _format_field(loc: Sequence[int | str]) -> str:

@@ -27,17 +27,14 @@ from bot.brains.base import (
     Composed,
     ComposeRequest,
     InterviewContext,
-    ReportRequest,
     TokenUsage,
 )
 from bot.brains.offline import OfflineBrain
 from bot.compact_state import current_exchange, running_summary
 from bot.conduct import Decision, decide, view_of
 from bot.errors import AlreadyInterviewingError, InterviewNotFoundError, InvalidRequestError
-from bot.evaluation import QuestionEvaluation
 from bot.export import export_markdown, report_json, scores_json
 from bot.flow import INTRO_ID, OPEN_STATUSES, FlowConfig, Kind, Stage, Status
-from bot.grounding import questions_for_recruiter
 from bot.guard import find_violations
 from bot.planning import pick_resume_line, plan_questions
 from bot.ports import (
@@ -50,14 +47,15 @@ from bot.ports import (
 )
 from bot.report import HRReport, render_markdown
 from bot.roles import Role, RoleNotFoundError, load_role
-from bot.scoring_items import ConversationTurn, items_from_conversation, unassessed_topics
+from bot.scoring.conversation import report_request
+from bot.scoring.evaluation import QuestionEvaluation
+from bot.scoring.items import ConversationTurn, items_from_conversation
 from bot.settings import Settings
-from bot.signals import analyse
 from bot.text import first_name
 from storage import reminders as reminder_store
 from storage import repository as repo
 from storage.engine import session as new_session
-from storage.models import Candidate, Interview, Report, RoleRecord, Turn, utcnow
+from storage.models import Candidate, Interview, QuestionScore, Report, RoleRecord, Turn, utcnow
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -682,16 +680,11 @@ class InterviewService:
             scored = await self._offline.evaluate(items)
             notes.append("Scoring fell back to the offline brain.")
         notes += scored.notes
-        answers = [t.text for t in turns if t.speaker == "candidate" and t.kind == "answer"]
-        asked = [t.text for t in turns if t.speaker == "candidate" and t.kind == "question"]
         if partial is None:
             partial = interview.status != Status.COMPLETED
-        request = ReportRequest(candidate_name=candidate.display_name, role=role,
-                                evaluations=scored.evaluations, signals=analyse(answers, asked),
-                                unassessed_topics=unassessed_topics(role, items),
-                                partial=partial, notes=notes,
-                                follow_up_questions=questions_for_recruiter(role, answers,
-                                                                            asked))
+        request = report_request(role, turns, items, scored.evaluations,
+                                 candidate_name=candidate.display_name, partial=partial,
+                                 notes=notes)
         try:
             reported = await self.brain.report(request)
         except Exception:
@@ -757,13 +750,7 @@ class InterviewService:
         report = repo.get_report(session, interview_id)
         if report is None:
             return None
-        evaluations = [
-            QuestionEvaluation(position=s.position, question_id=s.question_id, topic=s.topic,
-                               question=s.question, score=s.score,
-                               justification=s.justification, evidence=list(s.evidence),
-                               flags=list(s.flags))
-            for s in repo.list_scores(session, interview_id)
-        ]
+        evaluations = [evaluation_of(s) for s in repo.list_scores(session, interview_id)]
         return Evaluated(evaluations, HRReport.model_validate(report.sections), report.markdown)
 
     async def _post_report_once(self, interview_id: str, result: Evaluated) -> None:
@@ -865,7 +852,8 @@ class InterviewService:
             },
             "turns": [
                 {"speaker": t.speaker, "text": t.text, "at": t.created_at.isoformat(),
-                 "kind": t.kind, "edited": t.edited_at is not None}
+                 "kind": t.kind, "question_id": t.question_id,
+                 "edited": t.edited_at is not None}
                 for t in repo.list_turns(session, interview_id)
             ],
             "scores": scores_json(stored.evaluations) if stored else [],
@@ -887,6 +875,16 @@ class InterviewService:
             except Exception:
                 logger.exception("could not recover interview %s; will retry", interview_id)
         return len(pending)
+
+
+def evaluation_of(row: QuestionScore) -> QuestionEvaluation:
+    """A stored score read back as it was given (details included)."""
+    return QuestionEvaluation(
+        position=row.position, question_id=row.question_id, topic=row.topic,
+        question=row.question, score=row.score, justification=row.justification,
+        evidence=list(row.evidence), flags=list(row.flags), confidence=row.confidence,
+        scorer=row.scorer or row.brain, model=row.model, prompt_version=row.prompt_version,
+        rubric_hash=row.rubric_hash, samples=row.samples, **dict(row.details or {}))
 
 
 def conversation_of(interview: Interview) -> ConversationRef:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
+
+import snowballstemmer
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.%-]*[a-z0-9+#%]|[a-z0-9]", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -25,17 +28,24 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-_BRITISH = re.compile(r"(?<=[a-z]{3})is(?=(?:e|ed|es|ing|ation|ations|er|ers)$)")
+# British spellings folded to American before stemming, so "normalisation", "analyse" and
+# "behaviour" meet "normalization", "analyze" and "behavior". Anchored at the word's end.
+_BRITISH = re.compile(r"(?<=[a-z]{3})is(?=(?:e|ed|es|ing|ation|ations|er|ers)$)|"
+                      r"(?<=[a-z]{2})ys(?=(?:e|ed|es|ing)$)|(?<=[a-z]{3})our(?=s?$)|"
+                      r"(?<=[a-z]{3})tre(?=s?$)|(?<=[a-z]{3})ogue(?=s?$)")
+_AMERICAN = {"is": "iz", "ys": "yz", "our": "or", "tre": "ter", "ogue": "og"}
+_SNOWBALL = snowballstemmer.stemmer("english")
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude, predictable suffix stripper: good enough to match 'indexes' with 'index'
-    and 'normalisation' with 'normalization'."""
-    word = _BRITISH.sub("iz", word)
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "es", "ed", "ly", "s", "e"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    """The English (Porter2/Snowball) stem of a lowercase word, after folding British
+    spellings: 'bloated' -> 'bloat', 'indexes' -> 'index', 'normalisation' -> 'normal'.
+    Index and query, keyword and answer all go through this one function."""
+    if not word.isalpha():
+        return word
+    folded = _BRITISH.sub(lambda m: _AMERICAN[m.group(0)], word)
+    return _SNOWBALL.stemWord(folded)
 
 
 def terms(text: str) -> list[str]:

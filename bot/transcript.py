@@ -15,7 +15,8 @@ from pathlib import Path
 from bot.flow import INTRO_ID, PROJECT_ID, Kind
 from bot.retrieval import Bm25Index
 from bot.roles import Role
-from bot.scoring_items import ConversationTurn
+from bot.scoring.items import ConversationTurn
+from bot.text import sentences, terms, words
 
 BOT_SPEAKERS = {"ai recruiter", "recruiter", "interviewer", "bot", "ai", "assistant",
                 "interview-bot", "ai interviewer", "hiring manager"}
@@ -26,6 +27,7 @@ _CANDIDATE_QUESTION_PROMPT = re.compile(
     r"any (?:other |more |further )?questions|questions for me|anything else you'?d like to "
     r"know|anything else i can help", re.IGNORECASE)
 MIN_BANK_MATCH_TERMS = 2
+EXPORT_FORMAT = "interview-bot/1"
 
 
 class TranscriptError(ValueError):
@@ -36,6 +38,9 @@ class TranscriptError(ValueError):
 class Transcript:
     turns: list[tuple[str, str]]  # (speaker "bot" | "candidate", text)
     metadata: dict[str, str] = field(default_factory=dict)
+    # The stored kinds and question ids of the bot's own export: used as they are, so
+    # re-evaluating an export reproduces the live interview's items exactly.
+    labelled: list[ConversationTurn] | None = None
 
     @property
     def role_hint(self) -> str | None:
@@ -85,6 +90,7 @@ def _parse_json(raw: str, path: Path) -> Transcript:
     if not isinstance(turns_data, list):
         raise TranscriptError(f"{path}: expected a list of turns under \"turns\"")
     turns = []
+    labelled: list[ConversationTurn] = []
     for i, turn in enumerate(turns_data):
         if not isinstance(turn, dict) or not isinstance(turn.get("text"), str):
             raise TranscriptError(f"{path}: turns[{i}] needs a \"speaker\" and a \"text\"")
@@ -92,7 +98,11 @@ def _parse_json(raw: str, path: Path) -> Transcript:
         if speaker is None:
             raise TranscriptError(f"{path}: turns[{i}].speaker must be \"bot\" or \"candidate\"")
         turns.append((speaker, turn["text"]))
-    return Transcript(turns, meta)
+        kind, qid = turn.get("kind"), turn.get("question_id")
+        if isinstance(kind, str) and kind and (qid is None or isinstance(qid, str)):
+            labelled.append(ConversationTurn(speaker, kind, turn["text"], qid))
+    exported = isinstance(data, dict) and data.get("format") == EXPORT_FORMAT
+    return Transcript(turns, meta, labelled if exported and len(labelled) == len(turns) else None)
 
 
 def _speaker(name: str) -> str | None:
@@ -144,54 +154,119 @@ def _unquote(text: str) -> str:
     return text
 
 
+# A bot sentence that asks for an answer without a question mark: "Walk me through ...",
+# "Describe ...", "Tell me about ...", "Please introduce yourself.", "I'd like to hear ...".
+_REQUEST = re.compile(
+    r"^(?:(?:so|now|next|okay|ok|great|thanks|thank you|right|and|finally|lastly|first|"
+    r"to start|to begin|let's move on|moving on)[,.!]?\s+){0,3}(?:please\s+)?"
+    r"(?:(?:walk|talk|take|run) (?:me|us) through|describe|explain|tell (?:me|us)|"
+    r"give (?:me|us)|share|outline|list|design|sketch|compare|discuss|introduce yourself|"
+    r"imagine|suppose|picture|consider|say how|talk about|let'?s (?:talk|hear) about|"
+    r"i'?d (?:like|love) (?:you|to hear|to know|to understand)|"
+    r"i would (?:like|love) (?:you|to hear|to know|to understand)|"
+    r"(?:could|can|would) you\b)",
+    re.IGNORECASE,
+)
+# A follow-up on the question under discussion rather than a new one.
+_FOLLOWUP_CUE = re.compile(
+    r"^(?:(?:and|so|but|ok|okay|right|thanks|great|got it|good|sure|interesting)[,.!]?\s+){0,2}"
+    r"(?:what if|and if|if the |how would you (?:know|tell|verify|check|measure|confirm|"
+    r"prove)|how (?:do|did|would|will) you know|how would that change|"
+    r"what would you do differently|what about|why\b|what happens (?:if|when)|"
+    r"(?:can|could) you (?:say|tell me|go|expand|elaborate)|say more|go deeper|"
+    r"a follow-up|follow-up|to follow up|one more (?:thing|question) on|"
+    r"and how|and what|and why|and when|and would|at (?:ten|10|100)\s*(?:x|times)|"
+    r"same question|still on|staying with|going back to)",
+    re.IGNORECASE,
+)
+_INTRO_CUE = re.compile(r"introduce yourself|tell (?:me|us) (?:a bit |a little )?about "
+                        r"yourself|about your background", re.IGNORECASE)
+_PROJECT_CUE = re.compile(r"you mentioned|on your (?:cv|resume|résumé)|your (?:cv|resume|"
+                          r"résumé) (?:says|mentions)|in your background", re.IGNORECASE)
+FOLLOWUP_MAX_WORDS = 35
+
+
+def asked_sentences(text: str) -> list[str]:
+    """The sentences of a bot turn that ask the candidate for an answer."""
+    return [s for s in sentences(text) if s.rstrip().endswith("?") or _REQUEST.match(s)]
+
+
 def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
-    """Give an unlabelled transcript the kinds the scorer needs: which bot turns were
-    questions (and which bank question each matches), which replies were answers."""
-    bank = Bm25Index([f"{q.topic} {q.question}" for q in role.questions])
+    """The kinds the scorer needs: stored ones for an export; for plain text, which bot
+    turns ask for an answer (and which bank question each is), which are follow-ups of
+    the question under discussion, and which replies are answers."""
+    if transcript.labelled is not None:
+        return list(transcript.labelled)
+    bank = _bank_index(role)
     labelled: list[ConversationTurn] = []
     stage = "questions"
-    seen_project = False
+    current: str | None = None  # question id under discussion
+    context: list[str] = []  # its question and answers, for follow-up overlap
     free = 0
-    for index, (speaker, text) in enumerate(transcript.turns):
+    for speaker, text in transcript.turns:
         if speaker == "candidate":
             kind = "question" if stage == "candidate_questions" else "answer"
-            labelled.append(ConversationTurn("candidate", kind, text))
+            labelled.append(ConversationTurn("candidate", kind, text, current))
+            if current:
+                context.append(text)
             continue
         if stage == "candidate_questions" or _CANDIDATE_QUESTION_PROMPT.search(text):
             kind = Kind.CANDIDATE_QUESTIONS if stage != "candidate_questions" else Kind.ANSWER
-            stage = "candidate_questions"
+            stage, current = "candidate_questions", None
             labelled.append(ConversationTurn("bot", kind.value, text))
             continue
-        if "?" not in text:
-            labelled.append(ConversationTurn("bot", Kind.NOTICE.value, text))
+        asked = asked_sentences(text)
+        if not asked:
+            labelled.append(ConversationTurn("bot", Kind.NOTICE.value, text, current))
             continue
-        if index == 0:
-            labelled.append(ConversationTurn("bot", Kind.GREETING.value, _last_question(text),
-                                             INTRO_ID))
-        elif not seen_project and "you mentioned" in text.lower():
-            seen_project = True
-            labelled.append(ConversationTurn("bot", Kind.PROJECT.value, text, PROJECT_ID))
+        question = " ".join(asked)
+        if current is None and not labelled_has(labelled, INTRO_ID) and (
+                not labelled or _INTRO_CUE.search(question)):
+            turn = ConversationTurn("bot", Kind.GREETING.value, asked[-1], INTRO_ID)
+        elif not labelled_has(labelled, PROJECT_ID) and _PROJECT_CUE.search(text):
+            turn = ConversationTurn("bot", Kind.PROJECT.value, text, PROJECT_ID)
         else:
-            hits = bank.search(_questions_only(text), k=1)
-            if hits and len(hits[0].matched) >= MIN_BANK_MATCH_TERMS:
-                qid = role.questions[hits[0].index].id
-            else:
+            match = _bank_match(bank, role, question)
+            if current is not None and _is_followup(question, match, current, context):
+                labelled.append(ConversationTurn("bot", Kind.FOLLOWUP.value, text, current))
+                context.append(question)
+                continue
+            if match is None:
                 free += 1
-                qid = f"open-{free}"
-            labelled.append(ConversationTurn("bot", Kind.TECHNICAL.value, text, qid))
+                match = f"open-{free}"
+            turn = ConversationTurn("bot", Kind.TECHNICAL.value, text, match)
+        labelled.append(turn)
+        current, context = turn.question_id, [question]
     return labelled
 
 
-def _questions_only(text: str) -> str:
-    """The question sentences of a bot turn: acknowledgements would skew the bank match."""
-    asked = [s for s in re.split(r"(?<=[.!?])\s+", text) if s.strip().endswith("?")]
-    return " ".join(asked) or text
+def labelled_has(turns: list[ConversationTurn], question_id: str) -> bool:
+    return any(t.speaker == "bot" and t.question_id == question_id for t in turns)
 
 
-def _last_question(text: str) -> str:
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
-    asked = [s for s in sentences if s.endswith("?")]
-    return asked[-1] if asked else text
+def _bank_index(role: Role) -> Bm25Index:
+    return Bm25Index([f"{q.topic} {q.question}" for q in role.questions])
+
+
+def _bank_match(bank: Bm25Index, role: Role, question: str) -> str | None:
+    hits = bank.search(question, k=1)
+    if hits and len(hits[0].matched) >= MIN_BANK_MATCH_TERMS:
+        return role.questions[hits[0].index].id
+    return None
+
+
+def _is_followup(question: str, match: str | None, current: str, context: list[str]) -> bool:
+    """A follow-up continues the question under discussion: it says so ("And if ...?",
+    "How would you know it worked?"), matches the same bank question, or is a short
+    question about what was just said. A different bank question is a new question."""
+    if match is not None and match != current:
+        return False
+    if match == current or _FOLLOWUP_CUE.match(question):
+        return True
+    if len(words(question)) > FOLLOWUP_MAX_WORDS:
+        return False
+    said = set(terms(" ".join(context)))
+    return len(set(terms(question)) & said) >= 1
 
 
 def infer_role(transcript: Transcript, roles: list[Role]) -> Role | None:

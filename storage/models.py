@@ -174,6 +174,16 @@ class QuestionScore(SQLModel, table=True):
     evidence: list[str] = _json(list)
     flags: list[str] = _json(list)
     brain: str = Field(max_length=32)
+    # How sure the scorer was (0-1) and what produced the score: a re-run can be compared.
+    confidence: float = Field(default=1.0, sa_column=sa.Column(sa.Float, nullable=False,
+                                                               server_default="1.0"))
+    scorer: str = Field(default="", max_length=64)
+    model: str = Field(default="", max_length=200)
+    prompt_version: str = Field(default="", max_length=32)
+    rubric_hash: str = Field(default="", max_length=64)
+    samples: int = 1
+    # Covered and missed points, wrong claims, review reasons, rubric kind, sample scores.
+    details: dict[str, Any] = _json(dict)
     created_at: datetime = _ts()
 
 

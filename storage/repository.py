@@ -218,7 +218,20 @@ def save_scores(session: Session, *, interview_id: str, brain: str,
             interview_id=interview_id, position=e.position, question_id=e.question_id,
             topic=e.topic, question=e.question, score=e.score, justification=e.justification,
             evidence=list(e.evidence), flags=list(e.flags), brain=brain,
+            confidence=e.confidence, scorer=e.scorer, model=e.model,
+            prompt_version=e.prompt_version, rubric_hash=e.rubric_hash, samples=e.samples,
+            details=score_details(e),
         ))
+
+
+SCORE_DETAIL_FIELDS = ("covered", "missed", "incorrect_claims", "review_reasons", "rubric",
+                       "sample_scores")
+
+
+def score_details(evaluation: Any) -> dict[str, Any]:
+    """The parts of a score kept in the JSON `details` column, in JSON-ready form."""
+    dumped = evaluation.model_dump(mode="json", include=set(SCORE_DETAIL_FIELDS))
+    return {key: dumped[key] for key in SCORE_DETAIL_FIELDS if key in dumped}
 
 
 def get_report(session: Session, interview_id: str) -> Report | None:

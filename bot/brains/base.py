@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.evaluation import QuestionEvaluation, ScoreItem
 from bot.flow import Kind
 from bot.report import HRReport
 from bot.roles import Question, Role
-from bot.signals import ConversationSignals
+from bot.scoring.evaluation import QuestionEvaluation, ScoreItem
+from bot.scoring.signals import ConversationSignals
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from bot.brains.base import (
     ReportRequest,
     Scored,
 )
-from bot.evaluation import ScoreItem, score_offline
 from bot.flow import Kind
 from bot.grounding import answer_questions
 from bot.report import HRReport, build_report
-from bot.rubric import coverage
+from bot.scoring.evaluation import ScoreItem
+from bot.scoring.offline import score_offline
+from bot.scoring.rubric import coverage
 
 ACKNOWLEDGEMENTS = ("Thank you.", "Thanks for that.", "Understood, thank you.", "Thanks.")
 

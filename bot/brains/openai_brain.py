@@ -38,13 +38,14 @@ from bot.brains.prompts import (
     judge_user,
 )
 from bot.conduct import INTRO_PROMPT
-from bot.evaluation import Flag, QuestionEvaluation, ScoreItem, score_offline
 from bot.flow import Kind
 from bot.grounding import answer_questions
 from bot.guard import find_violations
 from bot.intents import injection_attempt
 from bot.report import HRReport, ReportSections
-from bot.rubric import coverage
+from bot.scoring.evaluation import Flag, QuestionEvaluation, ScoreItem
+from bot.scoring.offline import score_offline
+from bot.scoring.rubric import coverage
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import secrets
 
 from bot.brains.base import ComposeRequest
-from bot.evaluation import ScoreItem
 from bot.flow import Kind
 from bot.roles import Role
+from bot.scoring.evaluation import ScoreItem
 
 INTERVIEWER_RULES = """You are the interviewer in an asynchronous, text-based job interview.
 Rules:

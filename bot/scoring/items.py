@@ -3,12 +3,12 @@ answer given to it (follow-up answers belong to their parent question)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.evaluation import ScoreItem
 from bot.flow import INTRO_ID, PROJECT_ID, Kind
 from bot.roles import Role
-from bot.rubric import intro_points, project_points
+from bot.scoring.evaluation import Rubric, ScoreItem
+from bot.scoring.rubric import generic_points, intro_points, project_points
 from bot.text import sentences
 
 QUESTION_KINDS = {Kind.GREETING.value, Kind.PROJECT.value, Kind.TECHNICAL.value}
@@ -24,41 +24,58 @@ class ConversationTurn:
     question_id: str | None = None
 
 
+# Candidate messages that count toward the question under discussion. An injection-only
+# message joins it too, so its question is flagged and the report counts the attempt.
+ANSWER_KINDS = {"answer", "injection"}
+OPEN_TOPIC = "Open question (not in the role's bank)"
+
+
 def item_for(role: Role, position: int, question_id: str, asked: str,
-             answers: list[str]) -> ScoreItem:
+             answers: list[str], followups: tuple[str, ...] = ()) -> ScoreItem:
     if question_id == INTRO_ID:
         return ScoreItem(position, INTRO_ID, "Introduction", asked, intro_points(role),
-                         answers=tuple(answers))
+                         answers=tuple(answers), rubric=Rubric.INTRO, followups=followups)
     if question_id == PROJECT_ID:
         return ScoreItem(position, PROJECT_ID, "Project experience", asked, project_points(),
-                         answers=tuple(answers))
+                         answers=tuple(answers), rubric=Rubric.PROJECT, followups=followups)
     try:
         q = role.question(question_id)
     except KeyError:
-        # A question from a transcript that no bank question matches: judged as an open
-        # question on the generic structure rubric.
-        return ScoreItem(position, question_id, "Open question", asked, project_points(),
-                         answers=tuple(answers))
+        # A question from a transcript that no bank question matches: scored on the
+        # structure of a good answer, never on an unrelated rubric, and the report says so.
+        return ScoreItem(position, question_id, OPEN_TOPIC, asked, generic_points(),
+                         answers=tuple(answers), rubric=Rubric.GENERIC, followups=followups)
     text = q.question if q.question in asked or not asked else asked
     return ScoreItem(position, q.id, q.topic, text, tuple(q.key_points),
-                     anchors=dict(q.anchors), answers=tuple(answers))
+                     anchors=dict(q.anchors), answers=tuple(answers), followups=followups)
+
+
+@dataclass
+class _Asked:
+    question_id: str
+    text: str
+    answers: list[str] = field(default_factory=list)
+    followups: list[str] = field(default_factory=list)
+    closed: bool = False
 
 
 def items_from_conversation(role: Role, turns: list[ConversationTurn]) -> list[ScoreItem]:
     """One item per question the bot asked, in order, even if never answered."""
-    collected: list[tuple[str, str, list[str]]] = []
+    asked: list[_Asked] = []
     for turn in turns:
+        current = asked[-1] if asked and not asked[-1].closed else None
         if turn.speaker == "bot":
             if turn.kind in QUESTION_KINDS:
                 qid = INTRO_ID if turn.kind == Kind.GREETING.value else turn.question_id
-                collected.append((qid or PROJECT_ID, _asked_text(turn), []))
-            elif turn.kind in END_OF_QUESTIONS and collected:
-                collected.append(("", "", []))  # closes the last question
-        elif turn.kind == "answer" and collected and collected[-1][0]:
-            collected[-1][2].append(turn.text)
-    real = [c for c in collected if c[0]]
-    return [item_for(role, i + 1, qid, asked, answers)
-            for i, (qid, asked, answers) in enumerate(real)]
+                asked.append(_Asked(qid or PROJECT_ID, _asked_text(turn)))
+            elif turn.kind == Kind.FOLLOWUP.value and current is not None:
+                current.followups.append(turn.text)
+            elif turn.kind in END_OF_QUESTIONS and current is not None:
+                current.closed = True
+        elif turn.kind in ANSWER_KINDS and current is not None:
+            current.answers.append(turn.text)
+    return [item_for(role, i + 1, a.question_id, a.text, a.answers, tuple(a.followups))
+            for i, a in enumerate(asked)]
 
 
 def _asked_text(turn: ConversationTurn) -> str:

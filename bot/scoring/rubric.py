@@ -1,15 +1,29 @@
-"""Rubrics for every question the flow can ask, and matching answers against key points.
+"""Rubrics for every question the flow can ask, and what an answer covers of one.
 
-Bank questions carry their own key points. The introduction and the resume-based project
-question get rubrics built here, so that every question asked can be scored the same way.
+Bank questions carry their own key points. The introduction, the resume-based project
+question and questions from a transcript that match no bank question get rubrics built
+here, so that every question asked can be scored the same way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
+from bot.intents import injection_attempt
 from bot.roles import KeyPoint, Role
-from bot.text import contains_phrase
+from bot.scoring.language import read_answer
+from bot.scoring.matching import (
+    Evidence,
+    PointFinding,
+    SentenceContext,
+    WrongClaim,
+    compile_pattern,
+    find_point,
+    find_wrong_claims,
+    listed_tokens,
+    occurrences,
+)
 
 _PROJECT_POINTS = (
     KeyPoint(
@@ -49,22 +63,6 @@ _INTRO_EXTRA = (
 )
 
 
-@dataclass(frozen=True)
-class Coverage:
-    hits: tuple[bool, ...]
-    points: tuple[KeyPoint, ...]
-
-    @property
-    def fraction(self) -> float:
-        return sum(self.hits) / len(self.hits) if self.hits else 0.0
-
-    def covered(self) -> list[KeyPoint]:
-        return [p for p, hit in zip(self.points, self.hits, strict=True) if hit]
-
-    def missed(self) -> list[KeyPoint]:
-        return [p for p, hit in zip(self.points, self.hits, strict=True) if not hit]
-
-
 def project_points() -> tuple[KeyPoint, ...]:
     return _PROJECT_POINTS
 
@@ -81,17 +79,109 @@ def intro_points(role: Role) -> tuple[KeyPoint, ...]:
     )
 
 
-def keyword_hit(point: KeyPoint, normalized_answer: str) -> str | None:
-    """The first keyword of `point` found in the (lowercased) answer, or None."""
-    for keyword in point.keywords:
-        if keyword == "%":
-            if "%" in normalized_answer:
-                return keyword
-        elif contains_phrase(normalized_answer, keyword):
-            return keyword
-    return None
+_GENERIC_POINTS = (
+    KeyPoint(
+        point="Gives a concrete approach: the steps they would take",
+        keywords=["first", "then", "step", "start by", "i would", "i will", "we would",
+                  "approach", "process"],
+    ),
+    KeyPoint(
+        point="Explains the reasoning behind it",
+        keywords=["because", "so that", "which means", "the reason", "otherwise", "since",
+                  "in order to"],
+    ),
+    KeyPoint(
+        point="Grounds it in specifics or their own experience",
+        keywords=["for example", "for instance", "in my last", "at my", "we had", "i had",
+                  "once", "last year", "%", "ms", "seconds", "minutes"],
+    ),
+    KeyPoint(
+        point="Weighs trade-offs, risks or how they would check the result",
+        keywords=["trade-off", "tradeoff", "trade off", "risk", "downside", "cost", "verify",
+                  "measure", "monitor", "test", "depends", "alternative", "instead"],
+    ),
+)
 
 
-def coverage(points: tuple[KeyPoint, ...] | list[KeyPoint], answer: str) -> Coverage:
-    text = answer.lower().replace("\u2019", "'")
-    return Coverage(tuple(keyword_hit(p, text) is not None for p in points), tuple(points))
+def generic_points() -> tuple[KeyPoint, ...]:
+    """For a question no bank question matches: the structure of a good answer only. The
+    report says so; an unrelated bank rubric would score it on the wrong things."""
+    return _GENERIC_POINTS
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which key points an answer shows, and how: credited, only guessed at, rejected,
+    listed as bare keywords, or contradicted by a known wrong claim."""
+
+    points: tuple[KeyPoint, ...]
+    findings: tuple[PointFinding, ...]
+    sentences: tuple[SentenceContext, ...] = ()
+
+    @property
+    def hits(self) -> tuple[bool, ...]:
+        return tuple(f.evidence is Evidence.CREDITED and not f.wrong_claims
+                     for f in self.findings)
+
+    @property
+    def fraction(self) -> float:
+        return sum(self.hits) / len(self.hits) if self.hits else 0.0
+
+    def covered(self) -> list[KeyPoint]:
+        return [p for p, hit in zip(self.points, self.hits, strict=True) if hit]
+
+    def missed(self) -> list[KeyPoint]:
+        return [p for p, hit in zip(self.points, self.hits, strict=True) if not hit]
+
+    def with_evidence(self, evidence: Evidence) -> list[KeyPoint]:
+        return [p for p, f in zip(self.points, self.findings, strict=True)
+                if f.evidence is evidence and not f.wrong_claims]
+
+    @property
+    def wrong_claims(self) -> tuple[WrongClaim, ...]:
+        return tuple(c for f in self.findings for c in f.wrong_claims)
+
+    @property
+    def weak_hedges(self) -> int:
+        return sum(1 for hit, f in zip(self.hits, self.findings, strict=True)
+                   if hit and f.weak_hedge)
+
+    @property
+    def stuffed(self) -> bool:
+        """Most of what the answer names stands in bare lists of keywords."""
+        listed = len(self.with_evidence(Evidence.LISTED))
+        named = sum(1 for f in self.findings if f.evidence is not Evidence.ABSENT)
+        return listed >= 2 and listed * 2 >= named
+
+    def credited_sentences(self) -> list[int]:
+        """Sentence indexes carrying credited points, most points first."""
+        counts: dict[int, int] = {}
+        for hit, f in zip(self.hits, self.findings, strict=True):
+            if hit:
+                counts[f.sentence] = counts.get(f.sentence, 0) + 1
+        return sorted(counts, key=lambda i: (-counts[i], i))
+
+
+def sentence_contexts(points: Sequence[KeyPoint], answer: str) -> tuple[SentenceContext, ...]:
+    """Each sentence of the answer with what the scorer must know about it: whether it
+    addresses the grader (ignored) and which of its words are bare keywords in a list."""
+    contexts = []
+    for index, sentence in enumerate(read_answer(answer)):
+        spans = [span for p in points for kw in p.keywords
+                 for combo in occurrences(compile_pattern(kw), sentence) for span in combo]
+        contexts.append(SentenceContext(
+            sentence=sentence, index=index, instruction=injection_attempt(sentence.text),
+            listed=listed_tokens(sentence, spans)))
+    return tuple(contexts)
+
+
+def coverage(points: Sequence[KeyPoint], answer: str) -> Coverage:
+    points = tuple(points)
+    contexts = sentence_contexts(points, answer)
+    findings = []
+    for point in points:
+        finding = find_point(point.keywords, contexts)
+        wrong = find_wrong_claims([(m.claim, m.phrases) for m in point.misconceptions],
+                                  contexts)
+        findings.append(replace(finding, wrong_claims=wrong) if wrong else finding)
+    return Coverage(points, tuple(findings), contexts)

@@ -10,8 +10,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bot.intents import injection_attempt, is_blank, says_no_more_questions
-from bot.text import STOPWORDS, words
+from bot.intents import injection_attempt, is_blank, says_no_more_questions, strip_injection
+from bot.scoring.items import ConversationTurn
+from bot.text import STOPWORDS, sentences, shorten, words
 
 NGRAM = 4
 # A capitalised word that does not start a sentence: a product, company or place.
@@ -34,19 +35,26 @@ class ConversationSignals:
     question_stage_replies: int = 0
     question_stage_monologues: int = 0
     closed_question_stage: bool = False
-    injection_attempts: int = 0
+    injection_attempts: int = 0  # candidate messages that tried to instruct us
+    injection_only_messages: int = 0  # ... and held nothing else
+    injection_example: str = ""  # one of them, shortened, to quote in the report
     blank_answers: int = 0
 
 
 def analyse(
-    answers: list[str], question_stage_replies: list[str] | None = None
+    answers: list[str], question_stage_replies: list[str] | None = None,
+    other_messages: list[str] | None = None,
 ) -> ConversationSignals:
-    """`answers`: every candidate message in order; `question_stage_replies`: those given
-    after the bot opened the floor to the candidate's questions."""
+    """`answers`: the candidate's answers in order; `question_stage_replies`: what they said
+    after the bot opened the floor to their questions; `other_messages`: the rest of what
+    they sent (injection-only or blank messages), counted but never scored."""
     stage = question_stage_replies or []
+    others = other_messages or []
     texts = [a for a in answers if not is_blank(a)]
     everything = texts + [r for r in stage if not is_blank(r)]
     lengths = [len(words(a)) for a in texts]
+    every_message = [*answers, *stage, *others]
+    attempts = [m for m in every_message if injection_attempt(m)]
     return ConversationSignals(
         answers=len(texts),
         mean_words=round(sum(lengths) / len(lengths), 1) if lengths else 0.0,
@@ -59,9 +67,31 @@ def analyse(
             if "?" not in r and not says_no_more_questions(r) and len(words(r)) > 60
         ),
         closed_question_stage=any(says_no_more_questions(r) for r in stage),
-        injection_attempts=sum(1 for a in answers if injection_attempt(a)),
-        blank_answers=sum(1 for a in answers if is_blank(a)),
+        injection_attempts=len(attempts),
+        injection_only_messages=sum(1 for m in attempts if is_blank(strip_injection(m))),
+        injection_example=_injection_example(attempts),
+        blank_answers=sum(1 for a in [*answers, *others] if is_blank(a)),
     )
+
+
+def analyse_turns(turns: list[ConversationTurn]) -> ConversationSignals:
+    """The signals of a stored or read conversation, split by what each message was."""
+    candidate = [t for t in turns if t.speaker == "candidate"]
+    return analyse(
+        [t.text for t in candidate if t.kind == "answer"],
+        [t.text for t in candidate if t.kind == "question"],
+        [t.text for t in candidate if t.kind in ("injection", "blank")],
+    )
+
+
+def _injection_example(attempts: list[str]) -> str:
+    """The first attempt's instruction sentence, shortened: enough for the recruiter to see
+    what was tried without pasting a wall of text into the report."""
+    for message in attempts:
+        for sentence in sentences(message):
+            if injection_attempt(sentence):
+                return shorten(sentence, 160)
+    return shorten(attempts[0], 160) if attempts else ""
 
 
 def _threshold(n_answers: int) -> int:
@@ -71,7 +101,7 @@ def _threshold(n_answers: int) -> int:
 def _specifics(text: str) -> set[str]:
     """Tokens that make a story recognisable: figures and names ('10tb', 'enterprise')."""
     found = {w.lower() for w in _NAME.findall(text)}
-    return found | {t for t in words(text) if any(ch.isdigit() for ch in t)}
+    return found | {t for t in words(text) if any(ch.isdigit() for ch in t) and len(t) > 1}
 
 
 def _recurring_phrases(texts: list[str]) -> list[Recurrence]:
@@ -84,7 +114,7 @@ def _recurring_phrases(texts: list[str]) -> list[Recurrence]:
         toks = words(text)
         specific = _specifics(text) - STOPWORDS
         grams = {tuple(toks[i : i + NGRAM]) for i in range(len(toks) - NGRAM + 1)}
-        df.update(g for g in grams if specific & set(g))
+        df.update(g for g in grams if specific & set(g) and _reads_as_phrase(g))
     need = _threshold(len(texts))
     picked: list[Recurrence] = []
     used: set[str] = set()
@@ -94,8 +124,24 @@ def _recurring_phrases(texts: list[str]) -> list[Recurrence]:
         if used & set(gram):
             continue
         used.update(t for t in gram if t not in STOPWORDS)
-        picked.append(Recurrence(" ".join(gram), count))
+        picked.append(Recurrence(_trimmed(gram), count))
     return picked
+
+
+def _reads_as_phrase(gram: tuple[str, ...]) -> bool:
+    """'clusters handling 10tb data', not 'minutes to about 5': at least two content words."""
+    return sum(1 for t in gram if t not in STOPWORDS) >= 2
+
+
+def _trimmed(gram: tuple[str, ...]) -> str:
+    """The phrase as quoted: without the stopwords it starts or ends on ('at enterprise
+    solutions we' -> 'enterprise solutions')."""
+    toks = list(gram)
+    while toks and toks[0] in STOPWORDS:
+        toks.pop(0)
+    while toks and toks[-1] in STOPWORDS:
+        toks.pop()
+    return " ".join(toks)
 
 
 def _recurring_figures(texts: list[str]) -> list[Recurrence]:

@@ -1,0 +1,235 @@
+"""Reading an answer sentence by sentence: what it asserts, rejects or only guesses.
+
+A keyword scorer credits "you don't need a separate instance" for "restores to a separate
+instance" and "There's also SQS, I believe, but I haven't used it much" for knowing SQS. This
+module gives the scorer what it needs to refuse that credit, decided per sentence and per
+clause:
+
+- **rejection**: the candidate negates a practice ("you don't need X", "I never bother
+  with X", "X is overkill", "instead of X"). Descriptive negation about the system is kept
+  ("there was no index on the join column", "the planner didn't use the index"): that is
+  how experts state a diagnosis.
+- **hedging**: a sentence that only guesses ("maybe", "I believe", "not sure", "I guess",
+  a guess phrased as a question) shows no knowledge; weaker markers ("I think",
+  "probably") keep the credit but lower the confidence.
+
+Everything here is a single pass over tokens (no backtracking regexes on candidate text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.text import STOPWORDS, sentences, stem
+
+# Contractions expanded before tokenising, so "don't" carries a "not" the rules can see.
+_CONTRACTION = re.compile(
+    r"\b(can|won|shan)'t\b|n't\b|\b(it|that|there|what|here|who|he|she)'s\b|'s\b|"
+    r"'re\b|'ve\b|'m\b|'d\b|'ll\b"
+)
+_EXPANDED_SUFFIX = {"n't": " not", "'s": "", "'re": " are", "'ve": " have", "'m": " am",
+                    "'d": " would", "'ll": " will"}
+_IRREGULAR_NOT = {"can": "can not", "won": "will not", "shan": "shall not"}
+
+# Words, and the punctuation that bounds a clause. "%" is a token so "60%" keeps its unit.
+_TOKEN = re.compile(r"[a-z0-9_]+[+#]*|%|[,;:()/\u2014\u2013]|(?<=\s)-(?=\s)|->")
+BOUNDARY_TOKENS = frozenset({",", ";", ":", "(", ")", "/", "\u2014", "\u2013", "-", "->"})
+# Words that start a new clause: a negation does not reach past them.
+_CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "because", "since",
+                           "whereas", "while", "so", "then", "otherwise", "unless", "except"})
+
+# "nothing beats EXPLAIN" is praise, so only these open a negated scope.
+NEGATORS = frozenset({"not", "no", "never", "nor"})
+# Who is negated: "I/we/you don't ..." rejects a practice; "the planner didn't ..." describes.
+_PRACTITIONERS = frozenset({"i", "we", "you", "one", "your", "our"})
+_AUXILIARIES = frozenset({"do", "does", "did", "would", "will", "should", "could", "can",
+                          "must", "shall", "might", "may", "have", "has", "had", "am",
+                          "is", "are", "was", "were", "be", "really", "even", "ever", "just",
+                          "actually", "usually", "generally", "always", "necessarily"})
+# After a negator, these words turn it into an affirmation ("never skip", "not only").
+_CANCELLING = frozenset(stem(w) for w in (
+    "only", "just", "doubt", "matter", "skip", "forget", "ignore", "neglect", "miss",
+    "overlook", "omit", "fail", "underestimate", "without", "least", "surprisingly",
+))
+# Verbs and adjectives of necessity: negating them rejects the practice, whoever speaks.
+_NECESSITY = frozenset(stem(w) for w in (
+    "need", "necessary", "needed", "required", "require", "bother", "care", "worry",
+    "important", "worth", "relevant", "helpful", "recommended",
+))
+# Words that reject whatever their clause mentions.
+_REJECTING_WORDS = frozenset(stem(w) for w in (
+    "unnecessary", "pointless", "overkill", "irrelevant", "needless", "useless", "optional",
+))
+# "there is no X", "had no X", "with no X": the absence is an observation, not a rejection.
+_EXISTENTIAL = frozenset({"is", "was", "were", "are", "be", "been", "had", "has", "have",
+                          "with"})
+SCOPE_LIMIT = 10
+
+STRONG_HEDGES = tuple(
+    f" {p} " for p in (
+        "i believe", "i am not sure", "not sure", "unsure", "maybe", "perhaps", "i guess",
+        "no idea", "i do not know", "i do not really know", "if i remember", "if i recall",
+        "i suppose", "somehow", "something with", "something like that", "i have heard",
+        "heard of", "i have not used", "i have not done", "i have not tried",
+        "i have never used", "i have never done", "i never used", "not familiar",
+        "double check", "look it up", "google", "not certain", "i am not an expert",
+        "i am guessing", "i would have to check", "i would need to check",
+        "i would have to look", "i would need to look", "not 100 %", "or something",
+        "i am not really sure", "i have only read about", "only read about",
+    )
+)
+WEAK_HEDGES = tuple(
+    f" {p} " for p in (
+        "i think", "probably", "might", "i would say", "likely", "kind of", "sort of",
+        "could be", "possibly", "i feel", "pretty sure", "fairly sure", "i assume",
+        "as far as i know", "if i am not mistaken", "i would imagine",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an answer, tokenised, with what each token is under."""
+
+    text: str  # verbatim, so it can be quoted as evidence
+    words: tuple[str, ...]  # lowercase, contractions expanded
+    stems: tuple[str, ...]
+    rejected: tuple[bool, ...]  # token inside a rejected clause or negated practice
+    clause: tuple[int, ...]  # clause number of each token
+    hedge: str  # "", "weak" or "strong"
+    question: bool
+
+    @property
+    def function_share(self) -> float:
+        content = [w for w in self.words if w not in BOUNDARY_TOKENS]
+        if not content:
+            return 0.0
+        return sum(1 for w in content if w in STOPWORDS) / len(content)
+
+
+def normalise(text: str) -> str:
+    """Lowercase with straight apostrophes and contractions spelled out."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+
+    def expand(match: re.Match[str]) -> str:
+        if match.group(1):
+            return _IRREGULAR_NOT[match.group(1)]
+        if match.group(2):
+            return f"{match.group(2)} is"
+        return _EXPANDED_SUFFIX[match.group(0)]
+
+    return _CONTRACTION.sub(expand, text).replace("cannot", "can not")
+
+
+def tokenise(text: str) -> list[str]:
+    """Words and clause punctuation of already-normalised text; hyphens split words."""
+    return _TOKEN.findall(text)
+
+
+@lru_cache(maxsize=4096)
+def read_sentence(text: str) -> Sentence:
+    norm = normalise(text)
+    words = tuple(tokenise(norm))
+    stems = tuple(w if w in BOUNDARY_TOKENS else stem(w) for w in words)
+    clause = _clauses(words)
+    joined = " " + " ".join(w for w in words if w not in BOUNDARY_TOKENS) + " "
+    hedge = _hedge(joined)
+    question = text.rstrip().endswith("?")
+    return Sentence(text=text, words=words, stems=stems, rejected=_rejections(words, stems,
+                    clause), clause=clause, hedge=hedge, question=question)
+
+
+def read_answer(text: str) -> list[Sentence]:
+    return [read_sentence(s) for s in sentences(text)]
+
+
+def _hedge(joined: str) -> str:
+    if any(h in joined for h in STRONG_HEDGES):
+        return "strong"
+    weak = sum(1 for h in WEAK_HEDGES if h in joined)
+    if weak >= 2:
+        return "strong"
+    return "weak" if weak else ""
+
+
+def _clauses(words: tuple[str, ...]) -> tuple[int, ...]:
+    out = []
+    n = 0
+    for w in words:
+        if w in BOUNDARY_TOKENS or w in _CLAUSE_WORDS:
+            n += 1
+        out.append(n)
+    return tuple(out)
+
+
+def _rejections(words: tuple[str, ...], stems: tuple[str, ...],
+                clause: tuple[int, ...]) -> tuple[bool, ...]:
+    """Which tokens sit where the candidate rejects something (see the module docstring)."""
+    rejected = [False] * len(words)
+    for i, w in enumerate(words):
+        c = clause[i]
+        if stems[i] in _REJECTING_WORDS:
+            _mark_clause(rejected, clause, c)
+        elif (w == "instead" and i + 1 < len(words) and words[i + 1] == "of") or (
+                w == "rather" and i + 1 < len(words) and words[i + 1] == "than"):
+            _mark_scope(rejected, words, clause, i + 2)
+        elif w in NEGATORS:
+            nxt = _next_content(words, i + 1, c, clause)
+            nxt_stem = stems[nxt] if nxt is not None else ""
+            if nxt_stem in _CANCELLING:
+                continue
+            if nxt_stem in _NECESSITY:
+                _mark_clause(rejected, clause, c)  # "X is not needed", "no need for X"
+            elif w == "no":
+                # "there was no index", "No index on the join column": an observation.
+                if not (i > 0 and words[i - 1] in _EXISTENTIAL) and _spoken_by_practitioner(
+                        words, clause, i, imperative=False):
+                    _mark_scope(rejected, words, clause, i + 1)
+            elif _spoken_by_practitioner(words, clause, i, imperative=True):
+                _mark_scope(rejected, words, clause, i + 1)
+    return tuple(rejected)
+
+
+def _next_content(words: tuple[str, ...], start: int, c: int,
+                  clause: tuple[int, ...]) -> int | None:
+    for j in range(start, min(len(words), start + 4)):
+        if clause[j] != c:
+            return None
+        if words[j] not in _AUXILIARIES and words[j] not in ("a", "an", "the", "to", "be"):
+            return j
+    return None
+
+
+def _spoken_by_practitioner(words: tuple[str, ...], clause: tuple[int, ...], i: int, *,
+                            imperative: bool) -> bool:
+    """'I/we/you don't ...', or (when `imperative`) 'Don't ...', 'Never ...' opening the
+    clause: the candidate speaking about what to do, not describing the system."""
+    c = clause[i]
+    start = i
+    while start > 0 and clause[start - 1] == c:
+        start -= 1
+    before = [w for w in words[start:i] if w not in BOUNDARY_TOKENS]
+    if imperative and (not before or all(w in _AUXILIARIES for w in before)):
+        return True  # imperative: "Don't restore in place", "Never use X"
+    return any(w in _PRACTITIONERS for w in before[-4:])
+
+
+def _mark_scope(rejected: list[bool], words: tuple[str, ...], clause: tuple[int, ...],
+                start: int) -> None:
+    """From `start` to the end of the clause (at most SCOPE_LIMIT tokens), stopping at a
+    second negator: "never change a plan without reading EXPLAIN" affirms EXPLAIN."""
+    if start >= len(words):
+        return
+    c = clause[start - 1] if start > 0 else clause[start]
+    for j in range(start, min(len(words), start + SCOPE_LIMIT)):
+        if clause[j] != c or words[j] in NEGATORS or words[j] == "without":
+            return
+        rejected[j] = True
+
+
+def _mark_clause(rejected: list[bool], clause: tuple[int, ...], c: int) -> None:
+    for j, cj in enumerate(clause):
+        if cj == c:
+            rejected[j] = True
