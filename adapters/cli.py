@@ -215,6 +215,55 @@ def evaluate(
     sys.stdout.write(render_markdown(result.report, result.evaluations, header=header))
 
 
+class BrainChoice(StrEnum):
+    offline = "offline"
+    openai = "openai"
+
+
+class CalibrationFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+DEFAULT_GOLD_DIR = Path("tests/data/gold")
+
+
+@app.command()
+def calibrate(
+    directory: Annotated[Path, typer.Argument(
+        help="Folder of gold interviews (sub-folders are the sets).")] = DEFAULT_GOLD_DIR,
+    brain: Annotated[BrainChoice, typer.Option(help="Which brain scores the answers.")
+                     ] = BrainChoice.offline,
+    only: Annotated[list[str] | None, typer.Option(
+        "--set", help="Only this set (repeatable), e.g. --set tuned.")] = None,
+    fmt: Annotated[CalibrationFormat, typer.Option("--format", help="table or json.")
+                   ] = CalibrationFormat.table,
+    misses: Annotated[int, typer.Option(help="How many worst misses to list.")] = 8,
+) -> None:
+    """Score labelled gold interviews and print agreement with the experts' levels."""
+    from adapters.calibration_view import show
+    from bot.calibration.gold import GoldError, load_gold
+    from bot.calibration.run import calibrate as run_calibration
+
+    try:
+        files = load_gold(directory, sets=tuple(only) if only else None)
+    except GoldError as exc:
+        fail(str(exc))
+    settings = load_settings()
+    scorer = OfflineBrain() if brain is BrainChoice.offline else build_brain(
+        settings.model_copy(update={"brain": "openai"}))
+
+    def progress(gold: Any) -> None:
+        if fmt is CalibrationFormat.table:
+            err.print(f"scoring {gold.set_name}/{gold.path.name}", highlight=False)
+
+    result = asyncio.run(run_calibration(files, scorer, progress=progress))
+    if fmt is CalibrationFormat.json:
+        sys.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
+        return
+    show(Console(width=max(out.width, 132)), result, misses=misses)
+
+
 def _transcript_role(transcript: Any, role: str | None, settings: Settings):  # noqa: ANN202
     if role:
         return get_role(role, settings)
@@ -298,6 +347,52 @@ def roles_show(name: Annotated[str, typer.Argument(help="Role name or path.")]) 
     for q in r.questions:
         table.add_row(q.id, q.topic, q.question, str(len(q.key_points)))
     out.print(table)
+
+
+@roles_app.command("try")
+def roles_try(
+    name: Annotated[str, typer.Argument(help="Role name or path.")],
+    question_id: Annotated[str, typer.Argument(help="Bank question id (see roles show).")],
+    answer: Annotated[str, typer.Argument(help="An answer to score; '-' reads stdin.")],
+) -> None:
+    """Score one answer with the offline scorer and show how it read every sentence:
+    a dry run for whoever writes a role's keywords and misconceptions."""
+    from bot.scoring.items import item_for
+    from bot.scoring.offline import score_offline
+    from bot.scoring.rubric import coverage
+
+    settings = load_settings()
+    r = get_role(name, settings)
+    try:
+        r.question(question_id)
+    except KeyError:
+        fail(f"role {r.name!r} has no question {question_id!r}; see "
+             f"`interview-bot roles show {r.name}`")
+    text = sys.stdin.read() if answer == "-" else answer
+    item = item_for(r, 1, question_id, "", [text])
+    evaluation = score_offline(item)
+    cov = coverage(item.key_points, text, item.misconceptions)
+    table = Table("key point", "evidence", "by", "wrong claim")
+    for point, finding in zip(cov.points, cov.findings, strict=True):
+        table.add_row(point.point, finding.evidence.value, finding.keyword,
+                      "; ".join(c.claim for c in finding.wrong_claims))
+    for claim in cov.general_wrong_claims:
+        table.add_row("(question or role)", "", "", claim.claim)
+    out.print(table)
+    for ctx in cov.sentences:
+        marks = [m for m, on in (("hedged", ctx.sentence.hedge == "strong"),
+                                 ("tentative", ctx.sentence.hedge == "weak"),
+                                 ("question", ctx.sentence.question),
+                                 ("to the grader", ctx.instruction),
+                                 ("keyword list", bool(ctx.listed))) if on]
+        rejected = [w for w, r_ in zip(ctx.sentence.words, ctx.sentence.rejected, strict=True)
+                    if r_]
+        if rejected:
+            marks.append("rejects: " + " ".join(rejected))
+        out.print(f"- {ctx.sentence.text}" + (f"  [dim]({'; '.join(marks)})[/]" if marks else ""),
+                  highlight=False)
+    out.print(f"Score {evaluation.score}/5, confidence {evaluation.confidence:.2f} "
+              f"({evaluation.confidence_level}); flags: {', '.join(evaluation.flags) or 'none'}")
 
 
 @roles_app.command("validate")

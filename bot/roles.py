@@ -174,6 +174,8 @@ class Question(BaseModel):
     followup: Text | None = None
     # Asked in every interview for the role, whatever the resume: the recruiter's must-haves.
     required: bool = False
+    # Wrong claims about the question as a whole, not about one key point.
+    misconceptions: list[Misconception] = Field(default_factory=list)
 
     @field_validator("anchors")
     @classmethod
@@ -205,6 +207,8 @@ class Role(BaseModel):
     job_description: Annotated[Text, AfterValidator(_unwrap_paragraphs)]
     sample_resume: Text
     questions: list[Question] = Field(min_length=1)
+    # Wrong claims about the field that are wrong in any answer (the project story too).
+    misconceptions: list[Misconception] = Field(default_factory=list)
     source: str = ""
 
     @model_validator(mode="after")

@@ -15,8 +15,8 @@ from pathlib import Path
 from bot.flow import INTRO_ID, PROJECT_ID, Kind
 from bot.retrieval import Bm25Index
 from bot.roles import Role
-from bot.scoring.items import ConversationTurn
-from bot.text import sentences, terms, words
+from bot.scoring.items import ConversationTurn, asked_sentences
+from bot.text import terms, words
 
 BOT_SPEAKERS = {"ai recruiter", "recruiter", "interviewer", "bot", "ai", "assistant",
                 "interview-bot", "ai interviewer", "hiring manager"}
@@ -24,8 +24,10 @@ CANDIDATE_SPEAKERS = {"candidate", "you", "applicant", "user", "interviewee"}
 _SEPARATOR = re.compile(r"^\s*(?:={5,}|-{5,})\s*$")
 _SPEAKER_LINE = re.compile(r"^([A-Za-z][\w .'-]{0,40}):\s?(.*)$")
 _CANDIDATE_QUESTION_PROMPT = re.compile(
-    r"any (?:other |more |further )?questions|questions for me|anything else you'?d like to "
-    r"know|anything else i can help", re.IGNORECASE)
+    r"any (?:other |more |further )?questions|questions for (?:me|us)|anything else you'?d "
+    r"like to know|anything else i can help|(?:what|anything) (?:would )?you(?:'d| would)? "
+    r"like to ask|your (?:own )?questions|questions (?:about|on) the (?:role|team|process|job)",
+    re.IGNORECASE)
 MIN_BANK_MATCH_TERMS = 2
 EXPORT_FORMAT = "interview-bot/1"
 
@@ -114,6 +116,11 @@ def _speaker(name: str) -> str | None:
     return None
 
 
+def parse_transcript_text(raw: str) -> Transcript:
+    """A plain-text transcript already in memory (gold files embed theirs)."""
+    return _parse_text(raw)
+
+
 def _parse_text(raw: str) -> Transcript:
     blocks: list[list[str]] = [[]]
     for line in raw.splitlines():
@@ -145,7 +152,33 @@ def _turns(lines: list[str]) -> list[tuple[str, str]]:
             turns.append((speaker, [m.group(2)]))
         elif turns:
             turns[-1][1].append(line)
-    return [(s, _unquote("\n".join(parts).strip())) for s, parts in turns]
+    return [(s, _unquote(_unwrap(parts))) for s, parts in turns]
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s")
+
+
+def _unwrap(lines: list[str]) -> str:
+    """A turn's lines as written, hard wrapping undone: a line continues the previous one
+    unless a blank line (a new paragraph) or a list item starts it. A sentence broken
+    over two lines is still one sentence to the scorer and one evidence quote."""
+    paragraphs: list[str] = []
+    current = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            if current:
+                paragraphs.append(current)
+            current = ""
+        elif current and not _LIST_ITEM.match(raw):
+            current = f"{current} {line}"
+        else:
+            if current:
+                paragraphs.append(current)
+            current = line
+    if current:
+        paragraphs.append(current)
+    return "\n".join(paragraphs).strip()
 
 
 def _unquote(text: str) -> str:
@@ -154,19 +187,6 @@ def _unquote(text: str) -> str:
     return text
 
 
-# A bot sentence that asks for an answer without a question mark: "Walk me through ...",
-# "Describe ...", "Tell me about ...", "Please introduce yourself.", "I'd like to hear ...".
-_REQUEST = re.compile(
-    r"^(?:(?:so|now|next|okay|ok|great|thanks|thank you|right|and|finally|lastly|first|"
-    r"to start|to begin|let's move on|moving on)[,.!]?\s+){0,3}(?:please\s+)?"
-    r"(?:(?:walk|talk|take|run) (?:me|us) through|describe|explain|tell (?:me|us)|"
-    r"give (?:me|us)|share|outline|list|design|sketch|compare|discuss|introduce yourself|"
-    r"imagine|suppose|picture|consider|say how|talk about|let'?s (?:talk|hear) about|"
-    r"i'?d (?:like|love) (?:you|to hear|to know|to understand)|"
-    r"i would (?:like|love) (?:you|to hear|to know|to understand)|"
-    r"(?:could|can|would) you\b)",
-    re.IGNORECASE,
-)
 # A follow-up on the question under discussion rather than a new one.
 _FOLLOWUP_CUE = re.compile(
     r"^(?:(?:and|so|but|ok|okay|right|thanks|great|got it|good|sure|interesting)[,.!]?\s+){0,2}"
@@ -179,16 +199,33 @@ _FOLLOWUP_CUE = re.compile(
     r"same question|still on|staying with|going back to)",
     re.IGNORECASE,
 )
+# "Different topic: ...", "Switching gears, ...": a new question even when it is short.
+_NEW_TOPIC_CUE = re.compile(
+    r"\b(?:different|new|another|next|separate|unrelated|other) (?:topic|question|area|"
+    r"subject|one)\b|\bswitching (?:gears|topics)\b|\bchanging (?:gears|topics?)\b|"
+    r"\bmoving on\b|\bnot (?:specific|related) to\b|\bisn'?t about\b|\bon another note\b|"
+    r"\b(?:not|isn'?t) on (?:my|the) list\b|\boutside (?:the|my) (?:usual|list|bank)\b|"
+    r"\boff (?:the|my) list\b|\bhere'?s one\b|\bsomething (?:different|else entirely)\b",
+    re.IGNORECASE,
+)
 _INTRO_CUE = re.compile(r"introduce yourself|tell (?:me|us) (?:a bit |a little )?about "
                         r"yourself|about your background", re.IGNORECASE)
 _PROJECT_CUE = re.compile(r"you mentioned|on your (?:cv|resume|résumé)|your (?:cv|resume|"
                           r"résumé) (?:says|mentions)|in your background", re.IGNORECASE)
 FOLLOWUP_MAX_WORDS = 35
-
-
-def asked_sentences(text: str) -> list[str]:
-    """The sentences of a bot turn that ask the candidate for an answer."""
-    return [s for s in sentences(text) if s.rstrip().endswith("?") or _REQUEST.match(s)]
+SHORT_FOLLOWUP_WORDS = 12  # a question this short, with no bank match, continues the last
+STRONG_MATCH_TERMS = 4  # a bank match this strong is a new question even after a cue
+CONTINUES_SHARE = 0.6  # ... unless the current question matches nearly as well
+# A question pointing back at what was just said: "What does that tell you?", "Which of
+# those ...", "What now?", "... still slow?".
+_ANAPHORA = re.compile(
+    r"^(?:which|what|how|why) (?:of )?(?:those|these|them|that|this|it)\b|"
+    r"\bwhat (?:does|would) (?:that|this|it) (?:tell|mean|change)|\bwhat now\b|"
+    r"\b(?:is|are) (?:it |they )?still\b|\bstill (?:slow|unknown|failing|down|there|high)\b|"
+    r"\b(?:check|do|try) next\b|\bin that case\b|\bthat approach\b|\byour (?:answer|approach|"
+    r"design|fix|plan|solution)\b",
+    re.IGNORECASE,
+)
 
 
 def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
@@ -222,19 +259,22 @@ def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
         question = " ".join(asked)
         if current is None and not labelled_has(labelled, INTRO_ID) and (
                 not labelled or _INTRO_CUE.search(question)):
-            turn = ConversationTurn("bot", Kind.GREETING.value, asked[-1], INTRO_ID)
+            turn = ConversationTurn("bot", Kind.GREETING.value, text, INTRO_ID)
         elif not labelled_has(labelled, PROJECT_ID) and _PROJECT_CUE.search(text):
             turn = ConversationTurn("bot", Kind.PROJECT.value, text, PROJECT_ID)
         else:
-            match = _bank_match(bank, role, question)
+            # The whole turn finds the bank question (its scenario is often a sentence of
+            # its own before the question); the asking sentences tell a follow-up.
+            match = _bank_match(bank, role, text)
             if current is not None and _is_followup(question, match, current, context):
                 labelled.append(ConversationTurn("bot", Kind.FOLLOWUP.value, text, current))
                 context.append(question)
                 continue
-            if match is None:
+            qid = match.question_id
+            if qid is None or labelled_has(labelled, qid):
                 free += 1
-                match = f"open-{free}"
-            turn = ConversationTurn("bot", Kind.TECHNICAL.value, text, match)
+                qid = f"open-{free}"
+            turn = ConversationTurn("bot", Kind.TECHNICAL.value, text, qid)
         labelled.append(turn)
         current, context = turn.question_id, [question]
     return labelled
@@ -248,22 +288,41 @@ def _bank_index(role: Role) -> Bm25Index:
     return Bm25Index([f"{q.topic} {q.question}" for q in role.questions])
 
 
-def _bank_match(bank: Bm25Index, role: Role, question: str) -> str | None:
-    hits = bank.search(question, k=1)
+@dataclass(frozen=True)
+class _BankMatch:
+    question_id: str | None  # the best bank question, when the match is strong enough
+    matched_terms: int = 0
+    scores: dict[str, float] = field(default_factory=dict)  # every bank question's score
+
+
+def _bank_match(bank: Bm25Index, role: Role, text: str) -> _BankMatch:
+    hits = bank.search(text)
+    scores = {role.questions[h.index].id: h.score for h in hits}
     if hits and len(hits[0].matched) >= MIN_BANK_MATCH_TERMS:
-        return role.questions[hits[0].index].id
-    return None
+        return _BankMatch(role.questions[hits[0].index].id, len(hits[0].matched), scores)
+    return _BankMatch(None, len(hits[0].matched) if hits else 0, scores)
 
 
-def _is_followup(question: str, match: str | None, current: str, context: list[str]) -> bool:
+def _is_followup(question: str, match: _BankMatch, current: str, context: list[str]) -> bool:
     """A follow-up continues the question under discussion: it says so ("And if ...?",
-    "How would you know it worked?"), matches the same bank question, or is a short
-    question about what was just said. A different bank question is a new question."""
-    if match is not None and match != current:
+    "How would you know it worked?", "What does that tell you?"), matches the same bank
+    question, or is a short question about what was just said. A question that announces
+    a new topic, or matches another bank question clearly better, is a new question."""
+    if _NEW_TOPIC_CUE.search(question):
         return False
-    if match == current or _FOLLOWUP_CUE.match(question):
+    cue = _FOLLOWUP_CUE.match(question) is not None or _ANAPHORA.search(question) is not None
+    best = match.question_id
+    if best is not None and best != current:
+        if cue and match.matched_terms < STRONG_MATCH_TERMS:
+            return True
+        current_score = match.scores.get(current, 0.0)
+        return current_score >= CONTINUES_SHARE * match.scores[best]
+    if best == current or cue:
         return True
-    if len(words(question)) > FOLLOWUP_MAX_WORDS:
+    n = len(words(question))
+    if n <= SHORT_FOLLOWUP_WORDS:
+        return True
+    if n > FOLLOWUP_MAX_WORDS:
         return False
     said = set(terms(" ".join(context)))
     return len(set(terms(question)) & said) >= 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
-from bot.roles import KeyPoint
+from bot.roles import KeyPoint, Misconception
 
 
 class Flag:
@@ -57,6 +57,8 @@ class ScoreItem:
     rubric: str = Rubric.BANK
     # Follow-up questions the interviewer asked inside this question, in order.
     followups: tuple[str, ...] = ()
+    # Wrong claims of the question as a whole and of the role, beyond the key points' own.
+    misconceptions: tuple[Misconception, ...] = ()
 
     @property
     def answer_text(self) -> str:

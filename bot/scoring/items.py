@@ -3,6 +3,7 @@ answer given to it (follow-up answers belong to their parent question)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.flow import INTRO_ID, PROJECT_ID, Kind
@@ -11,6 +12,19 @@ from bot.scoring.evaluation import Rubric, ScoreItem
 from bot.scoring.rubric import generic_points, intro_points, project_points
 from bot.text import sentences
 
+# A bot sentence that asks for an answer without a question mark: "Walk me through ...",
+# "Describe ...", "Tell me about ...", "Please introduce yourself.", "I'd like to hear ...".
+_REQUEST = re.compile(
+    r"^(?:(?:so|now|next|okay|ok|great|thanks|thank you|right|and|finally|lastly|first|"
+    r"to start|to begin|let's move on|moving on)[,.!]?\s+){0,3}(?:please\s+)?"
+    r"(?:(?:walk|talk|take|run) (?:me|us) through|describe|explain|tell (?:me|us)|"
+    r"give (?:me|us)|share|outline|list|design|sketch|compare|discuss|introduce yourself|"
+    r"imagine|suppose|picture|consider|say how|talk about|let'?s (?:talk|hear) about|"
+    r"i'?d (?:like|love) (?:you|to hear|to know|to understand)|"
+    r"i would (?:like|love) (?:you|to hear|to know|to understand)|"
+    r"(?:could|can|would) you\b)",
+    re.IGNORECASE,
+)
 QUESTION_KINDS = {Kind.GREETING.value, Kind.PROJECT.value, Kind.TECHNICAL.value}
 END_OF_QUESTIONS = {Kind.CANDIDATE_QUESTIONS.value, Kind.ANSWER.value, Kind.WRAP_UP.value,
                     Kind.CLOSING.value}
@@ -32,22 +46,27 @@ OPEN_TOPIC = "Open question (not in the role's bank)"
 
 def item_for(role: Role, position: int, question_id: str, asked: str,
              answers: list[str], followups: tuple[str, ...] = ()) -> ScoreItem:
+    claims = tuple(role.misconceptions)
     if question_id == INTRO_ID:
         return ScoreItem(position, INTRO_ID, "Introduction", asked, intro_points(role),
-                         answers=tuple(answers), rubric=Rubric.INTRO, followups=followups)
+                         answers=tuple(answers), rubric=Rubric.INTRO, followups=followups,
+                         misconceptions=claims)
     if question_id == PROJECT_ID:
         return ScoreItem(position, PROJECT_ID, "Project experience", asked, project_points(),
-                         answers=tuple(answers), rubric=Rubric.PROJECT, followups=followups)
+                         answers=tuple(answers), rubric=Rubric.PROJECT, followups=followups,
+                         misconceptions=claims)
     try:
         q = role.question(question_id)
     except KeyError:
         # A question from a transcript that no bank question matches: scored on the
         # structure of a good answer, never on an unrelated rubric, and the report says so.
-        return ScoreItem(position, question_id, OPEN_TOPIC, asked, generic_points(),
-                         answers=tuple(answers), rubric=Rubric.GENERIC, followups=followups)
+        return ScoreItem(position, question_id, OPEN_TOPIC, asked, generic_points(role),
+                         answers=tuple(answers), rubric=Rubric.GENERIC, followups=followups,
+                         misconceptions=claims)
     text = q.question if q.question in asked or not asked else asked
     return ScoreItem(position, q.id, q.topic, text, tuple(q.key_points),
-                     anchors=dict(q.anchors), answers=tuple(answers), followups=followups)
+                     anchors=dict(q.anchors), answers=tuple(answers), followups=followups,
+                     misconceptions=tuple(q.misconceptions) + claims)
 
 
 @dataclass
@@ -78,9 +97,14 @@ def items_from_conversation(role: Role, turns: list[ConversationTurn]) -> list[S
             for i, a in enumerate(asked)]
 
 
+def asked_sentences(text: str) -> list[str]:
+    """The sentences of a bot turn that ask the candidate for an answer."""
+    return [s for s in sentences(text) if s.rstrip().endswith("?") or _REQUEST.match(s)]
+
+
 def _asked_text(turn: ConversationTurn) -> str:
     if turn.kind == Kind.GREETING.value:
-        asked = [s for s in sentences(turn.text) if s.endswith("?")]
+        asked = asked_sentences(turn.text)
         return asked[-1] if asked else turn.text
     return turn.text
 

@@ -37,8 +37,9 @@ _REFUTING = frozenset({*NEGATORS, "without", "myth", "misconception", "wrong", "
                        "false", "incorrect", "mistake", "mistaken", "untrue", "misleading"})
 _LIST_JOINERS = frozenset({"and", "or", "&", "plus"})
 # A sentence whose terms are this share of its words is a list of keywords.
-STUFFED_SHARE = 0.7
+STUFFED_SHARE = 0.75
 BARE_ITEMS_FOR_LIST = 3
+SHORT_ITEM_WORDS = 4
 
 
 class Evidence(StrEnum):
@@ -61,6 +62,12 @@ class Pattern:
     parts: tuple[tuple[Phrase, ...], ...]
 
 
+NUMBER = "<number>"
+_NUMBER_WORDS = frozenset(stem(w) for w in (
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+    "hundred thousand million billion twice half dozen".split()))
+
+
 @lru_cache(maxsize=8192)
 def compile_pattern(text: str) -> Pattern:
     parts = []
@@ -68,6 +75,9 @@ def compile_pattern(text: str) -> Pattern:
         alternatives = []
         for alt in part.split(ALTERNATIVE_SEPARATOR):
             alt = alt.strip()
+            if alt == NUMBER:
+                alternatives.append(Phrase((NUMBER,)))
+                continue
             prefix = alt.endswith("*")
             words = tokenise(normalise(alt.rstrip("*")))
             if not words:
@@ -107,6 +117,8 @@ def phrase_spans(phrase: Phrase, sentence: Sentence) -> list[Span]:
 
 def _stem_matches(phrase: Phrase, k: int, token_stem: str) -> bool:
     wanted = phrase.stems[k]
+    if wanted == NUMBER:
+        return any(ch.isdigit() for ch in token_stem) or token_stem in _NUMBER_WORDS
     if phrase.prefix and k == len(phrase.stems) - 1:
         return token_stem.startswith(wanted)
     return token_stem == wanted
@@ -221,8 +233,10 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
 
 
 def listed_tokens(sentence: Sentence, term_spans: Sequence[Span]) -> frozenset[int]:
-    """Positions of keywords standing as bare items of a list ("EXPLAIN, statistics,
-    index, bloat"), when the sentence is such a list; empty for ordinary prose."""
+    """Positions of keywords standing as items of a list of terms ("EXPLAIN, statistics,
+    index, bloat"), when the sentence is such a list; empty for ordinary prose. In a list,
+    a short item ("I know EXPLAIN, ...") counts as listed too. `term_spans` are the
+    sentence's single-phrase keyword matches (co-occurring parts are prose by nature)."""
     covered = {t for a, b in term_spans for t in range(a, b)}
     if not covered:
         return frozenset()
@@ -232,17 +246,24 @@ def listed_tokens(sentence: Sentence, term_spans: Sequence[Span]) -> frozenset[i
             items.append([])
         else:
             items[-1].append(j)
-    bare = [item for item in items if item and _is_bare(item, sentence, covered)]
+    items = [item for item in items if item]
+    bare = [item for item in items if _is_bare(item, sentence, covered)]
     content = [j for j, w in enumerate(sentence.words)
                if w not in BOUNDARY_TOKENS and w not in STOPWORDS]
     share = len(covered & set(content)) / len(content) if content else 0.0
-    if len(bare) >= BARE_ITEMS_FOR_LIST or (len(content) >= 6 and share >= STUFFED_SHARE):
-        if len(bare) >= BARE_ITEMS_FOR_LIST:
-            return frozenset(j for item in bare for j in item)
-        return frozenset(covered)
-    return frozenset()
+    listed: set[int] = set()
+    if len(bare) >= BARE_ITEMS_FOR_LIST:
+        listed.update(j for item in items if len(_content(item, sentence)) <= SHORT_ITEM_WORDS
+                      and covered & set(item) for j in item)
+    if len(content) >= 6 and share >= STUFFED_SHARE:
+        listed.update(covered)
+    return frozenset(listed)
+
+
+def _content(item: list[int], sentence: Sentence) -> list[int]:
+    return [j for j in item if sentence.words[j] not in STOPWORDS]
 
 
 def _is_bare(item: list[int], sentence: Sentence, covered: set[int]) -> bool:
-    content = [j for j in item if sentence.words[j] not in STOPWORDS]
+    content = _content(item, sentence)
     return bool(content) and all(j in covered for j in content)

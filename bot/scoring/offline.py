@@ -36,7 +36,7 @@ SHORT_WORDS = 20
 def score_offline(item: ScoreItem) -> QuestionEvaluation:
     """Rubric coverage -> score; length is never rewarded and instructions never obeyed."""
     raw = item.answer_text
-    cov = coverage(item.key_points, raw)
+    cov = coverage(item.key_points, raw, item.misconceptions)
     content_sentences = [c.sentence.text for c in cov.sentences if not c.instruction]
     n_words = len(words(" ".join(content_sentences)))
     flags = _flags(item, cov, raw, n_words)

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.intents import injection_attempt
-from bot.roles import KeyPoint, Role
+from bot.roles import KeyPoint, Misconception, Role
 from bot.scoring.language import read_answer
 from bot.scoring.matching import (
+    PART_SEPARATOR,
     Evidence,
     PointFinding,
     SentenceContext,
@@ -25,28 +26,38 @@ from bot.scoring.matching import (
     occurrences,
 )
 
+_ACTION_VERBS = ("implemented|added|designed|built|wrote|led|introduced|analysed|analyzed|"
+                 "migrated|rewrote|set|automated|started|proposed|identified|took|ran|moved|"
+                 "made|created|changed|replaced|measured|tuned|configured|scripted|rehearsed|"
+                 "fixed|profiled|traced|split|removed|agreed|tested|rolled|shipped|wrapped|"
+                 "partitioned|indexed|documented|reviewed|paired|drove")
 _PROJECT_POINTS = (
     KeyPoint(
         point="Sets out a concrete situation or problem",
         keywords=["challenge", "problem", "issue", "incident", "outage", "bottleneck",
-                  "degradation", "slow", "failing", "deadline", "risk"],
+                  "degradation", "failing", "failure", "broke", "deadline", "risk",
+                  "hard part", "hardest", "tricky", "difficult", "pain point", "too slow",
+                  "single point of failure", "did not + work|support|carry|scale|fit|cope",
+                  "kept + failing|crashing|timing out|breaking", "nobody + trust*|react*",
+                  "we had + <number>", "used to + take|fail|page|break"],
     ),
     KeyPoint(
         point="Explains the actions they personally took",
-        keywords=["i implemented", "i added", "i designed", "i built", "i wrote", "i led",
-                  "i introduced", "i analysed", "i analyzed", "i migrated", "i rewrote",
-                  "i set up", "i automated", "my approach", "i started", "i initiated",
-                  "i worked", "i proposed", "i identified"],
+        keywords=["i + " + _ACTION_VERBS, "we + " + _ACTION_VERBS, "my approach",
+                  "i started by", "my part", "i was responsible"],
     ),
     KeyPoint(
         point="Gives a measurable outcome",
-        keywords=["%", "percent", "reduced", "reduction", "improved", "cut", "faster",
-                  "dropped", "saved", "increased", "from", "seconds", "minutes", "hours"],
+        keywords=["<number> + %|percent|minutes|seconds|hours|ms|pages|times|days|weeks|x",
+                  "from + <number> + to", "reduced", "reduction", "improved", "dropped",
+                  "saved", "halved", "doubled", "faster", "fewer"],
     ),
     KeyPoint(
         point="Shows judgement: trade-offs, alternatives or lessons learned",
-        keywords=["trade-off", "tradeoff", "instead", "alternative", "lesson", "learned",
-                  "learnt", "in hindsight", "decided", "because", "risk", "rollback"],
+        keywords=["trade-off", "tradeoff", "trade off", "instead", "alternative", "lesson",
+                  "learned", "learnt", "in hindsight", "decided", "rollback", "roll back",
+                  "rehears*", "so that", "to avoid", "the risk", "safer", "we chose",
+                  "i chose", "weigh*", "next time", "would do differently", "because"],
     ),
 )
 
@@ -79,34 +90,43 @@ def intro_points(role: Role) -> tuple[KeyPoint, ...]:
     )
 
 
-_GENERIC_POINTS = (
+_GENERIC_STRUCTURE = (
     KeyPoint(
-        point="Gives a concrete approach: the steps they would take",
-        keywords=["first", "then", "step", "start by", "i would", "i will", "we would",
-                  "approach", "process"],
+        point="Explains cause and effect, not just names",
+        keywords=["because", "so that", "which means", "that means", "until", "therefore",
+                  "as a result", "otherwise", "leads to", "causes", "that is why", "the reason",
+                  "so + the|it|we|you|they", "which + then|causes|means|lets", "if + then",
+                  "when + then"],
     ),
     KeyPoint(
-        point="Explains the reasoning behind it",
-        keywords=["because", "so that", "which means", "the reason", "otherwise", "since",
-                  "in order to"],
+        point="Gives specifics: a concrete step, setting, command or number",
+        keywords=["<number>", "first", "then", "set + to", "i would set", "i set", "we set",
+                  "i alert", "we alert", "i use", "we use", "i run", "we run", "i check",
+                  "we check"],
     ),
     KeyPoint(
-        point="Grounds it in specifics or their own experience",
-        keywords=["for example", "for instance", "in my last", "at my", "we had", "i had",
-                  "once", "last year", "%", "ms", "seconds", "minutes"],
-    ),
-    KeyPoint(
-        point="Weighs trade-offs, risks or how they would check the result",
-        keywords=["trade-off", "tradeoff", "trade off", "risk", "downside", "cost", "verify",
-                  "measure", "monitor", "test", "depends", "alternative", "instead"],
+        point="Weighs risks, trade-offs or how they would check the result",
+        keywords=["risk", "trade-off", "trade off", "tradeoff", "downside", "cost", "verify",
+                  "measure", "monitor", "alert", "test", "depends", "alternative", "instead",
+                  "fails", "fill*", "goes down", "breaks", "safeguard", "cap", "limit",
+                  "danger", "careful"],
     ),
 )
 
 
-def generic_points() -> tuple[KeyPoint, ...]:
-    """For a question no bank question matches: the structure of a good answer only. The
-    report says so; an unrelated bank rubric would score it on the wrong things."""
-    return _GENERIC_POINTS
+def generic_points(role: Role) -> tuple[KeyPoint, ...]:
+    """For a question no bank question matches: whether the answer uses the field's
+    concepts (the role's skills and rubric terms) and has the structure of a good answer.
+    The report says so; an unrelated bank rubric would score it on the wrong things."""
+    vocabulary = list(dict.fromkeys(
+        [*role.skills, *(kw for q in role.questions for p in q.key_points
+                         for kw in p.keywords if PART_SEPARATOR not in kw)]))
+    concepts = KeyPoint(point="Uses the field's concepts and tools correctly",
+                        keywords=vocabulary)
+    return (concepts, *_GENERIC_STRUCTURE)
+
+
+LONG_LIST_TOKENS = 8  # a sentence listing this many keyword words is a list of keywords
 
 
 @dataclass(frozen=True)
@@ -117,6 +137,8 @@ class Coverage:
     points: tuple[KeyPoint, ...]
     findings: tuple[PointFinding, ...]
     sentences: tuple[SentenceContext, ...] = ()
+    # Wrong claims of the question or the role as a whole (no key point of their own).
+    general_wrong_claims: tuple[WrongClaim, ...] = ()
 
     @property
     def hits(self) -> tuple[bool, ...]:
@@ -139,7 +161,8 @@ class Coverage:
 
     @property
     def wrong_claims(self) -> tuple[WrongClaim, ...]:
-        return tuple(c for f in self.findings for c in f.wrong_claims)
+        return tuple(c for f in self.findings for c in f.wrong_claims) + \
+            self.general_wrong_claims
 
     @property
     def weak_hedges(self) -> int:
@@ -151,7 +174,8 @@ class Coverage:
         """Most of what the answer names stands in bare lists of keywords."""
         listed = len(self.with_evidence(Evidence.LISTED))
         named = sum(1 for f in self.findings if f.evidence is not Evidence.ABSENT)
-        return listed >= 2 and listed * 2 >= named
+        long_list = any(len(c.listed) >= LONG_LIST_TOKENS for c in self.sentences)
+        return (listed >= 2 and listed * 2 >= named) or (listed >= 1 and long_list)
 
     def credited_sentences(self) -> list[int]:
         """Sentence indexes carrying credited points, most points first."""
@@ -167,7 +191,7 @@ def sentence_contexts(points: Sequence[KeyPoint], answer: str) -> tuple[Sentence
     addresses the grader (ignored) and which of its words are bare keywords in a list."""
     contexts = []
     for index, sentence in enumerate(read_answer(answer)):
-        spans = [span for p in points for kw in p.keywords
+        spans = [span for p in points for kw in p.keywords if PART_SEPARATOR not in kw
                  for combo in occurrences(compile_pattern(kw), sentence) for span in combo]
         contexts.append(SentenceContext(
             sentence=sentence, index=index, instruction=injection_attempt(sentence.text),
@@ -175,7 +199,10 @@ def sentence_contexts(points: Sequence[KeyPoint], answer: str) -> tuple[Sentence
     return tuple(contexts)
 
 
-def coverage(points: Sequence[KeyPoint], answer: str) -> Coverage:
+def coverage(points: Sequence[KeyPoint], answer: str,
+             misconceptions: Sequence[Misconception] = ()) -> Coverage:
+    """What the answer shows of each key point; `misconceptions` are the question's and
+    the role's wrong claims beyond the key points' own."""
     points = tuple(points)
     contexts = sentence_contexts(points, answer)
     findings = []
@@ -184,4 +211,5 @@ def coverage(points: Sequence[KeyPoint], answer: str) -> Coverage:
         wrong = find_wrong_claims([(m.claim, m.phrases) for m in point.misconceptions],
                                   contexts)
         findings.append(replace(finding, wrong_claims=wrong) if wrong else finding)
-    return Coverage(points, tuple(findings), contexts)
+    general = find_wrong_claims([(m.claim, m.phrases) for m in misconceptions], contexts)
+    return Coverage(points, tuple(findings), contexts, general)

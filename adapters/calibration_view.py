@@ -1,0 +1,81 @@
+"""How `interview-bot calibrate` shows a calibration run: one table of agreement per set
+and overall, a confusion matrix a recruiter can read, the worst misses, and the checks."""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import Console
+from rich.table import Table
+
+from bot.calibration.metrics import LEVELS, Agreement
+from bot.calibration.run import CalibrationResult
+from bot.text import shorten
+
+
+def _num(value: float, pct: bool = False) -> str:
+    if math.isnan(value):
+        return "n/a"
+    return f"{value:.0%}" if pct else f"{value:.2f}"
+
+
+def show(console: Console, result: CalibrationResult, *, misses: int = 8) -> None:
+    console.print(agreement_table(result))
+    for name in [*result.sets, None]:
+        console.print(confusion_table(result.agreement(name), name or "overall"))
+    console.print(misses_table(result, misses))
+    for name in result.sets:
+        unread = result.unread(name)
+        if unread:
+            console.print(f"[yellow]{name}: {len(unread)} labelled question(s) were not read "
+                          "as questions:[/]")
+        for interview in result.interviews:
+            if interview.set_name == name:
+                for error in interview.reader_errors:
+                    console.print(f"  {interview.file}: {error}", highlight=False)
+    advanced = result.bluffers_advanced()
+    if advanced:
+        console.print("[bold red]Fluent bluffers recommended to advance:[/] "
+                      + ", ".join(f"{i.set_name}/{i.file}" for i in advanced))
+    else:
+        bluffers = sum(1 for i in result.interviews if i.archetype == "fluent-bluffer")
+        console.print(f"Fluent bluffers recommended to advance: 0 of {bluffers}.")
+
+
+def agreement_table(result: CalibrationResult) -> Table:
+    table = Table(title=f"Agreement with expert levels ({result.brain} brain)")
+    for column in ("set", "questions", "n", "Spearman", "QWK", "exact", "within 1",
+                   "expert mean", "machine mean"):
+        table.add_column(column, justify="left" if column in ("set", "questions") else "right",
+                         no_wrap=True)
+    for name in [*result.sets, None]:
+        for technical in (False, True):
+            a = result.agreement(name, technical_only=technical)
+            table.add_row(name or "overall", "technical" if technical else "all",
+                          str(a.n), _num(a.spearman), _num(a.qwk), _num(a.exact, True),
+                          _num(a.within_one, True), _num(a.mean_expert), _num(a.mean_machine))
+    return table
+
+
+def confusion_table(a: Agreement, name: str) -> Table:
+    table = Table(title=f"{name}: expert level (rows) vs machine score (columns)")
+    table.add_column("expert \\ machine")
+    for level in LEVELS:
+        table.add_column(str(level), justify="right")
+    for level, row in zip(LEVELS, a.matrix, strict=True):
+        cells = [f"[bold]{n}[/]" if level == m and n else (str(n) if n else ".")
+                 for m, n in zip(LEVELS, row, strict=True)]
+        table.add_row(str(level), *cells)
+    return table
+
+
+def misses_table(result: CalibrationResult, limit: int) -> Table:
+    table = Table(title="Worst misses")
+    for column in ("set/file", "question", "kind", "expert", "machine", "conf.", "flags",
+                   "answer"):
+        table.add_column(column)
+    for r in result.worst_misses(limit=limit):
+        table.add_row(f"{r.set_name}/{r.file}", shorten(r.question, 30), r.kind, str(r.level),
+                      str(r.score), f"{r.confidence:.2f}" if r.confidence is not None else "",
+                      ", ".join(r.flags), shorten(r.answer, 70))
+    return table

@@ -1,0 +1,110 @@
+"""`evaluate` reads transcripts the way a person would: imperatives are questions,
+follow-ups belong to their question, a question the bank does not have is scored on a
+generic rubric and says so, and the bot's own export is re-scored exactly as it was live."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from adapters.console import ConsolePort, run_demo
+from bot.brains.offline import OfflineBrain
+from bot.roles import list_roles, load_role
+from bot.scoring.evaluation import Flag, Rubric
+from bot.scoring.items import items_from_conversation
+from bot.service import InterviewService
+from bot.simulated import PROFILES
+from bot.transcript import label_turns, parse_transcript_text, read_transcript
+from tests.conftest import make_settings
+
+TRANSCRIPT = """\
+Interviewer: Hello Ana, thanks for joining. Please introduce yourself.
+Candidate: I'm a DBA with nine years of PostgreSQL, most recently moving clusters to RDS.
+Interviewer: You mentioned moving clusters to RDS. Tell me about the hardest part.
+Candidate: Sequences did not carry over, so we reset them before opening writes.
+Interviewer: Thanks. A report query that used to take two seconds now takes three minutes,
+and nothing in the application changed. Walk me through how you would find the cause and
+fix it.
+Candidate: EXPLAIN ANALYZE first, to see which node is slow.
+Interviewer: And if the plan looks fine?
+Candidate: Then I'd check the statistics: estimated versus actual rows.
+Interviewer: Describe how you would design backups so that you could restore to just before
+an accidental DELETE at 14:05.
+Candidate: pgBackRest with WAL archiving, restore to a separate instance to 14:04.
+Interviewer: How would you know it worked?
+Candidate: Monthly restore tests, timed.
+Interviewer: Different topic: what does a replication slot do?
+Candidate: It makes the primary keep WAL until the consumer confirms it, so an abandoned slot
+fills the disk.
+Interviewer: Do you have any questions about the role?
+Candidate: No, that's all.
+"""
+
+
+def _items():
+    role = load_role("database-administrator")
+    turns = label_turns(parse_transcript_text(TRANSCRIPT), role)
+    return turns, items_from_conversation(role, turns)
+
+
+def test_imperatives_are_questions_and_follow_ups_join_their_question() -> None:
+    turns, items = _items()
+    assert [i.question_id for i in items] == [
+        "intro", "project", "slow-query-diagnosis", "backup-recovery", "open-1"]
+    slow = items[2]
+    assert slow.followups == ("And if the plan looks fine?",)
+    assert slow.answers == ("EXPLAIN ANALYZE first, to see which node is slow.",
+                            "Then I'd check the statistics: estimated versus actual rows.")
+    assert items[3].followups == ("How would you know it worked?",)
+
+
+def test_a_wrapped_line_continues_its_sentence() -> None:
+    _, items = _items()
+    assert items[4].answers == (
+        "It makes the primary keep WAL until the consumer confirms it, so an abandoned slot "
+        "fills the disk.",)
+
+
+def test_a_question_the_bank_lacks_is_scored_on_the_generic_rubric_and_says_so() -> None:
+    _, items = _items()
+    open_item = items[4]
+    assert open_item.rubric == Rubric.GENERIC
+    evaluation = OfflineBrain().evaluate
+    import asyncio
+
+    scored = asyncio.run(evaluation([open_item])).evaluations[0]
+    assert Flag.GENERIC_RUBRIC in scored.flags
+    assert "not in the role's bank" in scored.justification
+    assert scored.score >= 3  # concepts, cause and effect: not "off-topic"
+
+
+def test_the_reference_transcript_keeps_its_required_question() -> None:
+    reference = Path(__file__).parent / "data" / "seed-interview-transcript.txt"
+    role = load_role("database-administrator")
+    items = items_from_conversation(role, label_turns(read_transcript(reference), role))
+    assert "slow-query-diagnosis" in [i.question_id for i in items]
+
+
+async def test_evaluate_on_every_export_reproduces_the_live_scores(memory_engine,
+                                                                   tmp_path: Path) -> None:
+    """40 demos (every profile, every shipped role, two seeds where the roles allow):
+    re-scoring the JSON export gives exactly the stored scores, question by question."""
+    roles = list_roles()
+    runs = [(p, roles[i % len(roles)], seed) for i, (p, seed) in enumerate(
+        (p, s) for p in PROFILES for s in range(7))][:40]
+    assert len(runs) == 40
+    for profile, role, seed in runs:
+        port = ConsolePort()
+        service = InterviewService(engine=memory_engine, port=port, settings=make_settings())
+        result = await run_demo(service, role, profile=profile, seed=seed)
+        await service.finish(result.interview_id)
+        export = await service.export(result.interview_id)
+        path = tmp_path / f"{profile}-{seed}.json"
+        path.write_text(json.dumps(export))
+        transcript = read_transcript(path)
+        assert transcript.labelled is not None
+        items = items_from_conversation(role, label_turns(transcript, role))
+        rescored = (await OfflineBrain().evaluate(items)).evaluations
+        live = [(s["question_id"], s["score"], s["flags"]) for s in export["scores"]]
+        again = [(e.question_id, e.score, e.flags) for e in rescored]
+        assert again == live, (profile, role.name, seed)
