@@ -60,7 +60,7 @@ def run(*, slack: bool, discord: bool, http: bool, port: int, verbose: bool) -> 
     names = " and ".join(n for n, on in (("Slack", slack), ("Discord", discord)) if on)
     mode = (f" (Slack over HTTP on port {port}, /slack/events; health at /healthz)"
             if slack and http else "")
-    out.print(f"{names} starting{mode}; Ctrl-C stops it.", highlight=False)
+    out.print(f"{names} starting{mode}; Ctrl-C stops it.", highlight=False, soft_wrap=True)
     try:
         asyncio.run(run_all())
     except (SlackStartupError, DiscordStartupError) as exc:
