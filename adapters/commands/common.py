@@ -86,8 +86,8 @@ def open_database(settings: Settings, access: Access = Access.CREATE) -> Engine:
         check_connection(engine)
         if access is Access.READ:
             if not schema_is_current(engine):
-                fail(f"the database at {_safe_url(engine)} has an older schema: run "
-                     "`interview-bot db upgrade`")
+                fail(f"the database at {_safe_url(engine)} has no schema yet or an older "
+                     "one: run `interview-bot db upgrade`")
         else:
             upgrade(engine)
     except (DatabaseUnavailableError, MigrationLockTimeoutError) as exc:

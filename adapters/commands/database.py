@@ -9,7 +9,7 @@ def upgrade() -> None:
     settings = load_settings()
     engine = open_database(settings, Access.CREATE)
     out.print(f"Database at {engine.url.render_as_string(hide_password=True)} is up to date.",
-              highlight=False)
+              highlight=False, soft_wrap=True)
 
 
 def check() -> None:
@@ -18,4 +18,4 @@ def check() -> None:
     settings = load_settings()
     engine = open_database(settings, Access.READ)
     out.print(f"Database at {engine.url.render_as_string(hide_password=True)} is reachable "
-              "and current.", highlight=False)
+              "and current.", highlight=False, soft_wrap=True)
