@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from adapters.calibration_view import show  # noqa: E402
+from adapters.commands.calibrate import show  # noqa: E402
 from bot.brains.offline import OfflineBrain  # noqa: E402
 from bot.calibration.gold import load_gold  # noqa: E402
 from bot.calibration.run import calibrate  # noqa: E402

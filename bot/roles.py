@@ -42,6 +42,7 @@ __all__ = [
     "RoleNotFoundError",
     "list_roles",
     "load_role",
+    "is_slug",
     "load_role_file",
     "role_dirs",
     "validate_role_file",
@@ -77,6 +78,11 @@ def _slug(value: str) -> str:
             "e.g. 'query-optimisation'"
         )
     return value
+
+
+def is_slug(value: str) -> bool:
+    """Role names and question ids: lowercase letters, digits and single hyphens."""
+    return bool(_SLUG_RE.fullmatch(value))
 
 
 def _keyword(value: str) -> str:

@@ -40,10 +40,15 @@ def upsert_role_snapshot(session: Session, *, name: str, title: str,
     ).first()
     if found:
         return found
-    record = RoleRecord(name=name, title=title, version=version, definition=definition)
-    session.add(record)
-    session.flush()
-    return record
+    # Two processes may store the same new snapshot at once (replicas starting their first
+    # interview of a role): the loser's insert does nothing and it reads the winner's row.
+    values = {"name": name, "title": title, "version": version, "definition": definition,
+              "created_at": utcnow()}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(RoleRecord).values(**values).on_conflict_do_nothing())
+    return session.exec(
+        select(RoleRecord).where(RoleRecord.name == name, RoleRecord.version == version)
+    ).one()
 
 
 def get_or_create_candidate(

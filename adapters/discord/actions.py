@@ -18,6 +18,7 @@ from adapters.discord.port import ChannelSetupError, ReportRefusedError
 from adapters.discord.translate import PLATFORM
 from adapters.erasure import erase_candidate, erasure_preview
 from bot.errors import InterviewError, InterviewNotFoundError
+from bot.limits import MAX_EXTEND_DAYS, MIN_EXTEND_DAYS, extend_days_problem
 from bot.roles import Role, list_roles
 from bot.service import InterviewService, InterviewSummary, StartRequest
 
@@ -26,7 +27,6 @@ logger = logging.getLogger(__name__)
 OPEN = ("active", "paused")
 RESUME_BYTES = 200_000
 RESUME_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-MIN_EXTEND_DAYS, MAX_EXTEND_DAYS = 0.5, 60.0
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ class RecruiterActions:
     async def extend(self, *, guild_id: int, interview_id: str, days: float,
                      actor: str) -> Reply:
         # Discord enforces the option's range in its client; this is for anything else.
-        if not MIN_EXTEND_DAYS <= days <= MAX_EXTEND_DAYS:  # NaN fails this too
+        if extend_days_problem(days):  # NaN and infinity fail this too
             return Reply(f"`days` must be from {MIN_EXTEND_DAYS:g} to {MAX_EXTEND_DAYS:g}, "
                          "e.g. `3` or `1.5`; it is added to the current deadline.")
         summary = await self._owned(interview_id, guild_id)

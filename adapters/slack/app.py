@@ -25,6 +25,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.health import HEALTH_PATH, health_handler
 from adapters.slack.actions import RecruiterActions
 from adapters.slack.blocks import CANCEL_ACTION_ID, START_FORM_ID
 from adapters.slack.listeners import SlackListeners
@@ -76,6 +77,7 @@ class SlackAdapter:
 
         app = web.Application()
         app.router.add_post(EVENTS_PATH, events)
+        app.router.add_get(HEALTH_PATH, health_handler(self.service.engine))
         return app
 
     async def startup(self) -> None:

@@ -11,8 +11,9 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from bot.limits import MAX_EXTEND_DAYS, MIN_EXTEND_DAYS, extend_days_problem
+
 SUBCOMMANDS = ("status", "cancel", "remind", "extend", "report", "forget", "roles", "help")
-MAX_EXTEND_DAYS = 60
 CONFIRM = "confirm"
 USAGE = """*`/interview`* runs asynchronous interviews in a DM with the candidate.
 • `/interview @candidate <role>`: start an interview (`/interview roles` lists roles)
@@ -153,8 +154,8 @@ def _forget(args: list[str]) -> ForgetCandidate:
 
 
 def _extend(args: list[str]) -> ExtendDeadline:
-    how = ("e.g. `/interview extend 3f9c2a1b 3` (or `1.5`): the days, more than 0 and at most "
-           f"{MAX_EXTEND_DAYS}, are added to the deadline")
+    how = ("e.g. `/interview extend 3f9c2a1b 3` (or `1.5`): the days, at least "
+           f"{MIN_EXTEND_DAYS:g} and at most {MAX_EXTEND_DAYS:g}, are added to the deadline")
     if len(args) != 2:
         raise CommandError(f"`extend` needs an interview id and a number of days, {how}.")
     interview_id = _interview_id(args[0], "extend", " 3")
@@ -162,7 +163,7 @@ def _extend(args: list[str]) -> ExtendDeadline:
         days = float(args[1])
     except ValueError:
         days = math.nan
-    if not 0 < days <= MAX_EXTEND_DAYS:  # NaN and infinity fail this too
+    if extend_days_problem(days):  # NaN and infinity fail this too
         raise CommandError(f"`{args[1]}` is not a number of days I can use, {how}.")
     return ExtendDeadline(interview_id, days)
 

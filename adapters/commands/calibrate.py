@@ -1,16 +1,50 @@
-"""How `interview-bot calibrate` shows a calibration run: one table of agreement per set
-and overall, a confusion matrix a recruiter can read, the worst misses, and the checks."""
+"""`interview-bot calibrate`: score the gold interviews and show how far the scores are
+from the experts': agreement per set and overall, a confusion matrix a recruiter can read,
+the worst misses, questions the reader got wrong, and whether a bluffer would advance."""
 
 from __future__ import annotations
 
 import math
 
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from rich.console import Console
 from rich.table import Table
 
-from bot.calibration.metrics import LEVELS, Agreement
-from bot.calibration.run import CalibrationResult
-from bot.text import shorten
+from adapters.commands.common import build_brain, err, fail, load_settings, out
+
+if TYPE_CHECKING:
+    from bot.calibration.metrics import Agreement
+    from bot.calibration.run import CalibrationResult
+
+LEVELS = (1, 2, 3, 4, 5)
+
+
+def calibrate(*, directory: Path, brain: str, sets: list[str] | None, fmt: str,
+              misses: int) -> None:
+    from bot.calibration.gold import GoldError, load_gold
+    from bot.calibration.run import calibrate as run_calibration
+
+    try:
+        files = load_gold(directory, sets=tuple(sets) if sets else None)
+    except GoldError as exc:
+        fail(str(exc))
+    settings = load_settings()
+    scorer = build_brain(settings.model_copy(update={"brain": brain}))
+
+    def progress(gold: Any) -> None:
+        if fmt == "table":
+            err.print(f"scoring {gold.set_name}/{gold.path.name}", highlight=False)
+
+    result = asyncio.run(run_calibration(files, scorer, progress=progress))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
+        return
+    show(Console(width=max(out.width, 132)), result, misses=misses)
 
 
 def _num(value: float, pct: bool = False) -> str:
@@ -20,6 +54,7 @@ def _num(value: float, pct: bool = False) -> str:
 
 
 def show(console: Console, result: CalibrationResult, *, misses: int = 8) -> None:
+    """Every table of a calibration run (the bench prints the same)."""
     console.print(agreement_table(result))
     for name in [*result.sets, None]:
         console.print(confusion_table(result.agreement(name), name or "overall"))
@@ -70,6 +105,8 @@ def confusion_table(a: Agreement, name: str) -> Table:
 
 
 def misses_table(result: CalibrationResult, limit: int) -> Table:
+    from bot.text import shorten
+
     table = Table(title="Worst misses")
     for column in ("set/file", "question", "kind", "expert", "machine", "conf.", "flags",
                    "answer"):
