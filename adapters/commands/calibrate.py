@@ -4,10 +4,9 @@ the worst misses, questions the reader got wrong, and whether a bluffer would ad
 
 from __future__ import annotations
 
-import math
-
 import asyncio
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
