@@ -88,9 +88,18 @@ class Settings(BaseSettings):
     openai_model_interview: str | None = None
     openai_model_scoring: str | None = None
     openai_model_report: str | None = None
-    openai_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    # One deadline for each whole request (first byte to last, the SDK's retries included),
+    # not per read: a server that trickles its reply cannot run past it.
+    openai_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
     openai_max_retries: int = Field(default=2, ge=0, le=6)
     openai_scoring_concurrency: int = Field(default=4, ge=1, le=32)
+    openai_scoring_samples: int = Field(default=3, ge=1, le=9)
+    openai_max_tokens_message: int = Field(default=300, ge=16, le=4096)
+    openai_max_tokens_scoring: int = Field(default=400, ge=64, le=4096)
+    openai_max_tokens_report: int = Field(default=900, ge=128, le=8192)
+    # Which response_format to ask for first; `auto` tries json_schema, then json_object,
+    # then plain text, and remembers per server and model what worked.
+    openai_response_format: Literal["auto", "json_schema", "json_object", "text"] = "auto"
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
