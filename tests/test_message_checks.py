@@ -118,3 +118,10 @@ def test_an_answer_about_the_role_may_state_only_what_its_passages_say() -> None
     invented = message_problems(req, "The team has 40 people in Berlin. Anything else you "
                                      "would like to know?", passages=(passage,))
     assert any("states what the role file does not" in p for p in invented)
+
+
+def test_an_acknowledgement_may_name_what_the_candidate_said() -> None:
+    said = request(Kind.TECHNICAL, question=ROLE.question("backup-recovery"),
+                   candidate_message="We used Vitess and EXPLAIN ANALYZE daily.")
+    assert message_problems(said, "Thank you for explaining how you use Vitess.") == []
+    assert message_problems(technical(), "Thank you for explaining how you use Vitess.")

@@ -133,6 +133,24 @@ async def test_judge_sees_the_follow_up_question_and_its_answer(engine, fake) ->
         "It went fine.", "I did the cut-over myself and downtime was 4 minutes."]
 
 
+async def test_a_question_instead_of_an_answer_gets_a_note_then_the_bank_question(
+        engine, fake) -> None:
+    port = ConsolePort()
+    cand = await start(service_for(engine, fake, port))
+    await cand.say("I'm a DBA with 8 years of PostgreSQL and MySQL.")
+    await cand.say(GOOD_PROJECT)
+    [reply] = await cand.say("What does the team use for monitoring?")
+    question = ROLE.question(stored_interview(engine).plan[0]).question
+    assert reply.kind == "followup"
+    assert reply.text.startswith("I've noted your question for the recruiter")
+    assert reply.text.endswith(f"For now, could you answer this one: {question}")
+
+
+GOOD_PROJECT = ("The problem was a 3 TB MySQL estate on ageing hardware. I planned the AWS DMS "
+                "replication myself, rehearsed the cut-over twice and wrote the rollback "
+                "runbook; we moved with four minutes of downtime and cut costs by 30%.")
+
+
 async def test_prompts_carry_compact_state_not_the_transcript(engine, fake) -> None:
     port = ConsolePort()
     cand = await start(service_for(engine, fake, port))

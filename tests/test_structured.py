@@ -198,3 +198,13 @@ async def test_every_request_carries_max_tokens() -> None:
     finally:
         await fake.stop()
     assert [r.body["max_tokens"] for r in fake.requests] == [200, 42]
+
+
+async def test_a_server_known_to_refuse_schemas_is_asked_for_json_object_first() -> None:
+    fake = await SchemaRefusingOpenAI().start()
+    try:
+        caller = ModelClient(client_for(fake), deadline=5.0, response_format="json_object")
+        parsed, _ = await structured(caller, Meter())
+    finally:
+        await fake.stop()
+    assert parsed is not None and [r.response_format for r in fake.requests] == ["json_object"]

@@ -98,9 +98,10 @@ def message_problems(request: ComposeRequest, text: str, *, finish_reason: str =
     if checker is not None:
         found += checker(request, text, passages)
     allowed = _fact_source(role, request, passages)
-    unknown = _unsupported_facts(text, allowed)
-    if unknown:
-        found.append("states what the role file does not: " + ", ".join(unknown[:3]))
+    if _unsupported_facts(text, allowed):
+        # Named as a category only: the reasons are logged, and a model can echo candidate
+        # text, which never goes into logs.
+        found.append("states what the role file does not")
     return found
 
 
@@ -226,9 +227,11 @@ def _ngrams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
 
 def _fact_source(role: Role, request: ComposeRequest, passages: tuple[str, ...]) -> str:
     """Everything a message may state facts from: the role file, the passages the task
-    gave, the candidate's first name and résumé line, and the questions being asked."""
+    gave, the candidate's first name, résumé line and last message (an acknowledgement may
+    name what they said), and the question being asked."""
     parts = [role.title, role.company, role.summary, role.job_description, " ".join(role.skills),
-             request.context.candidate_first_name, request.project_line or "", *passages]
+             request.context.candidate_first_name, request.project_line or "",
+             request.candidate_message, *passages]
     if request.question is not None:
         parts += [request.question.question, request.question.topic]
     return " ".join(parts).lower()
