@@ -271,6 +271,9 @@ class InterviewService:
         repo.audit(session, interview_id=interview.id, actor=interview.recruiter_id or "system",
                    action="started", detail={"role": role.name, "plan": interview.plan,
                                              "consent_version": interview.consent_version})
+        if composed is not None and composed.notes:  # a replaced greeting counts too
+            repo.audit(session, interview_id=interview.id, actor=composed.brain,
+                       action="reply_fallback", detail={"notes": list(composed.notes)})
         self._sync_reminders(session, interview.id)
         return interview.id
 
@@ -674,7 +677,7 @@ class InterviewService:
         items = items_from_conversation(role, turns)
         notes = await self._tx(self._record_notes, interview_id)
         try:
-            scored = await self.brain.evaluate(items)
+            scored = await self.brain.evaluate(items, candidate_name=candidate.display_name)
         except Exception:
             logger.exception("brain %s failed to score; using offline", self.brain.name)
             scored = await self._offline.evaluate(items)

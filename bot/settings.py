@@ -160,14 +160,31 @@ class Settings(BaseSettings):
         default=None, description="model that scores answers (default: OPENAI_MODEL)")
     openai_model_report: str | None = Field(
         default=None, description="model that writes the report (default: OPENAI_MODEL)")
+    # One deadline for each whole request (first byte to last, the SDK's retries included),
+    # not per read: a server that trickles its reply cannot run past it.
     openai_timeout_seconds: float = Field(
-        default=30.0, gt=0, le=600,
-        description="per request (the SDK's own default is 600 s)")
+        default=60.0, gt=0, le=600,
+        description="one deadline per model request, retries included (the SDK's own "
+                    "timeout is per read, 600 s)")
     openai_max_retries: int = Field(
         default=2, ge=0, le=6, description="the SDK's bounded retries on timeouts, 429 and "
                                            "5xx; then the turn falls back to the offline brain")
     openai_scoring_concurrency: int = Field(
         default=4, ge=1, le=32, description="questions scored in parallel after the interview")
+    openai_scoring_samples: int = Field(
+        default=3, ge=1, le=9, description="times each question is judged; the median is kept "
+                                           "and a spread of 2 or more needs human review")
+    openai_max_tokens_message: int = Field(
+        default=300, ge=16, le=4096, description="max_tokens cap for one interview message")
+    openai_max_tokens_scoring: int = Field(
+        default=400, ge=64, le=4096, description="max_tokens of each scoring request")
+    openai_max_tokens_report: int = Field(
+        default=900, ge=128, le=8192, description="max_tokens of the report request")
+    # Which response_format to ask for first; `auto` tries json_schema, then json_object,
+    # then plain text, and remembers per server and model what worked.
+    openai_response_format: Literal["auto", "json_schema", "json_object", "text"] = Field(
+        default="auto", description="structured output to ask for first (auto steps down on "
+                                    "refusal)")
     slack_bot_token: SecretStr | None = Field(
         default=None, description="Slack: OAuth & Permissions -> Bot User OAuth Token",
         json_schema_extra={"form": "a bot token, xoxb-...", "example": "xoxb-..."})

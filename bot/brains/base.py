@@ -92,8 +92,9 @@ class Brain(Protocol):
     async def compose(self, request: ComposeRequest) -> Composed:
         """Word the message the flow asked for."""
 
-    async def evaluate(self, items: list[ScoreItem]) -> Scored:
-        """Score every item; never sees the candidate's name or profile."""
+    async def evaluate(self, items: list[ScoreItem], *, candidate_name: str = "") -> Scored:
+        """Score every item. The judge never sees the candidate's name or profile:
+        `candidate_name` is given only so a model brain can redact it from answers."""
 
     async def report(self, request: ReportRequest) -> Reported:
         """The six-section HR report."""

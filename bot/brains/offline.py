@@ -143,7 +143,7 @@ class OfflineBrain:
                 "review your answers, and the recruiter will contact you about next steps. "
                 "Have a good day!")
 
-    async def evaluate(self, items: list[ScoreItem]) -> Scored:
+    async def evaluate(self, items: list[ScoreItem], *, candidate_name: str = "") -> Scored:
         return Scored([score_offline(item) for item in items])
 
     async def report(self, request: ReportRequest) -> Reported:

@@ -1,23 +1,25 @@
-"""A brain on the `openai` SDK, for OpenAI and any OpenAI-compatible server (Ollama, vLLM).
+"""A brain on the `openai` SDK, for OpenAI and any OpenAI-compatible server (vLLM, Ollama,
+llama.cpp, llama-cpp-python, LM Studio).
 
-The flow still decides what kind of message comes next; the model only words it (one call
-per candidate turn) and judges answers after the interview (one call per question, in
-parallel, bounded). The SDK's own bounded retries handle timeouts, 429 and 5xx; after that
-the service falls back to the offline brain for that turn. Structured outputs are checked
-again in code: scores clamped, evidence quotes kept only if they occur verbatim.
+The flow still decides what kind of message comes next; the model only words it (one
+request per candidate turn), judges answers after the interview (`judge.py`) and writes the
+report's prose (`report_checks.py`). Talking to the server (deadlines, `max_tokens`,
+structured-output negotiation, usage metering) is `structured.py`. Every message is
+checked for meaning (`message_checks.py`) before it is sent; one that fails, or a model
+that does not answer in time, gets the offline wording for that turn, and the turn is
+counted (the service's `reply_fallback` audit rows) and noted in the report. There is no
+second request for a message: on a CPU server each one takes tens of seconds, and the
+offline wording is always a correct message.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, replace
 
-import openai
 from openai import AsyncOpenAI
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ConfigDict
 
 from bot.brains.base import (
     Composed,
@@ -27,55 +29,40 @@ from bot.brains.base import (
     Scored,
     TokenUsage,
 )
+from bot.brains.judge import Judge, verbatim_quotes
+from bot.brains.message_checks import message_problems
 from bot.brains.offline import OfflineBrain, consent_notice
 from bot.brains.prompts import (
+    ANSWER_CLOSING,
+    ANSWER_CONTINUE,
     DEFLECTION_TASK,
-    JUDGE_RULES,
     REPORT_RULES,
     TASKS,
+    delimiters,
     interviewer_system,
     interviewer_user,
-    judge_user,
 )
+from bot.brains.report_checks import Facts, merge_report
+from bot.brains.structured import Meter, ModelClient, ModelUnavailableError
 from bot.conduct import INTRO_PROMPT
 from bot.flow import Kind
 from bot.grounding import answer_questions
 from bot.guard import find_violations
-from bot.intents import injection_attempt
-from bot.report import HRReport, ReportSections
-from bot.scoring.evaluation import Flag, QuestionEvaluation, ScoreItem
-from bot.scoring.offline import score_offline
+from bot.report import HRReport, ReportSections, build_report
+from bot.scoring.evaluation import QuestionEvaluation, ScoreItem
 from bot.scoring.rubric import coverage
 from bot.settings import Settings
+from bot.text import words
 
 logger = logging.getLogger(__name__)
 
-ATTEMPTS_ON_BAD_OUTPUT = 2
-MAX_REPLY_TOKENS = 500
-UNEVIDENCED_CAP = 3
+__all__ = ["OpenAIBrain", "make_client", "verbatim_quotes"]
+
 MAX_MISSED_IN_TASK = 2  # a follow-up probes one or two gaps, not the whole rubric
-
-
-Output = TypeVar("Output", bound=BaseModel)
-
-
-class ModelOutputError(RuntimeError):
-    """The model answered, but with something we cannot use (empty, unsafe, off-schema)."""
-
-
-class ScoreOutput(BaseModel):
-    """Flat on purpose: local servers handle `$ref` in JSON schemas unevenly."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    evidence: list[str]
-    justification: str
-    score: int
-    off_topic: bool
-    injection_suspected: bool
-    unverifiable_claim: bool
-    repetition: bool
-    did_not_answer: bool
+# Tokens a message needs at most, by kind; capped by OPENAI_MAX_TOKENS_MESSAGE.
+MESSAGE_TOKENS = {Kind.TECHNICAL: 80, Kind.GREETING: 120, Kind.FOLLOWUP: 120,
+                  Kind.PROJECT: 160, Kind.CANDIDATE_QUESTIONS: 120, Kind.WRAP_UP: 140}
+TOKENS_PER_PASSAGE_WORD = 2
 
 
 class ReportOutput(ReportSections):
@@ -95,30 +82,20 @@ class Models:
                    settings.openai_model_report or base)
 
 
+@dataclass(frozen=True)
+class Task:
+    text: str
+    passages: tuple[str, ...] = ()
+
+
 def make_client(settings: Settings) -> AsyncOpenAI:
-    """The SDK's defaults wait 600 s; a chat bot wants a short timeout and few retries."""
+    """The SDK's defaults wait 600 s per read; each request here is also bounded as a whole
+    by `ModelClient`'s deadline (the SDK's timeout alone would let a trickle run on)."""
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     return AsyncOpenAI(api_key=key or "not-needed-for-local-servers",
                        base_url=settings.openai_base_url,
                        timeout=settings.openai_timeout_seconds,
                        max_retries=settings.openai_max_retries)
-
-
-def _usage(response: object) -> TokenUsage:
-    usage = getattr(response, "usage", None)
-    if usage is None:
-        return TokenUsage()
-    return TokenUsage(usage.prompt_tokens or 0, usage.completion_tokens or 0)
-
-
-def verbatim_quotes(quotes: list[str], answers: tuple[str, ...]) -> list[str]:
-    """Only quotes that really occur in what the candidate wrote survive."""
-    kept = []
-    for quote in quotes:
-        cleaned = quote.strip().strip('"“”').strip()
-        if cleaned and any(cleaned in answer for answer in answers) and cleaned not in kept:
-            kept.append(cleaned)
-    return kept
 
 
 class OpenAIBrain:
@@ -127,51 +104,79 @@ class OpenAIBrain:
     def __init__(self, settings: Settings, *, client: AsyncOpenAI | None = None) -> None:
         self.client = client or make_client(settings)
         self.models = Models.from_settings(settings)
+        self.caller = ModelClient(self.client, deadline=settings.openai_timeout_seconds,
+                                  response_format=settings.openai_response_format)
         self.concurrency = settings.openai_scoring_concurrency
+        self.max_tokens_message = settings.openai_max_tokens_message
+        self.max_tokens_report = settings.openai_max_tokens_report
+        self.judge = Judge(self.caller, model=self.models.scoring,
+                           samples=settings.openai_scoring_samples,
+                           max_tokens=settings.openai_max_tokens_scoring)
         self._offline = OfflineBrain()
 
     # ---------------------------------------------------------------- wording
 
     async def compose(self, request: ComposeRequest) -> Composed:
-        task = self._task(request)
+        markers = delimiters()
+        task = self._task(request, markers)
         if task is None:  # nothing for a model to add: e.g. no passage answers the question
             return Composed(self._offline.word(request), self._offline.name)
         messages = [
             {"role": "system", "content": interviewer_system(request.context.role)},
-            {"role": "user", "content": interviewer_user(request, task)},
+            {"role": "user", "content": interviewer_user(request, task.text, markers)},
         ]
-        usage = TokenUsage()
-        for _ in range(ATTEMPTS_ON_BAD_OUTPUT):
-            response = await self.client.chat.completions.create(
+        meter = Meter()
+        try:
+            completion = await self.caller.complete(
                 model=self.models.interview, messages=messages, temperature=0.3,
-                max_tokens=MAX_REPLY_TOKENS)
-            usage = usage + _usage(response)
-            text = (response.choices[0].message.content or "").strip()
-            if self._usable(request, text):
-                return Composed(self._frame(request, text), self.name, usage.prompt,
-                                usage.completion)
-            logger.warning("model wrote an unusable %s message; %s", request.kind,
-                           [v.kind for v in find_violations(text)] or "empty or off-task")
-        raise ModelOutputError(f"no usable {request.kind} message after "
-                               f"{ATTEMPTS_ON_BAD_OUTPUT} attempts")
+                max_tokens=self._max_tokens(request, task), meter=meter)
+        except ModelUnavailableError as exc:
+            logger.warning("model unavailable for a %s message: %s", request.kind, exc)
+            return self._offline_for(request, meter, "model unavailable")
+        text = completion.text.strip()
+        problems = message_problems(request, text, finish_reason=completion.finish_reason,
+                                    passages=task.passages)
+        framed = self._frame(request, text)
+        problems += [v.kind for v in find_violations(framed)] if not problems else []
+        if problems:
+            # The reasons name categories only: candidate text never goes into logs.
+            logger.warning("model's %s message replaced by the offline wording: %s",
+                           request.kind, "; ".join(problems))
+            return self._offline_for(request, meter, "; ".join(problems))
+        return Composed(framed, self.name, meter.usage.prompt, meter.usage.completion)
 
-    def _task(self, request: ComposeRequest) -> str | None:
+    def _offline_for(self, request: ComposeRequest, meter: Meter, reason: str) -> Composed:
+        """The offline wording for this turn, carrying the tokens the model spent and the
+        note that makes the service count the turn as replaced."""
+        return Composed(self._offline.word(request), self._offline.name, meter.usage.prompt,
+                        meter.usage.completion, notes=(f"model output replaced: {reason}",))
+
+    def _max_tokens(self, request: ComposeRequest, task: Task) -> int:
+        cap = self.max_tokens_message
+        if request.kind is Kind.ANSWER:
+            needed = sum(len(words(p)) for p in task.passages) * TOKENS_PER_PASSAGE_WORD
+            return min(cap * 3, cap + needed)
+        if request.kind is Kind.FOLLOWUP and request.reason == "deflection":
+            return min(cap, MESSAGE_TOKENS[Kind.TECHNICAL])
+        return min(cap, MESSAGE_TOKENS.get(request.kind, cap))
+
+    def _task(self, request: ComposeRequest, markers: tuple[str, str]) -> Task | None:
+        start, end = markers
         ctx = request.context
         kind = request.kind
+        name = f"{start}{ctx.candidate_first_name}{end}" if ctx.candidate_first_name \
+            else "not given"
         if kind is Kind.ANSWER:
             grounded = [a for a in answer_questions(ctx.role, request.candidate_message)
                         if a.passage]
             if not grounded:
                 return None
-            closing = ("Then close the interview: thank them, say a person will review their "
-                       "answers and the recruiter will be in touch." if request.close_after_answer
-                       else "Then ask whether there is anything else they would like to know.")
-            passages = "\n".join(f'- "{a.passage}"' for a in grounded)
-            return TASKS[kind].format(passages=passages, closing=closing)
+            passages = tuple(dict.fromkeys(a.passage or "" for a in grounded))
+            listed = "\n".join(f'- "{p}"' for p in passages)
+            closing = ANSWER_CLOSING if request.close_after_answer else ANSWER_CONTINUE
+            return Task(TASKS[kind].format(passages=listed, closing=closing), passages)
         if kind is Kind.FOLLOWUP and request.reason == "deflection":
-            asked = (request.question.question if request.question
-                     else self._offline.project_question(request.project_line))
-            return DEFLECTION_TASK.format(question=asked)
+            return Task(DEFLECTION_TASK)
         if kind is Kind.PROJECT and not request.project_line:
             return None
         if kind not in TASKS:
@@ -180,155 +185,100 @@ class OpenAIBrain:
         missed = "; ".join(p.point for p in coverage(
             question.key_points, request.candidate_message).missed()[:MAX_MISSED_IN_TASK]) \
             if question else "what they did themselves and the measurable result"
-        return TASKS[kind].format(
-            name=ctx.candidate_first_name or "the candidate", title=ctx.role.title,
-            company=ctx.role.company, line=request.project_line or "",
-            number=request.question_number, total=request.question_total,
-            topic=question.topic.lower() if question else "", missed=missed or "more depth",
-            question=question.question if question else "")
+        return Task(TASKS[kind].format(
+            name=name, title=ctx.role.title, company=ctx.role.company,
+            line=f"{start}{request.project_line or ''}{end}", missed=missed or "more depth"))
 
-    @staticmethod
-    def _usable(request: ComposeRequest, text: str) -> bool:
-        if not text or find_violations(text):
-            return False
-        if request.kind is Kind.PROJECT and request.project_line:
-            return request.project_line in text
-        if request.kind is Kind.TECHNICAL:
-            return f"Question {request.question_number} of {request.question_total}" in text
-        return True
-
-    @staticmethod
-    def _frame(request: ComposeRequest, text: str) -> str:
-        """The consent notice and the first question are fixed text, never model-written."""
+    def _frame(self, request: ComposeRequest, text: str) -> str:
+        """Fixed text around the model's part: the consent notice and first question after
+        the welcome, the bank question verbatim after an acknowledgement, the current
+        question again after a deflection note."""
         if request.kind is Kind.GREETING:
             return (f"{text}\n\n{consent_notice(request.context)}\n\nYou can answer whenever "
                     "suits you; reply `pause` to take a break, `resume` to carry on and "
                     f"`withdraw` to stop.\n\nTo begin: {INTRO_PROMPT}")
+        if request.kind is Kind.TECHNICAL and request.question is not None:
+            q = request.question
+            return (f"{text} Question {request.question_number} of {request.question_total}, "
+                    f"on {q.topic.lower()}: {q.question}")
+        if request.kind is Kind.FOLLOWUP and request.reason == "deflection":
+            asked = (request.question.question if request.question
+                     else self._offline.project_question(request.project_line))
+            return f"{text} For now, could you answer this one: {asked}"
         return text
 
     # ---------------------------------------------------------------- scoring
 
-    async def evaluate(self, items: list[ScoreItem]) -> Scored:
+    async def evaluate(self, items: list[ScoreItem], *, candidate_name: str = "") -> Scored:
         gate = asyncio.Semaphore(self.concurrency)
 
-        async def one(item: ScoreItem) -> tuple[QuestionEvaluation, TokenUsage, str | None]:
+        async def one(item: ScoreItem) -> tuple[QuestionEvaluation, Meter, str | None]:
+            meter = Meter()
             async with gate:
-                return await self._score(item)
+                evaluation, fallback = await self.judge.score(
+                    item, candidate_name=candidate_name, meter=meter)
+            return evaluation, meter, fallback
 
         results = await asyncio.gather(*(one(item) for item in items))
-        usage = sum((u for _, u, _ in results), TokenUsage())
+        usage = sum((m.usage for _, m, _ in results), TokenUsage())
         fallbacks = [note for _, _, note in results if note]
         notes = (f"{len(fallbacks)} of {len(items)} question(s) were scored by the offline "
                  "brain because the model was unavailable or its output was unusable.",
                  ) if fallbacks else ()
         return Scored([e for e, _, _ in results], usage, notes)
 
-    async def _score(self, item: ScoreItem) -> tuple[QuestionEvaluation, TokenUsage, str | None]:
-        if not item.answer_text.strip():
-            return score_offline(item), TokenUsage(), None
-        messages = [{"role": "system", "content": JUDGE_RULES},
-                    {"role": "user", "content": judge_user(item)}]
-        try:
-            parsed, usage = await self._structured(
-                self.models.scoring, messages, ScoreOutput, temperature=0,
-                usable=lambda out: 1 <= out.score <= 5)
-        except openai.OpenAIError as exc:
-            logger.warning("model unavailable for scoring %s: %s", item.question_id,
-                           type(exc).__name__)
-            return score_offline(item), TokenUsage(), "unavailable"
-        if parsed is None:
-            return score_offline(item), usage, "unusable"
-        return self._evaluation(item, parsed), usage, None
-
-    async def _structured(self, model: str, messages: list[dict[str, str]],
-                          schema: type[Output], *, temperature: float,
-                          usable: Callable[[Output], bool]) -> tuple[Output | None, TokenUsage]:
-        """A structured-output call, retried once when the output is malformed, off-schema
-        or fails `usable`. Transport failures (after the SDK's retries) propagate."""
-        usage = TokenUsage()
-        for attempt in range(ATTEMPTS_ON_BAD_OUTPUT):
-            try:
-                response = await self.client.chat.completions.parse(
-                    model=model, messages=messages, response_format=schema,
-                    temperature=temperature)
-            except (ValidationError, ValueError, openai.LengthFinishReasonError,
-                    openai.ContentFilterFinishReasonError) as exc:
-                logger.warning("%s output unusable (attempt %d): %s", schema.__name__,
-                               attempt + 1, type(exc).__name__)
-                continue
-            usage = usage + _usage(response)
-            parsed = response.choices[0].message.parsed
-            if parsed is not None and usable(parsed):
-                return parsed, usage
-        return None, usage
-
-    @staticmethod
-    def _evaluation(item: ScoreItem, out: ScoreOutput) -> QuestionEvaluation:
-        flags = [flag for flag, on in (
-            (Flag.OFF_TOPIC, out.off_topic),
-            (Flag.INJECTION, out.injection_suspected or injection_attempt(item.answer_text)),
-            (Flag.UNVERIFIABLE, out.unverifiable_claim),
-            (Flag.REPETITION, out.repetition),
-            (Flag.NO_ANSWER, out.did_not_answer),
-        ) if on]
-        cov = coverage(item.key_points, item.answer_text)
-        evidence = verbatim_quotes(out.evidence, item.answers)
-        score, justification = out.score, out.justification.strip()
-        if not evidence and score > UNEVIDENCED_CAP:
-            # A high score must rest on words the candidate actually wrote.
-            score = UNEVIDENCED_CAP
-            justification += (f" (Capped at {UNEVIDENCED_CAP}: none of the quoted evidence "
-                              "occurs in the answer.)")
-        return QuestionEvaluation(
-            position=item.position, question_id=item.question_id, topic=item.topic,
-            question=item.question, score=score, justification=justification,
-            evidence=evidence, flags=flags,
-            covered=[p.point for p in cov.covered()], missed=[p.point for p in cov.missed()])
-
     # ---------------------------------------------------------------- report
 
     async def report(self, request: ReportRequest) -> Reported:
-        baseline = self._offline.build(request)
-        messages = [{"role": "system", "content": REPORT_RULES},
-                    {"role": "user", "content": self._report_input(request, baseline)}]
-        parsed, usage = await self._structured(
-            self.models.report, messages, ReportOutput, temperature=0.2,
-            usable=lambda out: not find_violations(out.overall_suitability))
-        if parsed is not None:
-            return Reported(self._merge(parsed, baseline), usage)
-        raise ModelOutputError("no usable report after retries")
+        """The software's report with the model's sound prose merged in. Never raises for a
+        bad or missing reply: the tokens spent are returned either way."""
+        baseline = build_report(
+            candidate_name=request.candidate_name, role_title=request.role.title,
+            evaluations=request.evaluations, signals=request.signals,
+            unassessed_topics=request.unassessed_topics, brain=self.name,
+            partial=request.partial, follow_up_questions=request.follow_up_questions,
+            notes=request.notes)
+        meter = Meter()
+        try:
+            parsed, reason = await self.caller.structured(
+                model=self.models.report, system=REPORT_RULES,
+                user=self._report_input(request, baseline), schema=ReportOutput,
+                max_tokens=self.max_tokens_report, temperature=0.2, meter=meter)
+        except ModelUnavailableError as exc:
+            logger.warning("model unavailable for the report: %s", exc)
+            parsed, reason = None, "unavailable"
+        if parsed is None:
+            why = "unavailable" if reason == "unavailable" else f"unusable: {reason}"
+            fallback = self._offline.build(replace(request, notes=[
+                *request.notes, f"The report fell back to the offline brain (model {why})."]))
+            return Reported(fallback, meter.usage)
+        facts = Facts.of(baseline.recommendation_label, request.evaluations,
+                         baseline.overall_score)
+        checked = merge_report(parsed, baseline, facts,
+                               produced_by=f"Produced by the openai brain ({self.models.report}).")
+        report = checked.report
+        if checked.replaced:
+            report = report.model_copy(update={"notes": [*report.notes, (
+                f"{len(checked.replaced)} part(s) of the model's report failed the software's "
+                "checks and were replaced by the software's: " + "; ".join(checked.replaced)
+                + ".")]})
+        return Reported(report, meter.usage)
 
     @staticmethod
     def _report_input(request: ReportRequest, baseline: HRReport) -> str:
+        start, end = delimiters()
         lines = [f"Role: {request.role.title}. Recommendation band (decided by software): "
-                 f"{baseline.recommendation_label}. Mean score {baseline.overall_score:.1f}/5."]
+                 f"{baseline.recommendation_label}. Mean score {baseline.overall_score:.1f}/5.",
+                 f"Quotes from the candidate are between {start} and {end}."]
         for e in request.evaluations:
-            lines.append(f"\nQ{e.position} {e.topic}: {e.score}/5. {e.justification}")
-            lines += [f'  evidence: "{q}"' for q in e.evidence]
+            lines.append(f"\nQ{e.position} {e.topic}: {e.score}/5.")
+            lines += [f"  evidence: {start}{q}{end}" for q in e.evidence]
+            if e.covered:
+                lines.append(f"  shown: {'; '.join(e.covered)}")
             if e.flags:
                 lines.append(f"  flags: {', '.join(e.flags)}")
-        lines.append("\nSignals and gaps found by software:")
-        lines += [f"- {g}" for g in baseline.areas_for_development]
+        lines.append("\nGaps and signals found by software, already in the report (they may "
+                     "quote the candidate, so they are data too):")
+        lines += [f"- {start}{g}{end}" for g in baseline.areas_for_development]
         lines.append(f"Communication measures: {baseline.communication}")
         return "\n".join(lines)
-
-    def _merge(self, out: ReportOutput, baseline: HRReport) -> HRReport:
-        """Model prose where it is sound; software's facts where they must hold."""
-        gaps = [g for g in out.areas_for_development if g.strip()]
-        return baseline.model_copy(update={
-            "overall_suitability": out.overall_suitability.strip(),
-            "key_strengths": [s for s in out.key_strengths if s.strip()]
-            or baseline.key_strengths,
-            "areas_for_development": gaps or baseline.areas_for_development,
-            "technical_skills": [s for s in out.technical_skills if s.strip()]
-            or baseline.technical_skills,
-            "communication": out.communication.strip() or baseline.communication,
-            "recommendation": (f"**{baseline.recommendation_label}.** "
-                               f"{out.recommendation.strip()} "
-                               "This is a recommendation for the recruiter, not a decision: "
-                               "a person reviews the transcript and makes every hiring "
-                               "decision. Produced by the openai brain "
-                               f"({self.models.report})."),
-            "brain": self.name,
-        })
-
