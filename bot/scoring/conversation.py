@@ -39,7 +39,7 @@ def report_request(role: Role, turns: list[ConversationTurn], items: list[ScoreI
 async def evaluate_conversation(role: Role, turns: list[ConversationTurn], brain: Brain, *,
                                 candidate_name: str) -> ConversationEvaluation:
     items = items_from_conversation(role, turns)
-    scored = await brain.evaluate(items)
+    scored = await brain.evaluate(items, candidate_name=candidate_name)
     request = report_request(role, turns, items, scored.evaluations,
                              candidate_name=candidate_name, notes=list(scored.notes))
     reported = await brain.report(request)
