@@ -22,6 +22,9 @@ CONSIDER = "Consider: advance only if the gaps below are acceptable"
 NOT_RECOMMENDED = "Not recommended on this evidence"
 NEEDS_REVIEW = "Needs human review: the scores are uncertain or conflict"
 SCREENING = "Screening signal: "
+# Answers with sweeping claims ("no real downside", "zero data loss") before a person must
+# check: one can be a turn of phrase, two are a pattern.
+SWEEPING_ANSWERS_FOR_REVIEW = 2
 
 HUMAN_REVIEW = (
     "This is a recommendation for the recruiter, not a decision: a person reviews the "
@@ -90,6 +93,9 @@ def review_reasons(evaluations: list[QuestionEvaluation]) -> list[str]:
     stuffed = [e for e in evaluations if Flag.STUFFING in e.flags]
     if stuffed:
         reasons.append("keyword stuffing in " + ", ".join(e.topic for e in stuffed))
+    sweeping = [e for e in evaluations if Flag.SWEEPING in e.flags]
+    if len(sweeping) >= SWEEPING_ANSWERS_FOR_REVIEW:
+        reasons.append("sweeping or dismissive claims in " + _names([e.topic for e in sweeping]))
     return reasons
 
 
@@ -220,6 +226,7 @@ _FLAG_TEXT = {
     Flag.GENERIC_RUBRIC: "answered a question the role's bank does not have (scored on the "
     "structure of the answer only)",
     Flag.NEEDS_REVIEW: "gave answers the scorer is unsure of (read these before deciding)",
+    Flag.SWEEPING: "made sweeping or dismissive claims a person should check",
 }
 
 

@@ -33,6 +33,7 @@ from bot.scoring.matching import pattern_problem
 
 __all__ = [
     "BUILTIN_ROLES_DIR",
+    "FollowUps",
     "KeyPoint",
     "Misconception",
     "Question",
@@ -167,6 +168,17 @@ class KeyPoint(BaseModel):
     misconceptions: list[Misconception] = Field(default_factory=list)
 
 
+class FollowUps(BaseModel):
+    """Follow-up questions by what a thin answer lacks, in natural English, never giving
+    away the rubric: more depth, a concrete example from their work, or the trade-offs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    depth: Text | None = None
+    example: Text | None = None
+    tradeoff: Text | None = None
+
+
 class Question(BaseModel):
     """A technical question with its rubric: key points and what a 1, 3 and 5 answer is."""
 
@@ -178,6 +190,7 @@ class Question(BaseModel):
     key_points: list[KeyPoint] = Field(min_length=3)
     anchors: dict[int, Text]
     followup: Text | None = None
+    followups: FollowUps | None = None
     # Asked in every interview for the role, whatever the resume: the recruiter's must-haves.
     required: bool = False
     # Wrong claims about the question as a whole, not about one key point.
@@ -283,7 +296,8 @@ class RoleInvalidError(ValueError):
 _ROOT = "(file)"
 # Which model's fields are allowed under a list field, for "did you mean" hints.
 _MODELS_BY_FIELD: dict[str, type[BaseModel]] = {"questions": Question, "key_points": KeyPoint,
-                                                "misconceptions": Misconception}
+                                                "misconceptions": Misconception,
+                                                "followups": FollowUps}
 
 
 def _format_field(loc: Sequence[int | str]) -> str:

@@ -27,6 +27,7 @@ class Flag:
     STUFFING = "keyword stuffing"
     DONT_KNOW = "said they don't know"
     GENERIC_RUBRIC = "generic rubric"
+    SWEEPING = "sweeping claims"
     NEEDS_REVIEW = "needs human review"
 
 

@@ -34,7 +34,8 @@ _EXPANDED_SUFFIX = {"n't": " not", "'s": "", "'re": " are", "'ve": " have", "'m"
 _IRREGULAR_NOT = {"can": "can not", "won": "will not", "shan": "shall not"}
 
 # Words, and the punctuation that bounds a clause. "%" is a token so "60%" keeps its unit.
-_TOKEN = re.compile(r"[a-z0-9_]+[+#]*|%|[,;:()/\u2014\u2013]|(?<=\s)-(?=\s)|->")
+_TOKEN = re.compile(r"[0-9]+(?:\.[0-9]+)+|[a-z0-9_]+[+#]*|%|[,;:()/\u2014\u2013]|"
+                    r"(?<=\s)-(?=\s)|->")
 BOUNDARY_TOKENS = frozenset({",", ";", ":", "(", ")", "/", "\u2014", "\u2013", "-", "->"})
 # Words that start a new clause: a negation does not reach past them.
 _CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "because", "since",
@@ -60,7 +61,7 @@ _NECESSITY = frozenset(stem(w) for w in (
 ))
 # Words that reject whatever their clause mentions.
 _REJECTING_WORDS = frozenset(stem(w) for w in (
-    "unnecessary", "pointless", "overkill", "irrelevant", "needless", "useless", "optional",
+    "unnecessary", "pointless", "overkill", "irrelevant", "needless", "useless",
 ))
 # "there is no X", "had no X", "with no X": the absence is an observation, not a rejection.
 _EXISTENTIAL = frozenset({"is", "was", "were", "are", "be", "been", "had", "has", "have",
@@ -74,7 +75,8 @@ STRONG_HEDGES = tuple(
         "i suppose", "somehow", "something with", "something like that", "i have heard",
         "heard of", "i have not used", "i have not done", "i have not tried",
         "i have never used", "i have never done", "i never used", "not familiar",
-        "double check", "look it up", "google", "not certain", "i am not an expert",
+        "double check", "look it up", "i would google", "google it", "just google",
+        "not certain", "i am not an expert",
         "i am guessing", "i would have to check", "i would need to check",
         "i would have to look", "i would need to look", "not 100 %", "or something",
         "i am not really sure", "i have only read about", "only read about",
@@ -85,6 +87,27 @@ WEAK_HEDGES = tuple(
         "i think", "probably", "might", "i would say", "likely", "kind of", "sort of",
         "could be", "possibly", "i feel", "pretty sure", "fairly sure", "i assume",
         "as far as i know", "if i am not mistaken", "i would imagine",
+    )
+)
+
+
+# Sweeping or dismissive claims ("no real downside", "doesn't really matter", "zero data
+# loss", "100% availability"): what a fluent bluffer says and an expert qualifies. They do
+# not change a score; they lower the scorer's confidence so a person checks the claim.
+ABSOLUTE_CLAIMS = tuple(
+    f" {p} " for p in (
+        "no real downside", "no downside", "no real risk", "no risk", "zero risk",
+        "no trade off", "no tradeoff", "no cost", "no overhead", "no impact",
+        "does not really matter", "do not really matter", "does not matter",
+        "pretty much irrelevant", "basically irrelevant", "completely irrelevant",
+        "nice in theory", "checkbox exercise", "just a checkbox", "perfectly safe",
+        "completely safe", "totally safe", "always safe", "always works", "never fails",
+        "can not fail", "can not go wrong", "no possibility", "impossible to",
+        "no such thing as", "guarantees", "guaranteed", "100 %", "zero downtime",
+        "zero data loss", "zero lag", "no lag", "instantly", "within a second",
+        "every single time", "across the board", "nobody uses", "obsolete",
+        "the legacy approach", "that is all you need", "all you need is", "simply raise",
+        "just raise", "just restart", "just add more",
     )
 )
 
@@ -100,6 +123,7 @@ class Sentence:
     clause: tuple[int, ...]  # clause number of each token
     hedge: str  # "", "weak" or "strong"
     question: bool
+    absolute: int = 0  # sweeping or dismissive claims in it
 
     @property
     def function_share(self) -> float:
@@ -137,8 +161,9 @@ def read_sentence(text: str) -> Sentence:
     joined = " " + " ".join(w for w in words if w not in BOUNDARY_TOKENS) + " "
     hedge = _hedge(joined)
     question = text.rstrip().endswith("?")
+    absolute = sum(1 for claim in ABSOLUTE_CLAIMS if claim in joined)
     return Sentence(text=text, words=words, stems=stems, rejected=_rejections(words, stems,
-                    clause), clause=clause, hedge=hedge, question=question)
+                    clause), clause=clause, hedge=hedge, question=question, absolute=absolute)
 
 
 def read_answer(text: str) -> list[Sentence]:

@@ -5,8 +5,11 @@ A keyword (or a misconception phrase) in a role file is a small pattern, matched
 
 - `execution plan`: the words in that order;
 - `row + estimate`: every part somewhere in one sentence ("the row estimates were off");
+- `throttl* & improv*`: both in the same clause of a sentence (they combine with `+`:
+  `throttl* & improv* + latency`);
 - `sync|synchronous + commit`: alternatives inside a part;
-- `idempot*`: a word starting with that stem.
+- `idempot*`: a word starting with that (as written, or as stemmed);
+- `<number>`: any number, also inside a phrase (`<number> minutes`).
 
 A key point is *credited* only by an occurrence the candidate asserts: not in a clause that
 rejects it, not in a sentence that only guesses, not in a bare list of terms, not in a
@@ -16,6 +19,7 @@ it costs the point and is quoted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,14 +35,31 @@ from bot.scoring.language import (
 from bot.text import STOPWORDS, stem
 
 PART_SEPARATOR = " + "
+SAME_CLAUSE_SEPARATOR = " & "
 ALTERNATIVE_SEPARATOR = "|"
 # Words that, in the clause of a wrong claim, show the candidate refuting it.
 _REFUTING = frozenset({*NEGATORS, "without", "myth", "misconception", "wrong", "wrongly",
-                       "false", "incorrect", "mistake", "mistaken", "untrue", "misleading"})
+                       "false", "incorrect", "mistake", "mistaken", "untrue", "misleading",
+                       "instead", "rather", "avoid", "unlike", "naive", "naively",
+                       # critiques: "stopping at the first significant result inflates ..."
+                       "inflates", "inflate", "biases", "hides", "hacking", "dangerous",
+                       "flawed", "unsafe", "risky", "misleads", "breaks", "nobody",
+                       "lacks", "impossible", "unrealistic"})
+# A negator describing a noun ("users who never logged in", "with no logins") is part of
+# the claim's subject, not a refutation of it.
+_DESCRIPTIVE_BEFORE_NEGATOR = frozenset({"who", "that", "which", "with"})
+# Reported speech: "People often think POST is idempotent, but ..." reports a wrong claim.
+_REPORTED = tuple(f" {p} " for p in (
+    "people think", "people often think", "many people think", "people assume",
+    "it is tempting to", "a common mistake", "common misconception", "some people",
+    "you might think", "you would think", "the naive", "a classic mistake", "juniors often",
+    "people believe", "is often believed", "it is a myth",
+))
 _LIST_JOINERS = frozenset({"and", "or", "&", "plus"})
 # A sentence whose terms are this share of its words is a list of keywords.
 STUFFED_SHARE = 0.75
 BARE_ITEMS_FOR_LIST = 3
+BARE_SHARE_FOR_LIST = 0.6  # ... and most of the sentence's items are bare terms
 SHORT_ITEM_WORDS = 4
 
 
@@ -53,13 +74,21 @@ class Evidence(StrEnum):
 @dataclass(frozen=True)
 class Phrase:
     stems: tuple[str, ...]
-    prefix: bool = False  # the last stem is a prefix ("idempot*")
+    # Per word: matched as a prefix ("idempot*"), of the word as written or of its stem.
+    prefixes: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    alternatives: tuple[Phrase, ...]
 
 
 @dataclass(frozen=True)
 class Pattern:
     source: str
     parts: tuple[tuple[Phrase, ...], ...]
+    # Groups of part indexes joined with " & ": each group's parts share one clause.
+    clause_groups: tuple[tuple[int, ...], ...] = ()
 
 
 NUMBER = "<number>"
@@ -68,36 +97,50 @@ _NUMBER_WORDS = frozenset(stem(w) for w in (
     "hundred thousand million billion twice half dozen".split()))
 
 
+_NUMBER_TOKEN = "__number__"
+_STAR_INSIDE_WORD = re.compile(r"[a-z0-9]\*+[a-z0-9]", re.IGNORECASE)
+
+
 @lru_cache(maxsize=8192)
 def compile_pattern(text: str) -> Pattern:
-    parts = []
-    for part in text.split(PART_SEPARATOR):
-        alternatives = []
-        for alt in part.split(ALTERNATIVE_SEPARATOR):
-            alt = alt.strip()
-            if alt == NUMBER:
-                alternatives.append(Phrase((NUMBER,)))
-                continue
-            prefix = alt.endswith("*")
-            words = tokenise(normalise(alt.rstrip("*")))
-            if not words:
-                continue
-            stems = [w if w in BOUNDARY_TOKENS else stem(w) for w in words]
-            if prefix:
-                stems[-1] = words[-1]  # a prefix is matched against stems as written
-            alternatives.append(Phrase(tuple(stems), prefix))
-        if alternatives:
-            parts.append(tuple(alternatives))
-    return Pattern(text, tuple(parts))
+    parts: list[tuple[Phrase, ...]] = []
+    groups: list[tuple[int, ...]] = []
+    for group in text.split(PART_SEPARATOR):
+        members = []
+        for part in group.split(SAME_CLAUSE_SEPARATOR):
+            alternatives = tuple(p for alt in part.split(ALTERNATIVE_SEPARATOR)
+                                 if (p := _phrase(alt.strip())) is not None)
+            if alternatives:
+                members.append(len(parts))
+                parts.append(alternatives)
+        if len(members) > 1:
+            groups.append(tuple(members))
+    return Pattern(text, tuple(parts), tuple(groups))
+
+
+def _phrase(alt: str) -> Phrase | None:
+    words = tokenise(normalise(alt.replace(NUMBER, _NUMBER_TOKEN)))
+    if not words:
+        return None
+    raw = alt.lower().split()
+    starred = {w.rstrip("*") for w in raw if w.endswith("*")}
+    stems, prefixes = [], []
+    for w in words:
+        prefix = w in {tokenise(normalise(x))[-1] for x in starred if tokenise(normalise(x))}
+        stems.append(w if w in BOUNDARY_TOKENS or prefix or w == _NUMBER_TOKEN else stem(w))
+        prefixes.append(prefix)
+    return Phrase(tuple(stems), tuple(prefixes))
 
 
 def pattern_problem(text: str) -> str | None:
     """Why a keyword or misconception phrase cannot match anything, or None."""
     pattern = compile_pattern(text)
-    if not pattern.parts or len(pattern.parts) != len(text.split(PART_SEPARATOR)):
-        return f"{text!r} has an empty part (write 'a + b', 'a|b', or 'word*')"
-    if any(not alt.stems for part in pattern.parts for alt in part):
-        return f"{text!r} has an empty alternative"
+    written = sum(len(g.split(SAME_CLAUSE_SEPARATOR)) for g in text.split(PART_SEPARATOR))
+    if not pattern.parts or len(pattern.parts) != written:
+        return (f"{text!r} has an empty part (write 'a + b', 'a & b', 'a|b', 'word*' or "
+                "'<number>')")
+    if _STAR_INSIDE_WORD.search(text):
+        return f"{text!r}: '*' goes only at the end of a word, as in 'idempot*'"
     return None
 
 
@@ -106,21 +149,21 @@ Span = tuple[int, int]
 
 def phrase_spans(phrase: Phrase, sentence: Sentence) -> list[Span]:
     """Every place the phrase occurs in the sentence, as token spans."""
-    stems = sentence.stems
+    stems, words = sentence.stems, sentence.words
     n = len(phrase.stems)
     found = []
     for start in range(len(stems) - n + 1):
-        if all(_stem_matches(phrase, k, stems[start + k]) for k in range(n)):
+        if all(_stem_matches(phrase, k, stems[start + k], words[start + k]) for k in range(n)):
             found.append((start, start + n))
     return found
 
 
-def _stem_matches(phrase: Phrase, k: int, token_stem: str) -> bool:
+def _stem_matches(phrase: Phrase, k: int, token_stem: str, token_word: str) -> bool:
     wanted = phrase.stems[k]
-    if wanted == NUMBER:
+    if wanted == _NUMBER_TOKEN:
         return any(ch.isdigit() for ch in token_stem) or token_stem in _NUMBER_WORDS
-    if phrase.prefix and k == len(phrase.stems) - 1:
-        return token_stem.startswith(wanted)
+    if phrase.prefixes and phrase.prefixes[k]:
+        return token_word.startswith(wanted) or token_stem.startswith(wanted)
     return token_stem == wanted
 
 
@@ -129,13 +172,19 @@ def occurrences(pattern: Pattern, sentence: Sentence) -> list[tuple[Span, ...]]:
     few combinations are kept; a sentence rarely repeats a term."""
     per_part = []
     for part in pattern.parts:
-        spans = [s for alt in part for s in phrase_spans(alt, sentence)]
+        spans = list(dict.fromkeys(s for alt in dict.fromkeys(part)
+                                   for s in phrase_spans(alt, sentence)))
         if not spans:
             return []
-        per_part.append(spans[:3])
+        per_part.append(spans[:4])
     combos: list[tuple[Span, ...]] = [()]
     for spans in per_part:
         combos = [c + (s,) for c in combos for s in spans][:9]
+    if pattern.clause_groups:
+        clause = sentence.clause
+        combos = [c for c in combos
+                  if all(len({clause[c[i][0]] for i in group}) == 1
+                         for group in pattern.clause_groups)]
     return combos
 
 
@@ -226,9 +275,13 @@ def _first_claim(claim: str, phrases: Sequence[str],
 def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
     """A refuting word in the clauses the claim spans, outside the claim's own words:
     "async replication does not give zero RPO" refutes; "there's no lag" is the claim."""
+    joined = " " + " ".join(s.words) + " "
+    if any(cue in joined for cue in _REPORTED):
+        return True
     inside = {t for a, b in spans for t in range(a, b)}
     clauses = {s.clause[t] for t in inside}
     return any(s.clause[j] in clauses and j not in inside and w in _REFUTING
+               and not (w in NEGATORS and j > 0 and s.words[j - 1] in _DESCRIPTIVE_BEFORE_NEGATOR)
                for j, w in enumerate(s.words))
 
 
@@ -252,7 +305,7 @@ def listed_tokens(sentence: Sentence, term_spans: Sequence[Span]) -> frozenset[i
                if w not in BOUNDARY_TOKENS and w not in STOPWORDS]
     share = len(covered & set(content)) / len(content) if content else 0.0
     listed: set[int] = set()
-    if len(bare) >= BARE_ITEMS_FOR_LIST:
+    if len(bare) >= BARE_ITEMS_FOR_LIST and len(bare) >= BARE_SHARE_FOR_LIST * len(items):
         listed.update(j for item in items if len(_content(item, sentence)) <= SHORT_ITEM_WORDS
                       and covered & set(item) for j in item)
     if len(content) >= 6 and share >= STUFFED_SHARE:

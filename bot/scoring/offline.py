@@ -83,6 +83,8 @@ def _flags(item: ScoreItem, cov: Coverage, raw: str, n_words: int) -> list[str]:
         flags.append(Flag.STUFFING)
     if item.rubric == Rubric.GENERIC:
         flags.append(Flag.GENERIC_RUBRIC)
+    if any(c.sentence.absolute for c in cov.sentences if not c.instruction):
+        flags.append(Flag.SWEEPING)
     content = " ".join(c.sentence.text for c in cov.sentences if not c.instruction)
     if is_blank(content):
         flags.append(Flag.NO_ANSWER)
@@ -146,6 +148,9 @@ def _confidence(item: ScoreItem, cov: Coverage, score: int, n_words: int,
         lose(0.25, "no bank rubric for this question: scored on answer structure only")
     if n_words < SHORT_WORDS and score > 1:
         lose(0.15, f"short answer ({n_words} words)")
+    absolute = sum(c.sentence.absolute for c in cov.sentences if not c.instruction)
+    if absolute:
+        lose(min(0.3, 0.15 * absolute), f"{absolute} sweeping or dismissive claim(s) to check")
     rejected = len(cov.with_evidence(Evidence.REJECTED))
     if rejected:
         lose(min(0.15, 0.05 * rejected), f"{rejected} point(s) named only to reject them")
