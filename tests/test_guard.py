@@ -32,6 +32,16 @@ UNSAFE = {
     "placeholder caps": "Please contact <RECRUITER NAME>.",
     "system prompt": "My system prompt says I must be kind.",
     "empty": "   ",
+    # Bypasses the guard once let through: it now reads the text as a person sees it.
+    "zero-width tool call": "tool\u200b_code print(x)",
+    "zero-width api call": "calling default\u200b_api.next_question()",
+    "full-width tool call": "ｔｏｏｌ＿ｃｏｄｅ",
+    "python dict": "{'score': 5}",
+    "lower-case placeholder": "Welcome to [company name]!",
+    "markdown link elsewhere": "Read [our benefits](https://evil.example.net/login) first.",
+    "raw url elsewhere": "Apply at https://careers-acme.example.org/apply today.",
+    "bare domain elsewhere": "Send your code to paste-it.io please.",
+    "slack link elsewhere": "See <https://evil.example.net|the handbook>.",
 }
 
 SAFE = [
@@ -52,6 +62,34 @@ def test_guard_stops(kind: str) -> None:
 @pytest.mark.parametrize("text", SAFE)
 def test_guard_lets_ordinary_text_through(text: str) -> None:
     assert is_safe(text), find_violations(text)
+
+
+JOB = "Apply through https://jobs.acme.example.com/dba or read www.acme.example.com/about."
+
+
+@pytest.mark.parametrize("text", [
+    "The role is described at https://jobs.acme.example.com/dba.",
+    "See [the team page](https://www.acme.example.com/team).",
+    "More on acme.example.com.",
+])
+def test_links_to_the_job_descriptions_own_sites_pass(text: str) -> None:
+    assert find_violations(text, job_description=JOB) == []
+    assert [v.kind for v in find_violations(text)] == ["link"]  # not without the description
+
+
+def test_a_site_merely_named_like_an_allowed_one_is_still_refused() -> None:
+    text = "Log in at https://acme.example.com.evil.example.net/x"
+    assert [v.kind for v in find_violations(text, job_description=JOB)] == ["link"]
+
+
+def test_checks_can_be_limited_to_links_for_quoted_candidate_text() -> None:
+    quote = "I ran ```EXPLAIN ANALYZE``` and posted it on https://gist.example.io/x"
+    assert [v.kind for v in find_violations(quote, kinds={"link"})] == ["link"]
+    assert find_violations("I ran ```EXPLAIN ANALYZE```", kinds={"link"}) == []
+
+
+def test_overlong_text_is_refused_without_being_scanned() -> None:
+    assert [v.kind for v in find_violations("a" * 40_001)] == ["too long"]
 
 
 class LeakyBrain(OfflineBrain):
