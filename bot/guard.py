@@ -23,9 +23,22 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+if TYPE_CHECKING:
+    from bot.evaluation import QuestionEvaluation
+    from bot.report import HRReport
+
 MAX_CHECKED = 40_000  # Slack's own limit for a message's text; no bot message comes near it
+
+# A report is read by recruiters, and quotes the candidate: a pasted stack trace or code
+# fence is evidence there, but a model's tool call, placeholder, leaked id or a link to
+# somewhere else is not. Verbatim evidence quotes are only checked for links.
+REPORT_KINDS = frozenset({"tool call", "internal id", "placeholder", "system prompt", "json",
+                          "link", "too long"})
+QUOTE_KINDS = frozenset({"link", "too long"})
+WITHHELD = "(withheld: this text did not pass the output check)"
 
 _CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -185,3 +198,39 @@ def _looks_like_json(text: str) -> bool:
 
 def is_safe(text: str, *, job_description: str = "") -> bool:
     return not find_violations(text, job_description=job_description)
+
+
+def guard_report(report: HRReport, evaluations: list[QuestionEvaluation], *,
+                 job_description: str = "") -> tuple[HRReport, list[QuestionEvaluation]]:
+    """The report and per-question evaluations with every text field checked: a field that
+    fails is replaced by `WITHHELD`, an evidence quote that fails is left out (quotes stay
+    verbatim), and a note says how many and of which kinds. The transcript keeps everything
+    (`interview-bot export`)."""
+    stopped: list[str] = []
+
+    def checked(text: str, kinds: frozenset[str] = REPORT_KINDS) -> str | None:
+        found = find_violations(text, job_description=job_description, kinds=kinds)
+        stopped.extend(v.kind for v in found)
+        return None if found else text
+
+    def field(text: str) -> str:
+        return text if checked(text) is not None else WITHHELD
+
+    fields = {name: field(getattr(report, name)) for name in
+              ("overall_suitability", "communication", "recommendation")}
+    lists = {name: [field(item) for item in getattr(report, name)] for name in
+             ("key_strengths", "areas_for_development", "technical_skills",
+              "follow_up_questions", "notes")}
+    cleaned = []
+    for evaluation in evaluations:
+        evidence = [q for q in evaluation.evidence if checked(q, QUOTE_KINDS) is not None]
+        cleaned.append(evaluation.model_copy(update={
+            "question": field(evaluation.question),
+            "justification": field(evaluation.justification),
+            "evidence": evidence}))
+    if stopped:
+        kinds = ", ".join(sorted(set(stopped)))
+        lists["notes"].append(f"{len(stopped)} piece(s) of text failed the output check "
+                              f"({kinds}) and were withheld from this report; the transcript "
+                              "has everything.")
+    return report.model_copy(update={**fields, **lists}), cleaned
