@@ -24,6 +24,8 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 
 from adapters.console import ConsolePort, print_report, run_demo
+from adapters.logs import LogLevelsError, configure_logging
+from adapters.private_file import write_private_text
 from adapters.runtime import run_platforms
 from bot.brains.base import Brain
 from bot.brains.offline import OfflineBrain
@@ -70,10 +72,15 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 def load_settings() -> Settings:
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
         fail(f"bad setting {'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
+    try:  # the libraries' log levels, now that .env has been read (see adapters/logs.py)
+        configure_logging(logging.getLogger().level, settings.log_library_levels)
+    except LogLevelsError as exc:
+        fail(str(exc))
+    return settings
 
 
 def open_database(settings: Settings, *, create: bool = True) -> Engine:
@@ -131,8 +138,7 @@ def get_role(name: str, settings: Settings):  # noqa: ANN201 - Role
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details.")] = False,
          ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.INFO if verbose else logging.WARNING)
 
 
 @app.command()
@@ -181,7 +187,7 @@ def demo(
             out.print(f"Interview {result.interview_id[:8]} is {summary.status}.")
         if json_path is not None:
             data = await service.export(result.interview_id)
-            json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+            write_private_text(json_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
             out.print(f"Wrote {json_path}")
         out.print(f"Interview id: {result.interview_id} (stored in "
                   f"{engine.url.render_as_string(hide_password=True)})")

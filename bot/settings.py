@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     consent_notice_version: str = "2026-11"
     retention_days: int = Field(default=180, ge=1)
     log_level: str = "INFO"
+    # Libraries' own log levels, e.g. "slack_bolt=DEBUG": at DEBUG they log message text.
+    log_library_levels: str = ""
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"

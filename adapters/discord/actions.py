@@ -18,6 +18,7 @@ from adapters.discord.port import ChannelSetupError, ReportRefusedError
 from adapters.discord.translate import PLATFORM
 from adapters.erasure import erase_candidate, erasure_preview
 from bot.errors import InterviewError, InterviewNotFoundError
+from bot.inbound import decode_text_file
 from bot.roles import Role, list_roles
 from bot.service import InterviewService, InterviewSummary, StartRequest
 
@@ -237,7 +238,7 @@ async def read_resume(attachment: discord.Attachment) -> str:
     if attachment.size > RESUME_BYTES:
         raise ValueError(f"`{attachment.filename}` is over {RESUME_BYTES // 1000} KB; paste the "
                          "relevant part into `resume` instead.")
-    return (await attachment.read()).decode("utf-8", errors="replace").strip()
+    return decode_text_file(await attachment.read()).strip()  # UTF-16 résumés too
 
 
 def rows_deleted(counts: dict[str, int]) -> str:

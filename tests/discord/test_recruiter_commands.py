@@ -3,6 +3,7 @@ each subcommand's answer."""
 
 from __future__ import annotations
 
+import codecs
 import re
 from datetime import UTC, datetime, time, timedelta
 
@@ -123,6 +124,22 @@ async def test_resume_can_be_an_attached_text_file(world: DiscordWorld) -> None:
                                 role=("str", "database-administrator"),
                                 resume_file=("attachment", "6002"), attachments={"6002": pdf})
     assert "text résumés only" in reply
+
+
+async def test_a_utf16_resume_file_is_read_by_its_byte_order_mark(world: DiscordWorld) -> None:
+    """Notepad's "Unicode" is UTF-16 with a BOM: read as UTF-8 it is every other byte NUL,
+    which PostgreSQL refuses (the interview was lost)."""
+    resume = "Senior Database Administrator, 8 years\nManaged PostgreSQL at Ørsted"
+    world.fake.attachments["cv.txt"] = codecs.BOM_UTF16_LE + resume.encode("utf-16-le")
+    attachment = {"id": "6003", "filename": "cv.txt", "size": 140, "content_type": "text/plain",
+                  "url": f"http://127.0.0.1:{world.fake.port}/attachments/cv.txt",
+                  "proxy_url": f"http://127.0.0.1:{world.fake.port}/attachments/cv.txt"}
+    interview_id, _ = await world.start(resume_file=("attachment", "6003"),
+                                        attachments={"6003": attachment})
+    with db_session(world.engine) as s:
+        interview = s.get(Interview, interview_id)
+        assert interview is not None
+        assert s.get(Candidate, interview.candidate_id).resume == resume
 
 
 async def test_status_cancel_remind_and_report(world: DiscordWorld) -> None:
