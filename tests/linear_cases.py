@@ -16,6 +16,7 @@ from adapters.discord import split as discord_split
 from adapters.slack import commands as slack_commands
 from adapters.slack import mrkdwn
 from bot import guard, inbound
+from storage import repository
 
 SIZE = 50_000
 BUDGET_SECONDS = 0.05
@@ -80,6 +81,7 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "adapters.slack.commands": (slack_commands._USER, slack_commands._GROUP,
                                 slack_commands._CHANNEL, slack_commands._INTERVIEW_ID),
     "adapters.discord.split": discord_split.PATTERNS,
+    "storage.repository": (repository._INTERVIEW_ID,),
 }
 
 # Whole functions on the inputs that hurt them most (each also runs every generic input).

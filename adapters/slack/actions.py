@@ -33,7 +33,7 @@ from adapters.slack.commands import (
 )
 from adapters.slack.mrkdwn import escape
 from adapters.slack.port import ReportRefusedError, SlackPort
-from adapters.slack.recruiters import RecruiterPolicy
+from adapters.slack.recruiters import RecruiterGroupUnreadableError, RecruiterPolicy
 from adapters.slack.translate import PLATFORM
 from bot.errors import InterviewError, InterviewNotFoundError
 from bot.roles import Role, list_roles
@@ -95,7 +95,13 @@ class RecruiterActions:
         if candidate_id == recruiter_id:
             return Reply("You can't interview yourself. To try the interview, run "
                          "`interview-bot demo` in a terminal.")
-        if await self.policy.is_recruiter(candidate_id):
+        try:
+            is_recruiter = await self.policy.check(candidate_id)
+        except RecruiterGroupUnreadableError as exc:
+            return Reply(f"{exc}, so I can't tell whether <@{candidate_id}> is a recruiter "
+                         "(recruiters read every report). No interview was started; try again "
+                         "in a moment, or check the app has `usergroups:read`.")
+        if is_recruiter:
             return Reply(f"<@{candidate_id}> is a recruiter, and recruiters read every report, "
                          "so they can't be a candidate here. Pick someone else.")
         try:

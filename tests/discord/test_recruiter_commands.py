@@ -142,6 +142,15 @@ async def test_a_utf16_resume_file_is_read_by_its_byte_order_mark(world: Discord
         assert s.get(Candidate, interview.candidate_id).resume == resume
 
 
+async def test_wildcards_in_an_interview_id_match_nothing(world: DiscordWorld) -> None:
+    """`_` and `%` are LIKE wildcards: `______` once resolved a real interview."""
+    interview_id, _ = await world.start()
+    for typed in ("______", "%%%%%%", interview_id[:6] + "%", "' OR 1=1 --"):
+        reply = await world.command("status", interview=("str", typed))
+        assert "No interview with id" in reply and "Ada" not in reply, (typed, reply)
+    assert "Ada Lovelace" in await world.command("status", interview=("str", interview_id[:6]))
+
+
 async def test_status_cancel_remind_and_report(world: DiscordWorld) -> None:
     interview_id, thread = await world.start()
     short = interview_id[:8]
