@@ -104,6 +104,10 @@ class RecruiterActions:
         if is_recruiter:
             return Reply(f"<@{candidate_id}> is a recruiter, and recruiters read every report, "
                          "so they can't be a candidate here. Pick someone else.")
+        if await self._in_recruiter_channel(candidate_id):
+            return Reply(f"<@{candidate_id}> is a member of the recruiter channel "
+                         f"<#{self.port.recruiter_channel}>, where their report would go. "
+                         "Remove them from it first; no interview was started.")
         try:
             user: dict[str, Any] = (await self.client.users_info(user=candidate_id))["user"]
         except SlackApiError as exc:
@@ -135,6 +139,16 @@ class RecruiterActions:
                      f"for {title}.",
                      started_blocks(interview_id=started.interview_id,
                                     candidate_id=candidate_id, role_title=title))
+
+    async def _in_recruiter_channel(self, candidate_id: str) -> bool:
+        """Known to be a member (an unreadable channel is the report's check to refuse)."""
+        channel = self.port.recruiter_channel
+        if not channel:
+            return False
+        try:
+            return candidate_id in await self.port.channel_members(channel)
+        except SlackApiError:
+            return False
 
     async def status(self, command: ShowStatus, *, team_id: str) -> Reply:
         if command.interview_id:
