@@ -104,6 +104,12 @@ class RecruiterActions:
         if role is not None and candidate.get_role(role) is not None:
             return (f"{candidate.mention} is a recruiter, and recruiters read every report, so "
                     "they can't be a candidate here. Pick someone else.")
+        reports = self.client.get_channel(self.config.recruiter_channel or 0)
+        if isinstance(reports, discord.TextChannel) and reports.permissions_for(
+                candidate).view_channel:
+            return (f"{candidate.mention} can view the recruiter channel {reports.mention}, "
+                    "where their report would go. Take that away first; no interview was "
+                    "started.")
         return candidate_access_problem(channel, candidate)
 
     # ------------------------------------------------------------ the others

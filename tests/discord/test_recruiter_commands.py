@@ -7,6 +7,8 @@ import codecs
 import re
 from datetime import UTC, datetime, time, timedelta
 
+import discord
+import pytest
 from sqlmodel import select
 
 from adapters.discord.commands import NOT_A_RECRUITER
@@ -95,18 +97,34 @@ async def test_start_refuses_a_candidate_who_cannot_see_the_interviews_channel(
     assert await quick_world.service.list_status() == []
 
 
-async def test_candidate_who_cannot_be_added_is_reported_and_the_thread_removed(
+async def test_candidate_who_cannot_be_added_is_reported_and_the_thread_closed(
         world: DiscordWorld) -> None:
-    """A candidate the bot cannot reach is reported to the recruiter, not lost."""
+    """A candidate the bot cannot reach is reported to the recruiter, not lost. The empty
+    thread is archived and locked: deleting it needs Manage Threads, which the bot does not
+    have (the fake refuses it, as Discord does, with 50013)."""
     world.fake.script_error("PUT", "/channels/*/thread-members/*", status=404, code=10013,
                             message="Unknown User")
     reply = await world.command("start", candidate=("user", str(CANDIDATE)),
                                 role=("str", "database-administrator"))
     assert "couldn't open a private thread" in reply and "Unknown User" in reply
     (created,) = world.fake.requests("POST", f"/channels/{INTERVIEWS}/threads")
-    thread = created.response["id"]
-    assert world.fake.requests("DELETE", f"/channels/{thread}")
+    thread = int(created.response["id"])
+    assert not world.fake.requests("DELETE", f"/channels/{thread}", ok=False)
+    (edit,) = world.fake.requests("PATCH", f"/channels/{thread}")
+    assert edit.body == {"archived": True, "locked": True}
+    assert world.fake.channels[thread]["thread_metadata"]["archived"] is True
     assert await world.service.list_status() == []
+
+
+async def test_the_fake_refuses_what_discord_refuses_a_bot_without_manage_threads(
+        world: DiscordWorld) -> None:
+    _, thread = await world.start()
+    client = world.client
+    with pytest.raises(discord.Forbidden):
+        await client.http.delete_channel(int(thread))
+    world.fake.channels[int(thread)]["owner_id"] = str(RECRUITER)  # not the bot's own thread
+    with pytest.raises(discord.Forbidden):
+        await client.http.edit_channel(int(thread), archived=True)
 
 
 async def test_resume_can_be_an_attached_text_file(world: DiscordWorld) -> None:
