@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from adapters.discord import split as discord_split
+from adapters.discord import translate as discord_translate
 from adapters.slack import commands as slack_commands
 from adapters.slack import mrkdwn
 from bot import guard, inbound
@@ -43,6 +44,7 @@ GENERIC_INPUTS: dict[str, Callable[[], str]] = {
     "angle-tool": repeat("<tool"),
     "angle-http": repeat("<http:"),
     "angle-mention": repeat("<@U1|"),
+    "discord-mentions": repeat("<@!1169400000000002003"),
     "brackets": repeat("["),
     "bracket-caps": repeat("[A "),
     "bracket-word": repeat("[name "),
@@ -81,6 +83,7 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "adapters.slack.commands": (slack_commands._USER, slack_commands._GROUP,
                                 slack_commands._CHANNEL, slack_commands._INTERVIEW_ID),
     "adapters.discord.split": discord_split.PATTERNS,
+    "adapters.discord.translate": discord_translate.PATTERNS,
     "storage.repository": (repository._INTERVIEW_ID,),
 }
 

@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 TEXT_PLEASE = ("Thanks! I can only read text, so please type your answer here in the thread "
                "(you can paste the important parts of the file).")
+POLL_PLEASE = ("Thanks! I can't read answers given as a poll, so please type your answer here "
+               "in the thread.")
 
 
 class DiscordStartupError(RuntimeError):
@@ -182,14 +184,15 @@ class InterviewBotClient(discord.Client):
         for summary in await self.service.list_status(candidate_id=found.author_id,
                                                       platform=PLATFORM):
             if summary.conversation.channel == found.conversation.channel:
-                await self.port.post(OutgoingMessage(summary.conversation, TEXT_PLEASE,
+                text = POLL_PLEASE if found.what == "a poll" else TEXT_PLEASE
+                await self.port.post(OutgoingMessage(summary.conversation, text,
                                                      kind="notice"))
                 return
 
     def _warn_if_content_hidden(self, message: discord.Message) -> None:
         """Without the Message Content intent, people's messages arrive empty."""
         empty = not (message.content or message.attachments or message.embeds
-                     or message.stickers)
+                     or message.stickers or message.message_snapshots or message.poll)
         if (empty and not self._warned_no_content and not message.author.bot
                 and message.guild is not None and not message.is_system()):
             self._warned_no_content = True

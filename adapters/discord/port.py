@@ -23,6 +23,7 @@ private thread).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
@@ -103,7 +104,8 @@ class DiscordPort:
             guild_id=int(conversation.workspace) if conversation.workspace.isdigit() else None,
             type=discord.ChannelType.private_thread)
         first: discord.Message | None = None
-        for part, text in enumerate(split_message(message.text) or ["…"]):
+        pieces = await asyncio.to_thread(split_message, message.text)  # linear, but off-loop
+        for part, text in enumerate(pieces or ["…"]):
             sent = await target.send(text, nonce=message_nonce(conversation, message.turn_id, part),
                                      allowed_mentions=NO_PINGS)
             first = first or sent

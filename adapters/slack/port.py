@@ -88,7 +88,9 @@ class SlackPort:
         """Always a thread reply; long texts become several replies (the first ts is kept)."""
         conversation = message.conversation
         first: str | None = None
-        for part in split_text(from_markdown(message.text), MESSAGE_LIMIT) or ["…"]:
+        pieces = await asyncio.to_thread(
+            lambda: split_text(from_markdown(message.text), MESSAGE_LIMIT))  # off the loop
+        for part in pieces or ["…"]:
             posted = await self.client.chat_postMessage(
                 channel=conversation.channel, thread_ts=conversation.thread or None, text=part,
                 unfurl_links=False, unfurl_media=False)
