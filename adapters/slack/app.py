@@ -120,6 +120,16 @@ class SlackAdapter:
                              "removed from it", summary.id[:8], channel)
 
 
+def bolt_logger() -> logging.Logger:
+    """The logger Bolt builds all of its own from. Bolt copies its base logger's level
+    (without one, the root's) into every logger it creates, so a root at DEBUG would bypass
+    the `slack_bolt` cap (adapters/logs.py), and Bolt logs whole request bodies below
+    WARNING. Its level is the cap in force when the app is built."""
+    logger = logging.getLogger("slack_bolt.interview_bot")
+    logger.setLevel(logging.getLogger("slack_bolt").getEffectiveLevel())
+    return logger
+
+
 def build_adapter(config: SlackConfig, make_service: Callable[[ChatPort], InterviewService],
                   *, http: bool, session: aiohttp.ClientSession | None = None) -> SlackAdapter:
     client = make_client(config, session)
@@ -130,7 +140,8 @@ def build_adapter(config: SlackConfig, make_service: Callable[[ChatPort], Interv
     listeners = SlackListeners(service=service, actions=actions)
     bolt = AsyncApp(client=client, signing_secret=config.signing_secret or "",
                     # Socket Mode payloads come over an authenticated socket, unsigned.
-                    request_verification_enabled=http, name="interview-bot")
+                    request_verification_enabled=http, name="interview-bot",
+                    logger=bolt_logger())
     bolt.command(COMMAND)(listeners.interview_command)
     bolt.view(START_FORM_ID)(listeners.start_form_submitted)
     bolt.action(CANCEL_ACTION_ID)(listeners.cancel_clicked)
