@@ -237,3 +237,17 @@ async def test_a_card_slack_refuses_is_a_readable_refusal_not_a_crash(
     assert f"/interview report {interview_id[:8]}" in reply
     await world.command(f"report {interview_id[:8]}")
     assert len(cards(world)) == 1 and posted_at(world, interview_id) is not None
+
+
+async def test_an_injected_report_reaches_the_channel_guarded(short_world: SlackWorld) -> None:
+    from bot.guard import WITHHELD
+    from tests.test_guard import InjectedReportBrain
+
+    world = short_world
+    world.service.brain = InjectedReportBrain()
+    await _finish_short_interview(world)
+    posted = " ".join(p.blocks_text + p.params.get("text", "")
+                      for p in world.fake.posts(RECRUITER_CHANNEL))
+    assert WITHHELD in posted
+    for bad in ("evil.example.net", "phish.example.io", "default_api", "[Candidate Name]"):
+        assert bad not in posted, bad
