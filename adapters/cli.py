@@ -60,9 +60,10 @@ def main(
 ) -> None:
     import logging
 
+    from adapters.logs import configure_logging
+
     _State.verbose = verbose
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.INFO if verbose else logging.WARNING)
 
 
 def _complete_role(incomplete: str) -> list[str]:

@@ -569,6 +569,15 @@ def list_roles(extra_dir: str | Path | None = None) -> list[Role]:
     return roles
 
 
+def load_role_by_name(name: str, extra_dir: str | Path | None = None) -> Role:
+    """A role by its name only: what the core accepts from a chat, where the name is typed by
+    a person. A path (`../x.yaml`, `/etc/…`) is refused, never opened."""
+    slug = name.strip().lower()
+    if not _SLUG_RE.fullmatch(slug):
+        raise RoleNotFoundError(name, list(_role_files(extra_dir)))
+    return load_role(slug, extra_dir)
+
+
 def load_role(name: str, extra_dir: str | Path | None = None) -> Role:
     """A role by name (extra_dir first, then builtin) or by path to a .yaml file."""
     if name.endswith(ROLE_SUFFIXES) or "/" in name or "\\" in name:

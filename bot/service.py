@@ -35,7 +35,8 @@ from bot.conduct import Decision, decide, view_of
 from bot.errors import AlreadyInterviewingError, InterviewNotFoundError, InvalidRequestError
 from bot.export import export_markdown, report_json, scores_json
 from bot.flow import INTRO_ID, OPEN_STATUSES, FlowConfig, Kind, Stage, Status
-from bot.guard import find_violations
+from bot.guard import find_violations, guard_report
+from bot.inbound import clean_message, clean_text
 from bot.planning import pick_resume_line, plan_questions
 from bot.ports import (
     ChatPort,
@@ -46,7 +47,7 @@ from bot.ports import (
     ReportDelivery,
 )
 from bot.report import HRReport, render_markdown
-from bot.roles import Role, RoleNotFoundError, load_role
+from bot.roles import Role, RoleNotFoundError, load_role_by_name
 from bot.scoring.conversation import report_request
 from bot.scoring.evaluation import QuestionEvaluation
 from bot.scoring.items import ConversationTurn, items_from_conversation
@@ -54,6 +55,7 @@ from bot.settings import Settings
 from bot.text import first_name
 from storage import reminders as reminder_store
 from storage import repository as repo
+from storage.engine import scrub_erased
 from storage.engine import session as new_session
 from storage.models import Candidate, Interview, QuestionScore, Report, RoleRecord, Turn, utcnow
 
@@ -187,9 +189,11 @@ class InterviewService:
         if not request.candidate_id.strip():
             raise InvalidRequestError("No candidate given: name the person to interview.")
         try:
-            role = load_role(request.role, self.settings.roles_dir)
+            role = load_role_by_name(request.role, self.settings.roles_dir)
         except RoleNotFoundError as exc:
             raise InvalidRequestError(str(exc.args[0] if exc.args else exc)) from exc
+        request = replace(request, resume=clean_text(request.resume),  # storable text only
+                          candidate_name=clean_text(request.candidate_name))
         try:
             policy = reminder_policy.policy_for(self.settings.reminders, role.name,
                                                 request.reminders)
@@ -212,7 +216,8 @@ class InterviewService:
         config = FlowConfig(**self.settings.flow.model_dump())
         plan = plan_questions(role, candidate.resume, config.technical_questions)
         project_line = pick_resume_line(role, candidate.resume)
-        if project_line and find_violations(self._offline.project_question(project_line)):
+        if project_line and find_violations(self._offline.project_question(project_line),
+                                            job_description=role.job_description):
             project_line = None
         interview = Interview(
             candidate_id=candidate.id, role_id=0, role_name=role.name,
@@ -281,6 +286,7 @@ class InterviewService:
 
     async def handle_message(self, message: IncomingMessage) -> list[OutgoingMessage]:
         """Store, then answer. A redelivered message stores nothing and gets no second reply."""
+        message = clean_message(message)  # NUL and lone surrogates: no database stores them
         stored = await self._tx(self._store_incoming, message)
         if stored is None:
             return []
@@ -355,19 +361,22 @@ class InterviewService:
         if decision.fixed_text is not None:
             return decision.fixed_text, None
         assert decision.request is not None
+        job = decision.request.context.role.job_description  # the only sites links may go to
         composed: Composed | None
         try:
             composed = await self.brain.compose(decision.request)
         except Exception:
             logger.exception("brain %s failed to word a %s; using offline", self.brain.name, kind)
             composed = None
-        if composed is not None and not find_violations(composed.text):
+        # Off the event loop: the guard is linear and capped, but other adapters wait on it.
+        stopped = composed and await asyncio.to_thread(find_violations, composed.text,
+                                                       job_description=job)
+        if composed is not None and not stopped:
             return composed.text, composed
         if composed is not None:
-            logger.warning("guard stopped a %s message: %s", kind,
-                           [v.kind for v in find_violations(composed.text)])
+            logger.warning("guard stopped a %s message: %s", kind, [v.kind for v in stopped])
         fallback = self._offline.word(decision.request)
-        if find_violations(fallback):
+        if find_violations(fallback, job_description=job):
             fallback = SAFE_TEXT.get(kind, SAFE_DEFAULT)
         notes = ("offline fallback",)
         return fallback, Composed(fallback, self._offline.name, notes=notes) if composed is None \
@@ -453,7 +462,7 @@ class InterviewService:
         """An edit of the answer to the question still being discussed replaces it (the
         candidate fixed a typo before moving on); an edit of anything earlier is recorded
         for the recruiter but not applied, so what was scored is what was answered."""
-        outcome = await self._tx(self._amend, edit)
+        outcome = await self._tx(self._amend, clean_message(edit))
         logger.info("edit of message %s: %s", edit.message_id, outcome)
         return outcome
 
@@ -641,6 +650,7 @@ class InterviewService:
             raise InvalidRequestError(
                 f"{who!r} is a user id on several platforms; name one of: "
                 f"{', '.join(exc.args[0])}.") from exc
+        await asyncio.to_thread(scrub_erased, self.engine)  # no copy left in SQLite's WAL
         logger.info("erased a candidate's data: %s", counts)
         return counts
 
@@ -700,9 +710,11 @@ class InterviewService:
             "prompt_tokens": interview.prompt_tokens + usage.prompt,
             "completion_tokens": interview.completion_tokens + usage.completion,
         })
+        report, evaluations = guard_report(report, scored.evaluations,
+                                           job_description=role.job_description)
         header = f"# {candidate.display_name}: {role.title}"
-        return Evaluated(scored.evaluations, report,
-                         render_markdown(report, scored.evaluations, header=header), usage)
+        return Evaluated(evaluations, report,
+                         render_markdown(report, evaluations, header=header), usage)
 
     def _record_notes(self, session: Session, interview_id: str) -> list[str]:
         """What the recruiter should know about how the transcript came to be."""

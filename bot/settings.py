@@ -146,6 +146,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="log level of `interview-bot run` (other commands log "
                                     "warnings only, unless --verbose)")
+    log_library_levels: str = Field(
+        default="", description="libraries' own log levels, e.g. slack_bolt=DEBUG (at DEBUG "
+                                "they log message text; held at WARNING otherwise)",
+        json_schema_extra={"example": "slack_bolt=INFO,discord=WARNING"})
     openai_api_key: SecretStr | None = Field(
         default=None, description="key for the openai brain (not needed for a local server)",
         json_schema_extra={"example": "sk-..."})

@@ -42,6 +42,7 @@ from bot.ports import ConversationRef, OutgoingMessage
 from bot.reminders import DEADLINE, Action, Due, decide, stored_policy, sync, zone_for
 from storage import reminders as store
 from storage import repository as repo
+from storage.engine import scrub_erased
 from storage.engine import session as new_session
 from storage.models import Interview
 
@@ -379,6 +380,7 @@ class ReminderSweeper:
             if counts["interviews"] < 500:
                 break
         if total["interviews"]:
+            await asyncio.to_thread(scrub_erased, self.service.engine)  # nothing left in WAL
             logger.info("retention purge (older than %s days): %s",
                         self.service.settings.retention_days, total)
         return total

@@ -1,4 +1,14 @@
-"""Builds the engine from a URL: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL."""
+"""Builds the engine from a URL: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL.
+
+Candidate text is kept where `forget` can reach it, and nowhere else:
+- SQL parameters are hidden from every error and log line (`hide_parameters`): a failing
+  insert would otherwise print the candidate's message with the statement;
+- the SQLite file is created readable by its owner only (0600); SQLite gives its `-wal`
+  and `-shm` files the main file's permissions;
+- `secure_delete` makes SQLite overwrite deleted content with zeros instead of leaving it in
+  free pages, and `scrub_erased` checkpoints and truncates the write-ahead log after an
+  erasure, which would otherwise keep copies of the erased rows while the bot runs.
+"""
 
 from __future__ import annotations
 
@@ -43,11 +53,14 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         in_memory = parsed.database in (None, "", ":memory:")
         if read_only and not in_memory:
             return _sqlite_read_only_engine(parsed)
+        if not in_memory and parsed.database and not parsed.database.startswith("file:"):
+            make_private(Path(parsed.database))
         return _sqlite_engine(url, in_memory=in_memory)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     try:
-        engine = create_engine(url, pool_pre_ping=True, connect_args=_connect_args(parsed))
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True,
+                               connect_args=_connect_args(parsed))
     except ImportError as exc:
         if parsed.get_backend_name() == "postgresql":
             raise DatabaseUnavailableError(POSTGRES_EXTRA_HINT) from exc
@@ -99,7 +112,8 @@ def _sqlite_read_only_engine(parsed: sa.engine.URL) -> Engine:
     from urllib.parse import quote
 
     uri = parsed.set(database=f"file:{quote(str(path))}", query=query)
-    engine = create_engine(uri, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(uri, hide_parameters=True,
+                           connect_args={"check_same_thread": False, "timeout": 30})
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
@@ -110,8 +124,49 @@ def _sqlite_read_only_engine(parsed: sa.engine.URL) -> Engine:
     return engine
 
 
+PRIVATE_MODE = 0o600
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def make_private(path: Path) -> None:
+    """Create the database file owner-only if it is new; tighten it (and any side files a
+    previous version left 0644) if it is not. A file we may not change is left to SQLite."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
+    except OSError:
+        return  # a missing folder or a read-only file: SQLite says so at connect
+    try:
+        os.fchmod(fd, PRIVATE_MODE)
+    except OSError as exc:
+        logger.warning("cannot make %s private (owner-only): %s", path, exc.strerror)
+    finally:
+        os.close(fd)
+    for suffix in SQLITE_SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        try:
+            if side.exists():
+                side.chmod(PRIVATE_MODE)
+        except OSError as exc:
+            logger.warning("cannot make %s private (owner-only): %s", side, exc.strerror)
+
+
+def scrub_erased(engine: Engine) -> None:
+    """After a `forget` or a purge: fold SQLite's write-ahead log into the (securely
+    deleted) database file and truncate it, so no copy of the erased rows stays in the
+    `-wal` file. PostgreSQL keeps deleted rows in its data files until autovacuum reuses
+    the space; that is the server's storage, outside this process (README, privacy)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        busy, _, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:
+        logger.warning("the write-ahead log could not be truncated yet (a reader was busy); "
+                       "SQLite folds it in at the next checkpoint")
+
+
 def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
-    kwargs: dict[str, object] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    kwargs: dict[str, object] = {"connect_args": {"check_same_thread": False, "timeout": 30},
+                                 "hide_parameters": True}
     if in_memory:
         kwargs["poolclass"] = StaticPool
     engine = create_engine(url, **kwargs)
@@ -122,6 +177,7 @@ def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 

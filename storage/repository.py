@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from storage.models import (
 
 OPEN = ("active", "paused")
 MIN_ID_PREFIX = 6
+_INTERVIEW_ID = re.compile(r"[0-9a-f]{1,32}")
 
 
 def role_version(definition: dict[str, Any]) -> str:
@@ -102,12 +104,17 @@ def find_interview_for_message(
 
 
 def get_interview(session: Session, interview_id: str) -> Interview | None:
-    """By full id or by a unique prefix of at least six characters (ids are long to type)."""
+    """By full id or by a unique prefix of at least six characters (ids are long to type).
+    Ids are hex: anything else (`______` would be six LIKE wildcards) matches nothing."""
+    interview_id = interview_id.strip().lower()
+    if not _INTERVIEW_ID.fullmatch(interview_id):
+        return None
     found = session.get(Interview, interview_id)
     if found or len(interview_id) < MIN_ID_PREFIX:
         return found
     matches = session.exec(
-        select(Interview).where(col(Interview.id).startswith(interview_id.lower())).limit(2)
+        select(Interview).where(col(Interview.id).startswith(interview_id, autoescape=True))
+        .limit(2)
     ).all()
     return matches[0] if len(matches) == 1 else None
 

@@ -56,6 +56,14 @@ def load_settings() -> Settings:
     if settings.roles_dir is not None and not Path(settings.roles_dir).expanduser().is_dir():
         fail(f"ROLES_DIR={str(settings.roles_dir)!r} is not a folder: create it, or unset "
              "ROLES_DIR to use the built-in roles only")
+    import logging
+
+    from adapters.logs import LogLevelsError, configure_logging
+
+    try:  # the libraries' log levels, now that .env has been read (see adapters/logs.py)
+        configure_logging(logging.getLogger().level, settings.log_library_levels)
+    except LogLevelsError as exc:
+        fail(str(exc))
     return settings
 
 

@@ -16,6 +16,7 @@ from adapters.commands.common import (
     out,
     output_path,
 )
+from adapters.private_file import write_private_text
 
 PREVIEW_CHARACTERS = 1200
 
@@ -66,7 +67,8 @@ def demo(*, profile: str, role: str, seed: str, interactive: bool,
         if export_to is not None:
             data = await service.export(result.interview_id)
             try:
-                export_to.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+                write_private_text(export_to,
+                                   json.dumps(data, indent=2, ensure_ascii=False) + "\n")
             except OSError as exc:
                 fail(f"could not write {json_path}: {exc.strerror or exc}; the interview is "
                      f"stored: `interview-bot export {result.interview_id[:8]}` prints it")

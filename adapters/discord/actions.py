@@ -18,6 +18,7 @@ from adapters.discord.port import ChannelSetupError, ReportRefusedError
 from adapters.discord.translate import PLATFORM
 from adapters.erasure import erase_candidate, erasure_preview
 from bot.errors import InterviewError, InterviewNotFoundError
+from bot.inbound import decode_text_file
 from bot.limits import MAX_EXTEND_DAYS, MIN_EXTEND_DAYS, extend_days_problem
 from bot.roles import Role, list_roles
 from bot.service import InterviewService, InterviewSummary, StartRequest
@@ -103,6 +104,12 @@ class RecruiterActions:
         if role is not None and candidate.get_role(role) is not None:
             return (f"{candidate.mention} is a recruiter, and recruiters read every report, so "
                     "they can't be a candidate here. Pick someone else.")
+        reports = self.client.get_channel(self.config.recruiter_channel or 0)
+        if isinstance(reports, discord.TextChannel) and reports.permissions_for(
+                candidate).view_channel:
+            return (f"{candidate.mention} can view the recruiter channel {reports.mention}, "
+                    "where their report would go. Take that away first; no interview was "
+                    "started.")
         return candidate_access_problem(channel, candidate)
 
     # ------------------------------------------------------------ the others
@@ -237,7 +244,7 @@ async def read_resume(attachment: discord.Attachment) -> str:
     if attachment.size > RESUME_BYTES:
         raise ValueError(f"`{attachment.filename}` is over {RESUME_BYTES // 1000} KB; paste the "
                          "relevant part into `resume` instead.")
-    return (await attachment.read()).decode("utf-8", errors="replace").strip()
+    return decode_text_file(await attachment.read()).strip()  # UTF-16 résumés too
 
 
 def rows_deleted(counts: dict[str, int]) -> str:

@@ -16,6 +16,7 @@ import discord
 
 from adapters.discord.actions import RecruiterActions
 from adapters.discord.checks import (
+    candidate_view_problem,
     interviews_channel_problem,
     invite_url,
     recruiter_channel_problem,
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 TEXT_PLEASE = ("Thanks! I can only read text, so please type your answer here in the thread "
                "(you can paste the important parts of the file).")
+POLL_PLEASE = ("Thanks! I can't read answers given as a poll, so please type your answer here "
+               "in the thread.")
 
 
 class DiscordStartupError(RuntimeError):
@@ -59,7 +62,8 @@ class InterviewBotClient(discord.Client):
         self.config = config
         self.in_flight = InFlight()
         self.port = DiscordPort(self, interviews_channel=config.interviews_channel,
-                                recruiter_channel=config.recruiter_channel)
+                                recruiter_channel=config.recruiter_channel,
+                                recruiter_role=config.recruiter_role)
         self.service = make_service(self.port)
         self.actions = RecruiterActions(service=self.service, client=self, config=config)
         self.tree = RecruiterCommandTree(self, recruiter_role=config.recruiter_role)
@@ -110,12 +114,30 @@ class InterviewBotClient(discord.Client):
                     for guild_id in self.config.guild_ids if self.get_guild(guild_id) is None]
         if problem := interviews_channel_problem(self, self.config.interviews_channel):
             problems.append(problem)
-        if problem := await recruiter_channel_problem(self, self.config.recruiter_channel):
-            problems.append(f"recruiter channel: {problem}; reports will wait in the database")
+        channel_problem = await recruiter_channel_problem(
+            self, self.config.recruiter_channel, recruiter_role=self.config.recruiter_role)
+        if channel_problem:
+            problems.append(f"recruiter channel: {channel_problem}; reports will wait in the "
+                            "database")
+        else:
+            problems += await self._open_candidates_who_can_view()
         role = self.config.recruiter_role
         if role is not None and not any(g.get_role(role) for g in self.guilds):
             problems.append(f"role {role} (DISCORD_RECRUITER_ROLE) is not in any of my servers: "
                             "nobody can use /interview")
+        return problems
+
+    async def _open_candidates_who_can_view(self) -> list[str]:
+        """The per-report candidate check, run once for every open interview."""
+        channel = self.get_channel(self.config.recruiter_channel or 0)
+        if not isinstance(channel, discord.TextChannel):
+            return []
+        problems = []
+        for summary in await self.service.list_status(platform=PLATFORM):
+            if await candidate_view_problem(channel, summary.candidate_id):
+                problems.append(f"recruiter channel: the candidate of interview "
+                                f"{summary.id[:8]} can view <#{channel.id}>; their report will "
+                                "not be posted there until they cannot")
         return problems
 
     async def on_message(self, message: discord.Message) -> None:
@@ -162,14 +184,15 @@ class InterviewBotClient(discord.Client):
         for summary in await self.service.list_status(candidate_id=found.author_id,
                                                       platform=PLATFORM):
             if summary.conversation.channel == found.conversation.channel:
-                await self.port.post(OutgoingMessage(summary.conversation, TEXT_PLEASE,
+                text = POLL_PLEASE if found.what == "a poll" else TEXT_PLEASE
+                await self.port.post(OutgoingMessage(summary.conversation, text,
                                                      kind="notice"))
                 return
 
     def _warn_if_content_hidden(self, message: discord.Message) -> None:
         """Without the Message Content intent, people's messages arrive empty."""
         empty = not (message.content or message.attachments or message.embeds
-                     or message.stickers)
+                     or message.stickers or message.message_snapshots or message.poll)
         if (empty and not self._warned_no_content and not message.author.bot
                 and message.guild is not None and not message.is_system()):
             self._warned_no_content = True

@@ -5,6 +5,12 @@ Each returns None when all is well, else one sentence to show a recruiter or log
 discord.py's guild cache, which the gateway keeps current (CHANNEL_UPDATE, GUILD_ROLE_UPDATE);
 the recruiter channel's overwrites are also re-read over REST before every report, so a
 channel opened to @everyone a minute ago is caught even if an event was missed.
+
+Who can view a channel is per member: @everyone denied says nothing about a "Staff" role
+the candidate holds. So the recruiter channel may allow View Channel only to the recruiter
+role and the bot (its own member or its integration role), and before each report the
+candidate is fetched over REST (no privileged intent needed) and refused if
+`permissions_for(candidate).view_channel`, whatever grants it.
 """
 
 from __future__ import annotations
@@ -33,8 +39,12 @@ def invite_url(application_id: int) -> str:
                                    scopes=("bot", "applications.commands"))
 
 
-async def recruiter_channel_problem(client: discord.Client, channel_id: int | None) -> str | None:
-    """Reports go only to a text channel @everyone cannot read, where the bot can post."""
+async def recruiter_channel_problem(client: discord.Client, channel_id: int | None, *,
+                                    recruiter_role: int | None = None,
+                                    candidate_id: str | None = None) -> str | None:
+    """Reports go only to a text channel @everyone cannot read, that allows View Channel to
+    nobody but the recruiter role and the bot, where the bot can post, and (given
+    `candidate_id`) that this candidate cannot view."""
     if channel_id is None:
         return "DISCORD_RECRUITER_CHANNEL is not set, so there is no private channel for reports"
     try:
@@ -60,7 +70,49 @@ async def recruiter_channel_problem(client: discord.Client, channel_id: int | No
         missing = _missing(channel.permissions_for(guild.me), RECRUITER_CHANNEL_NEEDS)
         if missing:
             return f"I lack {', '.join(missing)} in <#{channel_id}>"
+    if problem := _foreign_viewers(client, channel, recruiter_role):
+        return problem
+    if candidate_id:
+        return await candidate_view_problem(channel, candidate_id)
     return None
+
+
+def _foreign_viewers(client: discord.Client, channel: discord.TextChannel,
+                     recruiter_role: int | None) -> str | None:
+    """An overwrite allowing View Channel to anyone but the recruiter role and the bot."""
+    bot_id = client.user.id if client.user else None
+    allowed = {recruiter_role, bot_id} | {
+        role.id for role in channel.guild.roles
+        if role.tags is not None and role.tags.bot_id is not None and role.tags.bot_id == bot_id}
+    for target, overwrite in channel.overwrites.items():
+        if overwrite.view_channel and target.id not in allowed:
+            return (f"<#{channel.id}> lets {_describe(target)} view it; only the recruiter "
+                    "role and the bot may. Remove that View Channel permission there")
+    return None
+
+
+async def candidate_view_problem(channel: discord.TextChannel, candidate_id: str) -> str | None:
+    """None when the candidate, fetched fresh over REST, cannot view the channel."""
+    try:
+        member = await channel.guild.fetch_member(int(candidate_id))
+    except discord.NotFound:
+        return None  # not in the server: cannot see any of its channels
+    except (discord.HTTPException, ValueError) as exc:
+        return (f"I couldn't check whether the candidate can view <#{channel.id}> "
+                f"({getattr(exc, 'status', exc)}), so the report waits")
+    if channel.permissions_for(member).view_channel:
+        return (f"the candidate {member.mention} can view <#{channel.id}> (through a role "
+                "they hold, a member permission or Administrator), which would show them their "
+                "own evaluation. Take that away, then post the report")
+    return None
+
+
+def _describe(target: object) -> str:
+    if isinstance(target, discord.Role):
+        return "@everyone" if target.is_default() else f"the role @{target.name}"
+    if isinstance(target, discord.Member):
+        return target.mention
+    return f"<@{getattr(target, 'id', target)}> (a member or role I can't see)"
 
 
 def interviews_channel_problem(client: discord.Client, channel_id: int | None) -> str | None:

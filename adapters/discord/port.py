@@ -12,11 +12,18 @@ returns the existing message instead of posting it twice. Rate limits (429) are 
 discord.py's own HTTP client.
 
 Reports go only to the recruiter channel, and only after its permissions, re-read over REST
-just before posting, show @everyone cannot read it.
+just before posting, show that only the recruiter role and the bot are let in, and that this
+candidate (fetched over REST) cannot view it. A refused report stays in the database; the
+log and the recruiter who started the interview (a DM, once per process) say what to fix.
+
+A thread the candidate could not be added to is archived and locked, not deleted: deleting
+needs Manage Threads, which the bot rightly does not have (that permission reads every
+private thread).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
@@ -67,10 +74,12 @@ class DiscordPort:
     """Implements `bot.ports.ChatPort` with a `discord.Client`'s HTTP client."""
 
     def __init__(self, client: discord.Client, *, interviews_channel: int | None,
-                 recruiter_channel: int | None) -> None:
+                 recruiter_channel: int | None, recruiter_role: int | None = None) -> None:
         self.client = client
         self.interviews_channel = interviews_channel
         self.recruiter_channel = recruiter_channel
+        self.recruiter_role = recruiter_role
+        self._told: set[str] = set()  # interviews whose recruiter heard about a refusal
 
     async def open_interview_conversation(self, *, platform: str, candidate_id: str,
                                           workspace: str, title: str) -> ConversationRef:
@@ -82,8 +91,7 @@ class DiscordPort:
         try:
             await thread.add_user(discord.Object(int(candidate_id)))
         except discord.HTTPException:
-            with contextlib.suppress(discord.HTTPException):
-                await thread.delete(reason="interview-bot: the candidate could not be added")
+            await self._close_unused(thread)
             raise
         logger.info("opened thread %s in guild %s", thread.id, thread.guild.id)
         return conversation_for(thread.guild.id, thread.id)
@@ -96,25 +104,59 @@ class DiscordPort:
             guild_id=int(conversation.workspace) if conversation.workspace.isdigit() else None,
             type=discord.ChannelType.private_thread)
         first: discord.Message | None = None
-        for part, text in enumerate(split_message(message.text) or ["…"]):
+        pieces = await asyncio.to_thread(split_message, message.text)  # linear, but off-loop
+        for part, text in enumerate(pieces or ["…"]):
             sent = await target.send(text, nonce=message_nonce(conversation, message.turn_id, part),
                                      allowed_mentions=NO_PINGS)
             first = first or sent
         assert first is not None
         return PostedMessage(message_id=str(first.id), conversation=conversation)
 
+    async def _close_unused(self, thread: discord.Thread) -> None:
+        """Archive and lock a thread nobody will use (the creator may; deleting may not)."""
+        reason = "interview-bot: the candidate could not be added"
+        try:
+            await thread.edit(archived=True, locked=True, reason=reason)
+        except discord.Forbidden:  # where locking needs Manage Threads, archive alone
+            with contextlib.suppress(discord.HTTPException):
+                await thread.edit(archived=True, reason=reason)
+        except discord.HTTPException as exc:
+            logger.warning("could not archive unused thread %s: %s", thread.id, exc.status)
+
     async def post_report(self, report: ReportDelivery) -> None:
         self._own(report.conversation)
-        problem = await recruiter_channel_problem(self.client, self.recruiter_channel)
+        problem = await recruiter_channel_problem(
+            self.client, self.recruiter_channel, recruiter_role=self.recruiter_role,
+            candidate_id=report.candidate_id)
         if problem:
             logger.error("report for interview %s not posted: %s", report.interview_id[:8],
                          problem)
+            await self._tell_recruiter(report, problem)
             raise ReportRefusedError(f"The report was not posted: {problem}.")
         assert self.recruiter_channel is not None
         channel = self.client.get_partial_messageable(self.recruiter_channel)
         await channel.send(embed=report_embed(report), file=report_file(report),
                            nonce=report_nonce(report.interview_id), allowed_mentions=NO_PINGS)
         logger.info("report for interview %s posted", report.interview_id[:8])
+
+    async def _tell_recruiter(self, report: ReportDelivery, problem: str) -> None:
+        """A DM to the recruiter who started the interview, once per process: the report
+        ends without anyone running a command, so the log alone would go unread."""
+        if not report.recruiter_id.isdigit() or report.interview_id in self._told:
+            return
+        self._told.add(report.interview_id)
+        short = report.interview_id[:8]
+        try:
+            recruiter = (self.client.get_user(int(report.recruiter_id))
+                         or await self.client.fetch_user(int(report.recruiter_id)))
+            await recruiter.send(
+                f"The report for interview `{short}` "
+                f"({discord.utils.escape_markdown(report.role_title)}) was not posted: "
+                f"{problem}. It is kept; once that is fixed, `/interview report "
+                f"interview:{short}` posts it.", allowed_mentions=NO_PINGS)
+        except discord.HTTPException as exc:  # 50007: they don't take DMs from the server
+            logger.warning("could not tell recruiter %s about interview %s: %s %s",
+                           report.recruiter_id, short, exc.status, exc.code)
 
     async def _interviews_channel(self) -> discord.TextChannel:
         if self.interviews_channel is None:

@@ -11,7 +11,13 @@ reaches the core is decided here, on purpose, and tested on gateway payloads
 - system messages (member added to a thread, thread created, pins, ...) → None;
 - anything outside a server thread (a channel, a DM), or in a thread of another channel than
   the interviews channel → None;
-- a file or sticker with no text → `NeedsText`, so the adapter can ask for a written answer.
+- a file or sticker with no text → `NeedsText`, so the adapter can ask for a written answer;
+- a forward (`message_reference.type` 1, FORWARD) carries the forwarded message in
+  `message_snapshots`, with the forward's own `content` empty → the snapshot's text (its
+  mentions shown as names, as `clean_content` shows the message's own), after any words of
+  the sender's; a forward of only a file → `NeedsText`;
+- a poll with no text (`poll`, content empty) → `NeedsText` (what = "a poll"): the adapter
+  answers it with a request to type the answer.
 
 Edits arrive as MESSAGE_UPDATE → `MessageEdit` (`to_edit`), by the same rules, and only when
 the text itself changed: Discord also sends an update when it adds a link preview, without
@@ -21,6 +27,7 @@ only records later edits, as for Slack.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import discord
@@ -30,6 +37,10 @@ from bot.ports import ConversationRef, IncomingMessage, MessageEdit
 PLATFORM = "discord"
 TEXT_TYPES = frozenset({discord.MessageType.default, discord.MessageType.reply})
 THREAD_TYPES = frozenset({discord.ChannelType.private_thread, discord.ChannelType.public_thread})
+# Mentions in a snapshot's raw text (discord.com/developers/docs/reference#message-formatting):
+# snowflakes are at most 20 digits, so each match is bounded.
+_MENTION = re.compile(r"<(@!?|@&|#)([0-9]{15,20})>")
+PATTERNS: tuple[re.Pattern[str], ...] = (_MENTION,)  # for tests/test_linear_text.py
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,7 @@ class NeedsText:
     conversation: ConversationRef
     author_id: str
     message_id: str
+    what: str = "a file"  # what arrived instead of text, for the adapter's reply
 
 
 def conversation_for(guild_id: int | str, thread_id: int | str) -> ConversationRef:
@@ -62,10 +74,13 @@ def to_incoming(message: discord.Message, *, bot_user_id: int | None,
     if interviews_channel is not None and parent is not None and parent != interviews_channel:
         return None
     conversation = conversation_for(message.guild.id, message.channel.id)
-    text = message.clean_content.strip()
+    text = readable_text(message)
     if not text:
-        if message.attachments or message.stickers:
+        snapshots = getattr(message, "message_snapshots", None) or []
+        if message.attachments or message.stickers or snapshots:
             return NeedsText(conversation, str(author.id), str(message.id))
+        if getattr(message, "poll", None) is not None:
+            return NeedsText(conversation, str(author.id), str(message.id), what="a poll")
         return None
     return IncomingMessage(
         conversation=conversation, author_id=str(author.id), text=text,
@@ -89,6 +104,32 @@ def to_edit(message: discord.Message, *, bot_user_id: int | None,
         return None
     return MessageEdit(conversation=found.conversation, author_id=found.author_id,
                        message_id=found.message_id, text=found.text, at=message.edited_at)
+
+
+def readable_text(message: discord.Message) -> str:
+    """The sender's own words, then the text of any message they forwarded."""
+    parts = [message.clean_content.strip()]
+    for snapshot in getattr(message, "message_snapshots", None) or []:
+        parts.append(_clean_mentions(snapshot.content or "", message.guild).strip())
+    return "\n\n".join(p for p in parts if p)
+
+
+def _clean_mentions(text: str, guild: discord.Guild | None) -> str:
+    """`<@id>` → `@name`, `<#id>` → `#name`, `<@&id>` → `@role`, from the guild cache."""
+    def name(match: re.Match[str]) -> str:
+        kind, snowflake = match.group(1), int(match.group(2))
+        if kind == "#":
+            channel = guild.get_channel_or_thread(snowflake) if guild else None
+            return f"#{channel.name}" if channel else "#channel"
+        if kind == "@&":
+            role = guild.get_role(snowflake) if guild else None
+            return f"@{role.name}" if role else "@role"
+        member = guild.get_member(snowflake) if guild else None
+        return f"@{member.display_name}" if member else "@someone"
+    return _MENTION.sub(name, text[:MAX_TEXT])
+
+
+MAX_TEXT = 8000  # a Nitro message is at most 4,000 characters; nothing longer is real
 
 
 def _in_thread(channel: object) -> bool:

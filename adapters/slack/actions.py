@@ -33,7 +33,7 @@ from adapters.slack.commands import (
 )
 from adapters.slack.mrkdwn import escape
 from adapters.slack.port import ReportRefusedError, SlackPort
-from adapters.slack.recruiters import RecruiterPolicy
+from adapters.slack.recruiters import RecruiterGroupUnreadableError, RecruiterPolicy
 from adapters.slack.translate import PLATFORM
 from bot.errors import InterviewError, InterviewNotFoundError
 from bot.roles import Role, list_roles
@@ -95,9 +95,19 @@ class RecruiterActions:
         if candidate_id == recruiter_id:
             return Reply("You can't interview yourself. To try the interview, run "
                          "`interview-bot demo` in a terminal.")
-        if await self.policy.is_recruiter(candidate_id):
+        try:
+            is_recruiter = await self.policy.check(candidate_id)
+        except RecruiterGroupUnreadableError as exc:
+            return Reply(f"{exc}, so I can't tell whether <@{candidate_id}> is a recruiter "
+                         "(recruiters read every report). No interview was started; try again "
+                         "in a moment, or check the app has `usergroups:read`.")
+        if is_recruiter:
             return Reply(f"<@{candidate_id}> is a recruiter, and recruiters read every report, "
                          "so they can't be a candidate here. Pick someone else.")
+        if await self._in_recruiter_channel(candidate_id):
+            return Reply(f"<@{candidate_id}> is a member of the recruiter channel "
+                         f"<#{self.port.recruiter_channel}>, where their report would go. "
+                         "Remove them from it first; no interview was started.")
         try:
             user: dict[str, Any] = (await self.client.users_info(user=candidate_id))["user"]
         except SlackApiError as exc:
@@ -129,6 +139,16 @@ class RecruiterActions:
                      f"for {title}.",
                      started_blocks(interview_id=started.interview_id,
                                     candidate_id=candidate_id, role_title=title))
+
+    async def _in_recruiter_channel(self, candidate_id: str) -> bool:
+        """Known to be a member (an unreadable channel is the report's check to refuse)."""
+        channel = self.port.recruiter_channel
+        if not channel:
+            return False
+        try:
+            return candidate_id in await self.port.channel_members(channel)
+        except SlackApiError:
+            return False
 
     async def status(self, command: ShowStatus, *, team_id: str) -> Reply:
         if command.interview_id:

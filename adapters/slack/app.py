@@ -97,11 +97,39 @@ class SlackAdapter:
                          "until it is")
         elif problem := await self.port.privacy_problem(channel):
             logger.error("recruiter channel: %s; reports will not be posted there", problem)
+        else:
+            await self._check_open_candidates(channel)
         if not self.config.recruiters:
             logger.warning("SLACK_RECRUITERS is empty: nobody can use %s", COMMAND)
         recovered = await self.service.recover(platform=PLATFORM)
         if recovered:
             logger.info("recovered %d interview(s) with unfinished work", recovered)
+
+
+    async def _check_open_candidates(self, channel: str) -> None:
+        """The per-report check, run once for every open interview: a candidate who is a
+        member of the recruiter channel would see their own report, so it will wait."""
+        try:
+            members = await self.port.channel_members(channel)
+        except SlackApiError as exc:
+            logger.error("recruiter channel: I couldn't list its members (%s); each report is "
+                         "checked again before it is posted", exc.response.get("error"))
+            return
+        for summary in await self.service.list_status(platform=PLATFORM):
+            if summary.candidate_id in members:
+                logger.error("recruiter channel: the candidate of interview %s is a member of "
+                             "%s; their report will not be posted there until they are "
+                             "removed from it", summary.id[:8], channel)
+
+
+def bolt_logger() -> logging.Logger:
+    """The logger Bolt builds all of its own from. Bolt copies its base logger's level
+    (without one, the root's) into every logger it creates, so a root at DEBUG would bypass
+    the `slack_bolt` cap (adapters/logs.py), and Bolt logs whole request bodies below
+    WARNING. Its level is the cap in force when the app is built."""
+    logger = logging.getLogger("slack_bolt.interview_bot")
+    logger.setLevel(logging.getLogger("slack_bolt").getEffectiveLevel())
+    return logger
 
 
 def build_adapter(config: SlackConfig, make_service: Callable[[ChatPort], InterviewService],
@@ -114,7 +142,8 @@ def build_adapter(config: SlackConfig, make_service: Callable[[ChatPort], Interv
     listeners = SlackListeners(service=service, actions=actions)
     bolt = AsyncApp(client=client, signing_secret=config.signing_secret or "",
                     # Socket Mode payloads come over an authenticated socket, unsigned.
-                    request_verification_enabled=http, name="interview-bot")
+                    request_verification_enabled=http, name="interview-bot",
+                    logger=bolt_logger())
     bolt.command(COMMAND)(listeners.interview_command)
     bolt.view(START_FORM_ID)(listeners.start_form_submitted)
     bolt.action(CANCEL_ACTION_ID)(listeners.cancel_clicked)

@@ -2,8 +2,12 @@
 form, and the short replies to `/interview`.
 
 Slack's limits shape this module: a section's text is at most 3,000 characters, a header's
-150, a message at most 50 blocks and 40,000 characters of text. Candidate-supplied text
-(names, quotes) is escaped so it cannot mention or link anyone.
+150, a message at most 50 blocks and 40,000 characters of text, and, undocumented, a
+message's blocks at most about 12,000 characters in all (`msg_blocks_too_long`; bolt-js
+issues #2509 and #2867 saw 11,341 refused). Every message built here keeps its blocks,
+measured as their JSON, under `BLOCKS_BUDGET`: the card drops list items it cannot fit
+(the thread has them all), and the full report takes as many thread replies as it needs.
+Candidate-supplied text (names, quotes) is escaped so it cannot mention or link anyone.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from bot.roles import Role
 
 SECTION_LIMIT = 3000
 REPORT_CHUNK = 2900  # under SECTION_LIMIT, leaving room for mrkdwn escapes added later
-BLOCKS_PER_REPLY = 10  # 10 x 2,900 characters stays well under 40,000 per message
+BLOCKS_BUDGET = 10_000  # per message, as JSON: well under the ~12,000 Slack refuses
+ITEM_LIMITS = ((None, None), (8, 600), (5, 300), (3, 160), (1, 120), (0, 0))
 START_FORM_ID = "interview_start"
 CANCEL_ACTION_ID = "interview_cancel"
 HUMAN_REVIEW = ("A recommendation for a person to review, not a decision: read the answers "
@@ -41,8 +46,24 @@ def _bullets(items: Iterable[str], empty: str) -> str:
     return "\n".join(lines) if lines else f"_{empty}_"
 
 
-def report_blocks(report: ReportDelivery, permalink: str | None) -> list[Block]:
-    """The card a recruiter scans: who, which role, the recommendation and the evidence."""
+def blocks_size(blocks: list[Block]) -> int:
+    """What counts against BLOCKS_BUDGET: the blocks as Slack receives them (JSON)."""
+    return len(json.dumps(blocks, ensure_ascii=False))
+
+
+def report_card(report: ReportDelivery, permalink: str | None) -> list[Block]:
+    """`report_blocks`, with fewer and shorter strengths and gaps until it fits the budget."""
+    for items, chars in ITEM_LIMITS:
+        blocks = report_blocks(report, permalink, max_items=items, item_chars=chars)
+        if blocks_size(blocks) <= BLOCKS_BUDGET:
+            return blocks
+    return blocks  # pragma: no cover - the fixed parts alone are far under the budget
+
+
+def report_blocks(report: ReportDelivery, permalink: str | None, *,
+                  max_items: int | None = None, item_chars: int | None = None) -> list[Block]:
+    """The card a recruiter scans: who, which role, the recommendation and the evidence.
+    `max_items` and `item_chars` shorten the strengths and gaps to fit a message."""
     data = report.export.get("report") or {}
     scores = report.export.get("scores") or []
     score = f"{report.overall_score:.1f} / 5" + (" (partial)" if report.partial else "")
@@ -64,10 +85,10 @@ def report_blocks(report: ReportDelivery, permalink: str | None) -> list[Block]:
         f"• *{s.get('score')}/5* {escape(str(s.get('topic') or s.get('question_id') or ''))}"
         for s in scores)
     blocks += _sections("*Scores by question*\n" + (per_question or "_No question was scored._"))
-    blocks += _sections("*Strengths*\n" + _bullets(data.get("key_strengths") or [],
-                                                   "None shown in this interview."))
-    blocks += _sections("*Gaps*\n" + _bullets(data.get("areas_for_development") or [],
-                                              "None named."))
+    for title, key, empty in (("Strengths", "key_strengths", "None shown in this interview."),
+                              ("Gaps", "areas_for_development", "None named.")):
+        items = _shortened(data.get(key) or [], max_items, item_chars)
+        blocks += _sections(f"*{title}*\n" + _bullets(items, empty))
     where = f"<{permalink}|Interview thread>" if permalink else "Interview thread: link unavailable"
     blocks.append({"type": "context", "elements": [
         _text(f"{where} · id `{report.interview_id[:8]}` · full report in the thread below"),
@@ -75,21 +96,34 @@ def report_blocks(report: ReportDelivery, permalink: str | None) -> list[Block]:
     return blocks
 
 
+def _shortened(items: list[str], max_items: int | None, item_chars: int | None) -> list[str]:
+    if max_items is None:
+        return list(items)
+    kept = [item if item_chars is None or len(item) <= item_chars
+            else item[:item_chars - 1].rstrip() + "…" for item in items[:max_items]]
+    if len(items) > len(kept):
+        kept.append(f"…and {len(items) - len(kept)} more in the full report below")
+    return kept
+
+
 def report_fallback_text(report: ReportDelivery) -> str:
-    """Notification text (shown where blocks are not)."""
-    return (f"Interview report: {report.candidate_name}, {report.role_title}: "
-            f"{report.recommendation} ({report.overall_score:.1f}/5)")
+    """Notification text (shown where blocks are not): mrkdwn too, so escaped as well."""
+    return (f"Interview report: {escape(report.candidate_name)}, {escape(report.role_title)}: "
+            f"{escape(report.recommendation)} ({report.overall_score:.1f}/5)")
 
 
 def report_thread_messages(markdown: str) -> list[tuple[str, list[Block]]]:
-    """The full HR report as (fallback text, blocks) messages for the card's thread."""
-    pieces = split_text(from_markdown(markdown), REPORT_CHUNK)
-    groups = [pieces[i:i + BLOCKS_PER_REPLY] for i in range(0, len(pieces), BLOCKS_PER_REPLY)]
-    return [
-        (f"Full HR report, part {n} of {len(groups)}",
-         [{"type": "section", "text": _text(piece)} for piece in group])
-        for n, group in enumerate(groups, start=1)
-    ]
+    """The full HR report as (fallback text, blocks) messages for the card's thread: as many
+    sections per message as keep its blocks within BLOCKS_BUDGET."""
+    groups: list[list[Block]] = []
+    for piece in split_text(from_markdown(markdown), REPORT_CHUNK):
+        block = {"type": "section", "text": _text(piece)}
+        if groups and blocks_size([*groups[-1], block]) <= BLOCKS_BUDGET:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    return [(f"Full HR report, part {n} of {len(groups)}", group)
+            for n, group in enumerate(groups, start=1)]
 
 
 def start_form(roles: Sequence[Role], *, private_metadata: dict[str, str]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ listener afterwards. Recruiter replies are ephemeral, through the command's `res
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import UTC, datetime, timedelta
@@ -17,10 +18,11 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.inflight import InFlight
-from adapters.slack.actions import RecruiterActions, Reply
+from adapters.slack.actions import RecruiterActions, Reply, display_name
 from adapters.slack.blocks import start_form
 from adapters.slack.commands import (
     CancelInterview,
@@ -29,7 +31,7 @@ from adapters.slack.commands import (
     parse_command,
 )
 from adapters.slack.port import ReportRefusedError
-from adapters.slack.translate import NeedsText, to_incoming
+from adapters.slack.translate import NeedsText, mentions_in, to_incoming
 from bot.ports import ConversationRef, MessageEdit, OutgoingMessage
 from bot.service import EDIT_NOTED_NOTICE, EditOutcome, InterviewService
 
@@ -49,6 +51,7 @@ class SlackListeners:
         self.service = service
         self.actions = actions
         self.in_flight = in_flight or InFlight()
+        self._known_names: dict[str, str] = {}
 
     # ------------------------------------------------------------ /interview
 
@@ -145,11 +148,16 @@ class SlackListeners:
                       context: AsyncBoltContext) -> None:
         """Events are acknowledged by Bolt before this runs. A redelivered event reaches the
         core again and is dropped there by its unique (channel, ts) key."""
-        found = to_incoming(event, team_id=body.get("team_id", ""),
-                            bot_user_id=context.bot_user_id)
-        if found is None:
-            return
+        if event.get("bot_id") or event.get("user") == context.bot_user_id:
+            return  # our own messages (and other bots'): nothing to read
         async with self.in_flight:
+            names = await self._names(event)
+            # The translation (linear, capped at Slack's 40,000 characters) runs in a worker
+            # thread, so one long message never holds up the other conversations.
+            found = await asyncio.to_thread(to_incoming, event, team_id=body.get("team_id", ""),
+                                            bot_user_id=context.bot_user_id, names=names)
+            if found is None:
+                return
             try:
                 if isinstance(found, NeedsText):
                     await self._ask_for_text(found.conversation, found.author_id, TEXT_PLEASE)
@@ -164,6 +172,26 @@ class SlackListeners:
             except Exception:
                 logger.exception("message %s in %s not handled", found.message_id,
                                  found.conversation.channel)
+
+    async def _names(self, event: dict[str, Any]) -> dict[str, str]:
+        """Names for the people and channels a message mentions (`users.info`,
+        `conversations.info`), remembered for the process: `<@U123>` reaches the core as
+        `@Ada`. A name that cannot be read falls back to Slack's own label, or `@someone`."""
+        users, channels = mentions_in(event)
+        for user in users - self._known_names.keys():
+            try:
+                found = (await self.actions.client.users_info(user=user))["user"]
+                self._known_names[user] = display_name(found)
+            except SlackApiError:
+                continue
+        for channel in channels - self._known_names.keys():
+            try:
+                info = await self.actions.client.conversations_info(channel=channel)
+                self._known_names[channel] = info["channel"].get("name") or "channel"
+            except SlackApiError:
+                continue
+        return {key: self._known_names[key] for key in users | channels
+                if key in self._known_names}
 
     async def _ask_for_text(self, where: ConversationRef, author_id: str, text: str) -> None:
         """A notice outside the interview's record, only in a DM where this person has an

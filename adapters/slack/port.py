@@ -5,26 +5,50 @@ posts a short top-level header whose `ts` becomes the thread; the greeting and e
 bot message are replies in it. The thread id is stored with the interview, so nothing here
 is held in memory and a restarted process keeps threading correctly.
 
-Reports go only to the recruiter channel, and only once Slack confirms it is private: the
-check runs before every report, because a channel can be made public at any time.
+Reports go only to the recruiter channel, and only once Slack confirms that nobody who
+should not read it can: the check runs before every report, because a channel can change at
+any time. The channel must be a private channel (not public, not a DM or group DM) that is
+not shared outside this workspace (Slack Connect: `is_ext_shared`, `is_pending_ext_shared`;
+other workspaces: `is_shared`, `is_org_shared`), and this report's candidate must not be a
+member of it (`conversations.members`). A refused report stays in the database; the log and
+the recruiter who started the interview (in a DM, once per process) are told what to fix.
+
+A report is a card plus as many thread replies as the full text needs, each within Slack's
+size limits (`blocks.py`). A part Slack fails to take for a passing reason is retried; the
+core marks the report posted only once every part is, and a later attempt continues after
+the last part that went out (kept in memory: a restart between parts posts the card again).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import report_blocks, report_fallback_text, report_thread_messages
-from adapters.slack.mrkdwn import from_markdown, split_text
+from adapters.slack.blocks import report_card, report_fallback_text, report_thread_messages
+from adapters.slack.mrkdwn import escape, from_markdown, split_text
 from adapters.slack.translate import PLATFORM
 from bot.ports import ConversationRef, OutgoingMessage, PostedMessage, ReportDelivery
 
 logger = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 3900  # Slack truncates message text past 40,000 and advises under 4,000
+PART_ATTEMPTS = 3
+# Slack errors that say "try again" (docs.slack.dev, chat.postMessage errors); any other error
+# (invalid_blocks, msg_blocks_too_long, not_in_channel, ...) would fail the same way again.
+PASSING_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable",
+                            "request_timeout", "ratelimited"})
+SHARED_FLAGS = (
+    ("is_ext_shared", "shared with another organisation (Slack Connect)"),
+    ("is_pending_ext_shared", "being shared with another organisation (Slack Connect)"),
+    ("is_shared", "shared with another workspace"),
+    ("is_org_shared", "shared with the other workspaces of this organisation"),
+)
 
 
 class ReportRefusedError(RuntimeError):
@@ -33,12 +57,22 @@ class ReportRefusedError(RuntimeError):
     restart's recovery)."""
 
 
+@dataclass
+class _Progress:
+    """How far a report's posting got: its card, and how many thread parts followed it."""
+
+    card_ts: str | None = None
+    parts_done: int = 0
+
+
 class SlackPort:
     """Implements `bot.ports.ChatPort` with an `AsyncWebClient`."""
 
     def __init__(self, client: AsyncWebClient, *, recruiter_channel: str | None) -> None:
         self.client = client
         self.recruiter_channel = recruiter_channel
+        self._progress: dict[str, _Progress] = {}
+        self._told: set[str] = set()  # interviews whose recruiter heard about a refusal
 
     async def open_interview_conversation(self, *, platform: str, candidate_id: str,
                                           workspace: str, title: str) -> ConversationRef:
@@ -54,7 +88,9 @@ class SlackPort:
         """Always a thread reply; long texts become several replies (the first ts is kept)."""
         conversation = message.conversation
         first: str | None = None
-        for part in split_text(from_markdown(message.text), MESSAGE_LIMIT) or ["…"]:
+        pieces = await asyncio.to_thread(
+            lambda: split_text(from_markdown(message.text), MESSAGE_LIMIT))  # off the loop
+        for part in pieces or ["…"]:
             posted = await self.client.chat_postMessage(
                 channel=conversation.channel, thread_ts=conversation.thread or None, text=part,
                 unfurl_links=False, unfurl_media=False)
@@ -65,28 +101,57 @@ class SlackPort:
     async def post_report(self, report: ReportDelivery) -> None:
         channel = self.recruiter_channel
         if not channel:
-            raise self._refuse(report, "SLACK_RECRUITER_CHANNEL is not set, so there is no "
-                                       "private channel to post reports to")
-        problem = await self.privacy_problem(channel)
+            raise await self._refuse(report, "SLACK_RECRUITER_CHANNEL is not set, so there is "
+                                             "no private channel to post reports to")
+        problem = await self.privacy_problem(channel, candidate_id=report.candidate_id)
         if problem:
-            raise self._refuse(report, problem)
-        permalink = await self._permalink(report.conversation)
-        card = await self.client.chat_postMessage(
-            channel=channel, text=report_fallback_text(report),
-            blocks=report_blocks(report, permalink), unfurl_links=False)
-        for text, blocks in report_thread_messages(report.markdown):
-            try:
-                await self.client.chat_postMessage(channel=channel, thread_ts=card["ts"],
-                                                   text=text, blocks=blocks)
-            except SlackApiError as exc:
-                # The card is posted; raising would make the core post it again. The full
-                # report stays in the database (`interview-bot export`).
-                logger.error("report %s: full text not posted in the thread: %s",
-                             report.interview_id[:8], _error_of(exc))
-                break
+            raise await self._refuse(report, problem)
+        progress = self._progress.setdefault(report.interview_id, _Progress())
+        parts = report_thread_messages(report.markdown)
+        if progress.card_ts is None:
+            permalink = await self._permalink(report.conversation)
+            card = await self._post_part(report, f"the card (1 of {len(parts) + 1})",
+                                         channel=channel, text=report_fallback_text(report),
+                                         blocks=report_card(report, permalink))
+            progress.card_ts = card["ts"]
+        for n in range(progress.parts_done, len(parts)):
+            text, blocks = parts[n]
+            await self._post_part(report, f"part {n + 2} of {len(parts) + 1}", channel=channel,
+                                  thread_ts=progress.card_ts, text=text, blocks=blocks)
+            progress.parts_done = n + 1
+        del self._progress[report.interview_id]
+        logger.info("report for interview %s posted in %d message(s)", report.interview_id[:8],
+                    len(parts) + 1)
 
-    async def privacy_problem(self, channel: str) -> str | None:
-        """None when Slack says the channel is private; else what is wrong, to show."""
+    async def _post_part(self, report: ReportDelivery, which: str,
+                         **message: Any) -> Any:
+        """Post one message of a report, retrying what Slack says is passing."""
+        for attempt in range(1, PART_ATTEMPTS + 1):
+            try:
+                return await self.client.chat_postMessage(unfurl_links=False,
+                                                          unfurl_media=False, **message)
+            except SlackApiError as exc:
+                error = _error_of(exc)
+                if error not in PASSING_ERRORS or attempt == PART_ATTEMPTS:
+                    raise self._failed(report, which, error) from exc
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                if attempt == PART_ATTEMPTS:
+                    raise self._failed(report, which, type(exc).__name__) from exc
+            await asyncio.sleep(0.2 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _failed(self, report: ReportDelivery, which: str, error: str) -> ReportRefusedError:
+        logger.error("report for interview %s: Slack did not take %s (%s); it stays unposted "
+                     "and the rest is posted on the next try", report.interview_id[:8], which,
+                     error)
+        return ReportRefusedError(
+            f"The report was not posted completely: Slack did not take {which} ({error}). It "
+            f"is kept; `/interview report {report.interview_id[:8]}` (or the next start-up) "
+            "posts the rest.")
+
+    async def privacy_problem(self, channel: str, *, candidate_id: str | None = None
+                              ) -> str | None:
+        """None when only the right people can read the channel; else what to fix, to show."""
         try:
             info = await self.client.conversations_info(channel=channel)
         except SlackApiError as exc:
@@ -96,10 +161,44 @@ class SlackPort:
                         " or fix SLACK_RECRUITER_CHANNEL")
             return f"I couldn't check channel {channel} is private ({error})"
         found: dict[str, Any] = info["channel"]
-        if found.get("is_private") or found.get("is_im") or found.get("is_mpim"):
-            return None
-        return (f"channel {channel} is public; evaluations go only to a private channel. "
-                "Make it private or point SLACK_RECRUITER_CHANNEL at a private one")
+        if found.get("is_im") or found.get("is_mpim"):
+            return (f"channel {channel} is a direct message; evaluations go only to a private "
+                    "channel. Point SLACK_RECRUITER_CHANNEL at one")
+        if not found.get("is_private"):
+            return (f"channel {channel} is public; evaluations go only to a private channel. "
+                    "Make it private or point SLACK_RECRUITER_CHANNEL at a private one")
+        for flag, what in SHARED_FLAGS:
+            if found.get(flag):
+                return (f"channel {channel} is {what}, so people outside this workspace can "
+                        "read it. Stop sharing it or point SLACK_RECRUITER_CHANNEL at a channel "
+                        "only your recruiters are in")
+        if candidate_id:
+            return await self.candidate_problem(channel, candidate_id)
+        return None
+
+    async def candidate_problem(self, channel: str, candidate_id: str) -> str | None:
+        """None when the candidate is not a member of the channel (or it cannot be read)."""
+        try:
+            members = await self.channel_members(channel)
+        except SlackApiError as exc:
+            return (f"I couldn't check who is in channel {channel} ({_error_of(exc)}), so I "
+                    "can't be sure the candidate is not")
+        if candidate_id in members:
+            return (f"the candidate <@{candidate_id}> is a member of <#{channel}>, which would "
+                    "show them their own evaluation. Remove them from the channel")
+        return None
+
+    async def channel_members(self, channel: str) -> set[str]:
+        """Every member of the channel (`conversations.members`, page by page)."""
+        members: set[str] = set()
+        cursor: str | None = None
+        while True:
+            page = await self.client.conversations_members(channel=channel, limit=200,
+                                                           cursor=cursor)
+            members.update(page.get("members") or [])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return members
 
     async def _permalink(self, conversation: ConversationRef) -> str | None:
         if not conversation.thread:
@@ -112,9 +211,28 @@ class SlackPort:
             return None
         return found.get("permalink")
 
-    def _refuse(self, report: ReportDelivery, reason: str) -> ReportRefusedError:
+    async def _refuse(self, report: ReportDelivery, reason: str) -> ReportRefusedError:
         logger.error("report for interview %s not posted: %s", report.interview_id[:8], reason)
+        await self._tell_recruiter(report, reason)
         return ReportRefusedError(f"The report was not posted: {reason}.")
+
+    async def _tell_recruiter(self, report: ReportDelivery, reason: str) -> None:
+        """A DM to the recruiter who started the interview, once per process: the report
+        ends without anyone running a command, so the log alone would go unread."""
+        if not report.recruiter_id or report.interview_id in self._told:
+            return
+        self._told.add(report.interview_id)
+        short = report.interview_id[:8]
+        try:
+            opened = await self.client.conversations_open(users=report.recruiter_id)
+            await self.client.chat_postMessage(
+                channel=opened["channel"]["id"],
+                text=(f"The report for interview `{short}` ({escape(report.role_title)}) was "
+                      f"not posted: {reason}. It is kept; once that is fixed, "
+                      f"`/interview report {short}` posts it."))
+        except SlackApiError as exc:
+            logger.warning("could not tell recruiter %s about interview %s: %s",
+                           report.recruiter_id, short, _error_of(exc))
 
 
 def _error_of(exc: SlackApiError) -> str:

@@ -33,6 +33,8 @@ from tests.fakes.local_server import poll_until, serve
 T = TypeVar("T")
 JSON = dict[str, Any]
 VIEW_CHANNEL = 1 << 10
+MANAGE_THREADS = 1 << 34
+ADMINISTRATOR = 1 << 3
 # Snowflake-sized ids: discord.py only recognises mentions of 15 to 20 digits.
 GUILD_ID = 1169400000000001100
 APPLICATION_ID = 1169400000000009000
@@ -93,12 +95,17 @@ class FakeDiscord:
     def snowflake(self) -> int:
         return discord.utils.time_snowflake(datetime.now(UTC)) + next(self._ids)
 
-    def add_role(self, role_id: int, name: str, *, permissions: int = 0) -> None:
+    def add_role(self, role_id: int, name: str, *, permissions: int = 0,
+                 bot_id: int | None = None) -> None:
+        """A role; with `bot_id`, that bot's integration role (managed, `tags.bot_id`, as
+        Discord creates it when the bot joins: discord.com/developers/docs/topics/permissions,
+        role tags)."""
         self.roles[role_id] = {
             "id": str(role_id), "name": name, "color": 0, "hoist": False, "icon": None,
             "unicode_emoji": None, "position": 0 if role_id == self.guild_id else 1,
-            "permissions": str(permissions), "managed": False, "mentionable": False,
-            "flags": 0}
+            "permissions": str(permissions), "managed": bot_id is not None,
+            "mentionable": False, "flags": 0,
+            **({"tags": {"bot_id": str(bot_id)}} if bot_id is not None else {})}
 
     def add_member(self, user_id: int, name: str, *, roles: tuple[int, ...] = (),
                    bot: bool = False) -> None:
@@ -272,8 +279,23 @@ class FakeDiscord:
                 found = self.channels.get(int(channel))
                 return (200, found) if found else (404, _error(10003, "Unknown Channel"))
             case "DELETE", ["channels", channel]:
-                found = self.channels.pop(int(channel), None)
-                return (200, found) if found else (404, _error(10003, "Unknown Channel"))
+                found = self.channels.get(int(channel))
+                if not found:
+                    return 404, _error(10003, "Unknown Channel")
+                if found["type"] in (10, 11, 12) and not self.bot_can(MANAGE_THREADS):
+                    return 403, _error(50013, "Missing Permissions")
+                return 200, self.channels.pop(int(channel))
+            case "PATCH", ["channels", channel]:
+                return self._edit_channel(int(channel), call.body)
+            case "GET", ["guilds", guild, "members", user]:
+                if int(guild) != self.guild_id or int(user) not in self.members:
+                    return 404, _error(10007, "Unknown Member")
+                return 200, self.member_payload(int(user))
+            case "GET", ["users", user] if user != "@me":
+                found_user = self.users.get(int(user))
+                return (200, found_user) if found_user else (404, _error(10013, "Unknown User"))
+            case "POST", ["users", "@me", "channels"]:
+                return self._open_dm(int(call.body["recipient_id"]))
             case "POST", ["channels", channel, "threads"]:
                 return self._create_thread(int(channel), call.body)
             case "PUT", ["channels", thread, "thread-members", user]:
@@ -316,6 +338,52 @@ class FakeDiscord:
         self.channels[thread_id] = thread
         self.thread_members[thread_id] = {int(self.bot["id"])}
         return 201, thread
+
+    def bot_can(self, permission: int) -> bool:
+        """The bot's server-wide permissions (its roles'); channel overwrites are not
+        modelled, and the bot's roles are set per test."""
+        granted = 0
+        for role in [self.guild_id, *self.members.get(int(self.bot["id"]), [])]:
+            granted |= int(self.roles[role]["permissions"]) if role in self.roles else 0
+        return bool(granted & (permission | ADMINISTRATOR))
+
+    def _edit_channel(self, channel: int, body: JSON) -> tuple[int, Any]:
+        """Modify Channel for a thread (discord.com/developers/docs/resources/channel#modify-
+        channel-json-params-thread): Manage Threads may change anything; the thread's
+        creator may archive and lock it, rename it or change its auto-archive time."""
+        found = self.channels.get(channel)
+        if found is None:
+            return 404, _error(10003, "Unknown Channel")
+        if found["type"] not in (10, 11, 12):
+            return 403, _error(50013, "Missing Permissions")  # channels: Manage Channels
+        own_fields = {"name", "archived", "locked", "auto_archive_duration"}
+        is_owner = found.get("owner_id") == self.bot["id"]
+        if not self.bot_can(MANAGE_THREADS) and not (is_owner and set(body) <= own_fields):
+            return 403, _error(50013, "Missing Permissions")
+        metadata = found["thread_metadata"]
+        for key in ("archived", "locked", "auto_archive_duration", "invitable"):
+            if key in body:
+                metadata[key] = body[key]
+        if "name" in body:
+            found["name"] = body["name"]
+        return 200, found
+
+    def _open_dm(self, user_id: int) -> tuple[int, Any]:
+        """Create DM (POST /users/@me/channels): a type-1 channel with the recipient."""
+        if user_id not in self.users:
+            return 400, _error(50035, "Invalid Form Body")
+        channel_id = next((c for c, data in self.channels.items() if data["type"] == 1
+                           and data["recipients"][0]["id"] == str(user_id)), None)
+        if channel_id is None:
+            channel_id = self.snowflake()
+            self.channels[channel_id] = {"id": str(channel_id), "type": 1,
+                                         "last_message_id": None, "flags": 0,
+                                         "recipients": [self.users[user_id]]}
+        return 200, self.channels[channel_id]
+
+    def dm_of(self, user_id: int) -> int | None:
+        return next((c for c, data in self.channels.items() if data["type"] == 1
+                     and data["recipients"][0]["id"] == str(user_id)), None)
 
     def _create_message(self, channel: int, body: JSON,
                         files: dict[str, bytes]) -> tuple[int, Any]:

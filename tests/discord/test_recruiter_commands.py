@@ -3,9 +3,12 @@ each subcommand's answer."""
 
 from __future__ import annotations
 
+import codecs
 import re
 from datetime import UTC, datetime, time, timedelta
 
+import discord
+import pytest
 from sqlmodel import select
 
 from adapters.discord.commands import NOT_A_RECRUITER
@@ -94,18 +97,34 @@ async def test_start_refuses_a_candidate_who_cannot_see_the_interviews_channel(
     assert await quick_world.service.list_status() == []
 
 
-async def test_candidate_who_cannot_be_added_is_reported_and_the_thread_removed(
+async def test_candidate_who_cannot_be_added_is_reported_and_the_thread_closed(
         world: DiscordWorld) -> None:
-    """A candidate the bot cannot reach is reported to the recruiter, not lost."""
+    """A candidate the bot cannot reach is reported to the recruiter, not lost. The empty
+    thread is archived and locked: deleting it needs Manage Threads, which the bot does not
+    have (the fake refuses it, as Discord does, with 50013)."""
     world.fake.script_error("PUT", "/channels/*/thread-members/*", status=404, code=10013,
                             message="Unknown User")
     reply = await world.command("start", candidate=("user", str(CANDIDATE)),
                                 role=("str", "database-administrator"))
     assert "couldn't open a private thread" in reply and "Unknown User" in reply
     (created,) = world.fake.requests("POST", f"/channels/{INTERVIEWS}/threads")
-    thread = created.response["id"]
-    assert world.fake.requests("DELETE", f"/channels/{thread}")
+    thread = int(created.response["id"])
+    assert not world.fake.requests("DELETE", f"/channels/{thread}", ok=False)
+    (edit,) = world.fake.requests("PATCH", f"/channels/{thread}")
+    assert edit.body == {"archived": True, "locked": True}
+    assert world.fake.channels[thread]["thread_metadata"]["archived"] is True
     assert await world.service.list_status() == []
+
+
+async def test_the_fake_refuses_what_discord_refuses_a_bot_without_manage_threads(
+        world: DiscordWorld) -> None:
+    _, thread = await world.start()
+    client = world.client
+    with pytest.raises(discord.Forbidden):
+        await client.http.delete_channel(int(thread))
+    world.fake.channels[int(thread)]["owner_id"] = str(RECRUITER)  # not the bot's own thread
+    with pytest.raises(discord.Forbidden):
+        await client.http.edit_channel(int(thread), archived=True)
 
 
 async def test_resume_can_be_an_attached_text_file(world: DiscordWorld) -> None:
@@ -123,6 +142,31 @@ async def test_resume_can_be_an_attached_text_file(world: DiscordWorld) -> None:
                                 role=("str", "database-administrator"),
                                 resume_file=("attachment", "6002"), attachments={"6002": pdf})
     assert "text résumés only" in reply
+
+
+async def test_a_utf16_resume_file_is_read_by_its_byte_order_mark(world: DiscordWorld) -> None:
+    """Notepad's "Unicode" is UTF-16 with a BOM: read as UTF-8 it is every other byte NUL,
+    which PostgreSQL refuses (the interview was lost)."""
+    resume = "Senior Database Administrator, 8 years\nManaged PostgreSQL at Ørsted"
+    world.fake.attachments["cv.txt"] = codecs.BOM_UTF16_LE + resume.encode("utf-16-le")
+    attachment = {"id": "6003", "filename": "cv.txt", "size": 140, "content_type": "text/plain",
+                  "url": f"http://127.0.0.1:{world.fake.port}/attachments/cv.txt",
+                  "proxy_url": f"http://127.0.0.1:{world.fake.port}/attachments/cv.txt"}
+    interview_id, _ = await world.start(resume_file=("attachment", "6003"),
+                                        attachments={"6003": attachment})
+    with db_session(world.engine) as s:
+        interview = s.get(Interview, interview_id)
+        assert interview is not None
+        assert s.get(Candidate, interview.candidate_id).resume == resume
+
+
+async def test_wildcards_in_an_interview_id_match_nothing(world: DiscordWorld) -> None:
+    """`_` and `%` are LIKE wildcards: `______` once resolved a real interview."""
+    interview_id, _ = await world.start()
+    for typed in ("______", "%%%%%%", interview_id[:6] + "%", "' OR 1=1 --"):
+        reply = await world.command("status", interview=("str", typed))
+        assert "No interview with id" in reply and "Ada" not in reply, (typed, reply)
+    assert "Ada Lovelace" in await world.command("status", interview=("str", interview_id[:6]))
 
 
 async def test_status_cancel_remind_and_report(world: DiscordWorld) -> None:

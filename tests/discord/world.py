@@ -27,6 +27,8 @@ from tests.discord.fake_discord import GUILD_ID, VIEW_CHANNEL, FakeDiscord
 GUILD = GUILD_ID
 RECRUITER_ROLE = 1169400000000003001
 BOT_ROLE = 1169400000000003002
+STAFF_ROLE = 1169400000000003003  # nobody holds it until a test hands it out
+ADMIN_ROLE = 1169400000000003004  # Administrator: sees every channel, whatever overwrites say
 RECRUITER = 1169400000000002001
 CANDIDATE = 1169400000000002002
 BYSTANDER = 1169400000000002003
@@ -172,7 +174,10 @@ def settings_for(**flow: int) -> Settings:
 def make_fake(*, recruiter_overwrites: list[dict[str, Any]] | None = None) -> FakeDiscord:
     fake = FakeDiscord(guild_id=GUILD)
     fake.add_role(RECRUITER_ROLE, "Recruiter")
-    fake.add_role(BOT_ROLE, "interview-bot", permissions=BOT_PERMISSIONS)
+    fake.add_role(BOT_ROLE, "interview-bot", permissions=BOT_PERMISSIONS,
+                  bot_id=int(fake.bot["id"]))
+    fake.add_role(STAFF_ROLE, "Staff")
+    fake.add_role(ADMIN_ROLE, "Admins", permissions=1 << 3)
     fake.members[int(fake.bot["id"])] = [BOT_ROLE]
     fake.add_member(RECRUITER, "Rita Recruiter", roles=(RECRUITER_ROLE,))
     fake.add_member(CANDIDATE, "Ada Lovelace")

@@ -26,6 +26,9 @@ METHOD_SCOPES: dict[str, tuple[str, frozenset[str]]] = {
     "conversations_open": ("conversations.open", frozenset({"im:write"})),
     # public channels need channels:read, private ones groups:read; we must tell them apart
     "conversations_info": ("conversations.info", frozenset({"channels:read", "groups:read"})),
+    # who is in the recruiter channel (the candidate must not be): the same two scopes
+    "conversations_members": ("conversations.members",
+                              frozenset({"channels:read", "groups:read"})),
     "users_info": ("users.info", frozenset({"users:read"})),
     "usergroups_users_list": ("usergroups.users.list", frozenset({"usergroups:read"})),
     "views_open": ("views.open", frozenset()),

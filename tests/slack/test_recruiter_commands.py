@@ -48,6 +48,24 @@ async def test_member_of_a_recruiter_user_group_may_start(world: SlackWorld) -> 
     assert world.fake.ok_calls("usergroups.users.list", usergroup="SRECRUIT")
 
 
+async def test_an_unreadable_recruiter_group_refuses_the_start_and_is_not_cached(
+        world: SlackWorld) -> None:
+    """Failing open let a group recruiter be interviewed (and read their own report)."""
+    world.fake.script("usergroups.users.list", error="ratelimited", times=1)
+    reply = await world.command(f"<@{GROUP_RECRUITER}|greg> database-administrator")
+    assert "couldn't read the recruiter user group SRECRUIT (ratelimited)" in reply
+    assert "No interview was started" in reply
+    assert not world.fake.ok_calls("conversations.open")
+    again = await world.command(f"<@{GROUP_RECRUITER}|greg> database-administrator")
+    assert "is a recruiter" in again  # read again, not the failure cached for a minute
+
+
+async def test_an_unreadable_group_grants_nobody_the_command(world: SlackWorld) -> None:
+    world.fake.script("usergroups.users.list", error="missing_scope", times=1)
+    reply = await world.command("roles", user_id=GROUP_RECRUITER)
+    assert reply == NOT_A_RECRUITER
+
+
 BAD_COMMANDS = [
     ("frobnicate", "Unknown subcommand `frobnicate`", "/interview help"),
     (f"<@{CANDIDATE}|ada> astronaut", "Unknown role `astronaut`", "/interview roles"),

@@ -143,8 +143,10 @@ async def open_world(engine: Engine, *, recruiter_channel: str | None = RECRUITE
     fake.add_user(BYSTANDER, "Otto Other")
     fake.add_user(HELPER_BOT, "Helper Bot", is_bot=True)
     fake.usergroups[RECRUITER_GROUP] = [GROUP_RECRUITER]
-    fake.add_channel(RECRUITER_CHANNEL, "recruiters", is_private=True)
-    fake.add_channel(PUBLIC_CHANNEL, "general", is_private=False)
+    fake.add_channel(RECRUITER_CHANNEL, "recruiters", is_private=True,
+                     members=[fake.bot_user_id, RECRUITER, GROUP_RECRUITER])
+    fake.add_channel(PUBLIC_CHANNEL, "general", is_private=False,
+                     members=[fake.bot_user_id, RECRUITER, BYSTANDER])
     config = SlackConfig(bot_token=fake.token, app_token=None, signing_secret=SIGNING_SECRET,
                          api_url=fake.api_url,
                          recruiters=Recruiters.parse(f"{RECRUITER},{RECRUITER_GROUP}"),

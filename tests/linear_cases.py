@@ -1,0 +1,113 @@
+"""Pathological inputs for every regex that sees candidate or model text, shared by
+tests/test_linear_text.py (the budget) and bench/bench_text_linear.py (the table).
+
+To cover more code, add to `FUNCTIONS` a (name, function, input builder) triple, and to
+`PATTERNS` a module's compiled patterns: every pattern is run against every input in
+`GENERIC_INPUTS`, which repeat the fragments quadratic patterns choke on (a run of
+whitespace across lines, an opener never closed, an opener repeated inside itself).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from adapters.discord import split as discord_split
+from adapters.discord import translate as discord_translate
+from adapters.slack import commands as slack_commands
+from adapters.slack import mrkdwn
+from bot import guard, inbound
+from storage import repository
+
+SIZE = 50_000
+BUDGET_SECONDS = 0.05
+
+
+def repeat(unit: str, size: int = SIZE) -> Callable[[], str]:
+    """`unit` repeated to exactly `size` characters."""
+    return lambda: (unit * (size // len(unit) + 1))[:size]
+
+
+def prefixed(head: str, unit: str, size: int = SIZE) -> Callable[[], str]:
+    return lambda: head + repeat(unit, size - len(head))()
+
+
+GENERIC_INPUTS: dict[str, Callable[[], str]] = {
+    "spaces": repeat(" "),
+    "newline-space": repeat("\n "),
+    "newlines": repeat("\n"),
+    "tabs-then-word": repeat("\t\t\tword"),
+    "letters": repeat("a"),
+    "dotted": repeat("a."),
+    "dashed": repeat("a-"),
+    "hex": repeat("0123456789abcdef"),
+    "angle-tool": repeat("<tool"),
+    "angle-http": repeat("<http:"),
+    "angle-mention": repeat("<@U1|"),
+    "discord-mentions": repeat("<@!1169400000000002003"),
+    "brackets": repeat("["),
+    "bracket-caps": repeat("[A "),
+    "bracket-word": repeat("[name "),
+    "braces": repeat("{ "),
+    "brace-quote": repeat('{"'),
+    "brace-apostrophe": repeat("{'"),
+    "file-quote": repeat('File "'),
+    "print-call": repeat("print(a"),
+    "stars": repeat("*"),
+    "star-letter": repeat("*a"),
+    "double-star": repeat("**a "),
+    "underscores": repeat("__a "),
+    "tildes": repeat("~~a "),
+    "bars": repeat("||a "),
+    "backticks": repeat("`"),
+    "fences": repeat("``` "),
+    "link-open": repeat("[a](b"),
+    "link-label": repeat("[a]"),
+    "urls": repeat("http://"),
+    "www": repeat("www."),
+    "headings": repeat("# a  "),
+    "heading-then-spaces": prefixed("# a", " "),
+    "quote-runs": repeat(".'''''''"),
+    "sentences": repeat("End. "),
+    "exceptions": repeat("\nValueError"),
+    "zero-width": repeat("tool\u200b"),
+    "full-width": repeat("ｔｏｏｌ"),
+    "surrogates": repeat("\ud800a"),
+}
+
+# Every compiled pattern that sees candidate or model text, by where it lives.
+PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "bot.guard": guard.PATTERNS,
+    "bot.inbound": inbound.PATTERNS,
+    "adapters.slack.mrkdwn": mrkdwn.PATTERNS,
+    "adapters.slack.commands": (slack_commands._USER, slack_commands._GROUP,
+                                slack_commands._CHANNEL, slack_commands._INTERVIEW_ID),
+    "adapters.discord.split": discord_split.PATTERNS,
+    "adapters.discord.translate": discord_translate.PATTERNS,
+    "storage.repository": (repository._INTERVIEW_ID,),
+}
+
+# Whole functions on the inputs that hurt them most (each also runs every generic input).
+FUNCTIONS: list[tuple[str, Callable[[str], object]]] = [
+    # Longer texts are refused unread, so the guard is measured at its cap.
+    ("guard.find_violations", lambda text: guard.find_violations(text[:guard.MAX_CHECKED])),
+    ("inbound.clean_text", inbound.clean_text),
+    ("mrkdwn.unescape", mrkdwn.unescape),
+    ("mrkdwn.from_markdown", mrkdwn.from_markdown),
+    ("mrkdwn.split_text", lambda text: mrkdwn.split_text(text, 2900)),
+    ("discord split_message", discord_split.split_message),
+]
+
+# Inputs a particular function is known to have been slow on (the issue's measurements).
+SPECIFIC: list[tuple[str, Callable[[str], object], Callable[[], str]]] = [
+    ("guard: a 16,070-character message that passes", guard.find_violations,
+     prefixed("Thanks.", "\n", 16_070)),
+    ("guard: the same at its 40,000-character cap", guard.find_violations,
+     prefixed("Thanks.", " \n", guard.MAX_CHECKED)),
+    ("split: inline code everywhere", discord_split.split_message, repeat("`a` ")),
+    ("split: one bold span longer than a message", discord_split.split_message,
+     prefixed("**", "bold ")),
+    ("split: one fence longer than a message", discord_split.split_message,
+     prefixed("```sql\n", "SELECT 1;\n")),
+    ("unescape: links inside links", mrkdwn.unescape, repeat("<https://a|")),
+]
