@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from bot.scoring.evaluation import QuestionEvaluation
     from bot.report import HRReport
+    from bot.scoring.evaluation import QuestionEvaluation
 
 MAX_CHECKED = 40_000  # Slack's own limit for a message's text; no bot message comes near it
 
