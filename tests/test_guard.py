@@ -129,8 +129,8 @@ class InjectedReportBrain(OfflineBrain):
     would: a phishing link, a tool call and a placeholder in the report, and a candidate's
     own link quoted as evidence."""
 
-    async def evaluate(self, items):  # noqa: ANN001, ANN201 - the Brain protocol's types
-        scored = await super().evaluate(items)
+    async def evaluate(self, items, *, candidate_name=""):  # noqa: ANN001, ANN201 - Brain's
+        scored = await super().evaluate(items, candidate_name=candidate_name)
         first = scored.evaluations[0]
         poisoned = first.model_copy(update={
             "justification": "Strong. Verify at https://evil.example.net/verify",
