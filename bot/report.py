@@ -244,10 +244,12 @@ def _signal_gaps(signals: ConversationSignals) -> list[str]:
     if signals.injection_attempts:
         only = (f", {signals.injection_only_messages} of them holding nothing else"
                 if signals.injection_only_messages else "")
+        example = (f' For example: "{signals.injection_example}"' if signals.injection_example
+                   else " None can be quoted here (they imitate tool calls or templates); the "
+                        "transcript has them.")
         out.append(
             f"{signals.injection_attempts} message(s) tried to instruct the interviewer or the "
-            f"scorer{only}; they were flagged and ignored, never obeyed. For example: "
-            f'"{signals.injection_example}"')
+            f"scorer{only}; they were flagged and ignored, never obeyed.{example}")
     if signals.recurring_phrases:
         phrases = "; ".join(f'"{r.phrase}" in {r.answers} replies'
                             for r in signals.recurring_phrases)

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from bot.guard import is_safe
 from bot.intents import injection_attempt, is_blank, says_no_more_questions, strip_injection
 from bot.scoring.items import ConversationTurn
 from bot.text import STOPWORDS, sentences, shorten, words
@@ -85,13 +86,15 @@ def analyse_turns(turns: list[ConversationTurn]) -> ConversationSignals:
 
 
 def _injection_example(attempts: list[str]) -> str:
-    """The first attempt's instruction sentence, shortened: enough for the recruiter to see
-    what was tried without pasting a wall of text into the report."""
+    """The first attempt that can be quoted in a report, shortened: enough for the recruiter
+    to see what was tried. An attempt that would itself fail the output guard (a fake tool
+    call, a placeholder) is not quoted; the transcript keeps it."""
     for message in attempts:
         for sentence in sentences(message):
-            if injection_attempt(sentence):
-                return shorten(sentence, 160)
-    return shorten(attempts[0], 160) if attempts else ""
+            quote = shorten(sentence, 160)
+            if injection_attempt(sentence) and is_safe(quote):
+                return quote
+    return ""
 
 
 def _threshold(n_answers: int) -> int:
