@@ -1,0 +1,202 @@
+"""Ending an interview: the scored evaluation and the six-section HR report, stored once and
+posted to the recruiter channel once.
+
+The evaluation is computed (`compute_evaluation`), stored (`store_evaluation`) and read
+back (`stored_evaluation`) here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from sqlmodel import Session
+
+from bot.brains.base import ReportRequest, TokenUsage
+from bot.evaluation import QuestionEvaluation
+from bot.flow import Status
+from bot.grounding import questions_for_recruiter
+from bot.ports import ReportDelivery
+from bot.report import HRReport, render_markdown
+from bot.roles import Role
+from bot.scoring_items import ConversationTurn, items_from_conversation, unassessed_topics
+from bot.signals import analyse
+from bot.usecases.core import ServiceCore, conversation_of
+from storage import repository as repo
+from storage.models import Candidate, Interview, Report
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    evaluations: list[QuestionEvaluation]
+    report: HRReport
+    markdown: str
+    usage: TokenUsage = TokenUsage()
+
+
+async def finish_if_ended(core: ServiceCore, interview_id: str) -> None:
+    """Evaluate and report an ended interview. A refused or failed report post is not
+    the candidate's problem: it stays stored, and `recover` or `finish` posts it later."""
+    interview = await core.tx(repo.get_interview, interview_id)
+    if interview is None or interview.status not in (Status.COMPLETED, Status.EXPIRED):
+        return
+    try:
+        await finish(core, interview_id)
+    except Exception as exc:
+        logger.warning("report for interview %s not posted yet: %s", interview_id, exc)
+
+
+async def finish(core: ServiceCore, interview_id: str, *,
+                 partial: bool | None = None) -> Evaluated:
+    """Evaluate, store and post the report once; later calls return the stored result."""
+    full_id = await core.resolve(interview_id)
+    async with core.lock(full_id):
+        stored = await core.tx(stored_evaluation, full_id)
+        if stored is None:
+            stored = await _evaluate_and_store(core, full_id, partial)
+        await _post_report_once(core, full_id, stored)
+    return stored
+
+
+async def evaluate(core: ServiceCore, interview_id: str, *,
+                   partial: bool | None = None) -> Evaluated:
+    """Score an interview without storing or posting anything (status, previews)."""
+    full_id = await core.resolve(interview_id)
+    return await compute_evaluation(core, full_id, partial)
+
+
+async def compute_evaluation(core: ServiceCore, interview_id: str,
+                             partial: bool | None) -> Evaluated:
+    interview, candidate, role, turns = await core.tx(_conversation, core, interview_id)
+    items = items_from_conversation(role, turns)
+    notes = await core.tx(_record_notes, interview_id)
+    try:
+        scored = await core.brain.evaluate(items)
+    except Exception:
+        logger.exception("brain %s failed to score; using offline", core.brain.name)
+        scored = await core.offline.evaluate(items)
+        notes.append("Scoring fell back to the offline brain.")
+    notes += scored.notes
+    answers = [t.text for t in turns if t.speaker == "candidate" and t.kind == "answer"]
+    asked = [t.text for t in turns if t.speaker == "candidate" and t.kind == "question"]
+    if partial is None:
+        partial = interview.status != Status.COMPLETED
+    request = ReportRequest(candidate_name=candidate.display_name, role=role,
+                            evaluations=scored.evaluations, signals=analyse(answers, asked),
+                            unassessed_topics=unassessed_topics(role, items),
+                            partial=partial, notes=notes,
+                            follow_up_questions=questions_for_recruiter(role, answers,
+                                                                        asked))
+    try:
+        reported = await core.brain.report(request)
+    except Exception:
+        logger.exception("brain %s failed to write the report; using offline",
+                         core.brain.name)
+        reported = await core.offline.report(
+            replace(request, notes=[*notes, "The report fell back to the offline brain."]))
+    usage = scored.usage + reported.usage
+    report = reported.report.model_copy(update={
+        "prompt_tokens": interview.prompt_tokens + usage.prompt,
+        "completion_tokens": interview.completion_tokens + usage.completion,
+    })
+    header = f"# {candidate.display_name}: {role.title}"
+    return Evaluated(scored.evaluations, report,
+                     render_markdown(report, scored.evaluations, header=header), usage)
+
+
+def _record_notes(session: Session, interview_id: str) -> list[str]:
+    """What the recruiter should know about how the transcript came to be."""
+    notes = []
+    fallbacks = repo.count_audit(session, interview_id=interview_id, action="reply_fallback")
+    if fallbacks:
+        notes.append(f"{fallbacks} interviewer message(s) fell back to the offline brain "
+                     "(the model was unavailable or its output failed the guard).")
+    noted = repo.count_audit(session, interview_id=interview_id, action="edit_noted")
+    if noted:
+        notes.append(f"The candidate edited {noted} message(s) after the interview had "
+                     "moved on; the first versions were scored and the edits are kept in "
+                     "the audit log.")
+    return notes
+
+
+async def _evaluate_and_store(core: ServiceCore, interview_id: str,
+                              partial: bool | None) -> Evaluated:
+    result = await compute_evaluation(core, interview_id, partial)
+    await core.tx(store_evaluation, interview_id, result)
+    return result
+
+
+def _conversation(session: Session, core: ServiceCore, interview_id: str
+                  ) -> tuple[Interview, Candidate, Role, list[ConversationTurn]]:
+    interview, candidate = core.load(session, interview_id)
+    turns = [ConversationTurn(t.speaker, t.kind, t.text, t.question_id)
+             for t in repo.list_turns(session, interview_id)]
+    return interview, candidate, core.role_of(session, interview), turns
+
+
+def store_evaluation(session: Session, interview_id: str, result: Evaluated) -> None:
+    interview = session.get(Interview, interview_id)
+    if interview is not None and (result.usage.prompt or result.usage.completion):
+        interview.prompt_tokens += result.usage.prompt
+        interview.completion_tokens += result.usage.completion
+        session.add(interview)
+    repo.save_scores(session, interview_id=interview_id, brain=result.report.brain,
+                     evaluations=result.evaluations)
+    session.add(Report(
+        interview_id=interview_id, brain=result.report.brain, partial=result.report.partial,
+        recommendation=result.report.recommendation_label,
+        overall_score=result.report.overall_score,
+        sections=result.report.model_dump(mode="json"), markdown=result.markdown))
+    repo.audit(session, interview_id=interview_id, actor=result.report.brain,
+               action="evaluated", detail={"overall_score": result.report.overall_score,
+                                           "recommendation":
+                                               result.report.recommendation_label})
+
+
+def stored_evaluation(session: Session, interview_id: str) -> Evaluated | None:
+    report = repo.get_report(session, interview_id)
+    if report is None:
+        return None
+    evaluations = [
+        QuestionEvaluation(position=s.position, question_id=s.question_id, topic=s.topic,
+                           question=s.question, score=s.score,
+                           justification=s.justification, evidence=list(s.evidence),
+                           flags=list(s.flags))
+        for s in repo.list_scores(session, interview_id)
+    ]
+    return Evaluated(evaluations, HRReport.model_validate(report.sections), report.markdown)
+
+
+async def _post_report_once(core: ServiceCore, interview_id: str, result: Evaluated) -> None:
+    delivery = await core.tx(_report_delivery, core, interview_id, result)
+    if delivery is None:
+        return
+    await core.port.post_report(delivery)
+    await core.tx(_mark_report_posted, core, interview_id)
+
+
+def _report_delivery(session: Session, core: ServiceCore, interview_id: str,
+                     result: Evaluated) -> ReportDelivery | None:
+    from bot.usecases.reading import export_data  # reading imports this module
+
+    report = repo.get_report(session, interview_id)
+    if report is None or report.posted_at is not None:
+        return None
+    interview, candidate = core.load(session, interview_id)
+    return ReportDelivery(
+        interview_id=interview_id, candidate_name=candidate.display_name,
+        role_title=core.role_of(session, interview).title,
+        candidate_id=candidate.platform_user_id, recruiter_id=interview.recruiter_id,
+        recommendation=result.report.recommendation_label,
+        overall_score=result.report.overall_score, partial=result.report.partial,
+        export=export_data(session, core, interview_id), markdown=result.markdown,
+        conversation=conversation_of(interview))
+
+
+def _mark_report_posted(session: Session, core: ServiceCore, interview_id: str) -> None:
+    report = repo.get_report(session, interview_id)
+    if report is not None:
+        report.posted_at = core.clock()
+        session.add(report)
