@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -20,6 +21,7 @@ from bot.brains.base import Brain, InterviewContext
 from bot.brains.offline import OfflineBrain
 from bot.errors import InterviewNotFoundError
 from bot.ports import ChatPort, ConversationRef
+from bot.role_snapshots import role_snapshot
 from bot.roles import Role
 from bot.settings import Settings
 from bot.text import first_name
@@ -70,10 +72,10 @@ class ServiceCore:
         assert candidate is not None, interview.candidate_id
         return interview, candidate
 
-    def role_of(self, session: Session, interview: Interview) -> Role:
-        record = session.get(RoleRecord, interview.role_id)
-        assert record is not None
-        return Role.model_validate(record.definition)
+    @staticmethod
+    def role_of(session: Session, interview: Interview) -> Role:
+        """The role snapshot the interview started with (parsed once per version)."""
+        return role_by_id(session, interview.role_id)
 
     def context(self, interview: Interview, candidate: Candidate, role: Role,
                 turn_number: int) -> InterviewContext:
@@ -99,6 +101,17 @@ class ServiceCore:
             raise InterviewNotFoundError(
                 f"No interview with id {interview_id!r}. Use `status` to list interviews.")
         return found.id
+
+
+def role_by_id(session: Session, role_id: int) -> Role:
+    name, version = session.execute(
+        sa.select(RoleRecord.name, RoleRecord.version).where(RoleRecord.id == role_id)).one()
+    return role_snapshot(name, version, lambda: _definition(session, role_id))
+
+
+def _definition(session: Session, role_id: int) -> dict[str, Any]:
+    return session.execute(
+        sa.select(RoleRecord.definition).where(RoleRecord.id == role_id)).scalar_one()
 
 
 def conversation_of(interview: Interview) -> ConversationRef:
