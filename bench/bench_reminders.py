@@ -135,14 +135,15 @@ _INTERVIEW_COLUMNS = (
     "interviews (id, candidate_id, role_id, role_name, recruiter_id, brain, status, stage, "
     "platform, workspace, channel, thread, flow, plan, question_index, followups_used, "
     "candidate_exchanges, candidate_turns, awaiting_withdraw_confirmation, version, "
-    "consent_version, deadline_at, prompt_tokens, completion_tokens, created_at, updated_at)")
+    "last_turn_seq, consent_version, deadline_at, prompt_tokens, completion_tokens, "
+    "created_at, updated_at)")
 
 
 def _interview_row(interview_id: str, n: int, role_id: int | None, role_name: str, flow: str,
                    now: datetime) -> tuple[object, ...]:
     return (interview_id, interview_id, role_id, role_name, "R1", "offline", "active",
             "technical", "console", "w", f"dm-{n}", f"t-{n}", flow, '["a", "b", "c", "d"]', 1,
-            0, 0, 3, False, 3, "2026-11", now + timedelta(days=5), 0, 0,
+            0, 0, 3, False, 3, TURNS_PER_INTERVIEW, "2026-11", now + timedelta(days=5), 0, 0,
             now - timedelta(days=2), now - timedelta(days=2))
 
 

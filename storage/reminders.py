@@ -56,6 +56,7 @@ ENDED_STATUSES = ("completed", "expired", "cancelled", "withdrawn")
 
 _R = Reminder.__table__
 _T = Turn.__table__
+_I = Interview.__table__
 
 
 class CandidateNotFoundError(LookupError):
@@ -337,8 +338,9 @@ _DISPATCH_PORTABLE = _dispatch_query().where(
 
 def add_bot_turns(session: Session, turns: Sequence[NewTurn], *, now: datetime
                   ) -> list[StoredTurn]:
-    """Insert bot turns for many interviews at once, each after its interview's last turn.
-    Returns them in posting order (by interview, then seq)."""
+    """Insert bot turns for many interviews at once, each after its interview's last turn,
+    moving each interview's turn counter on in the same statement (PostgreSQL) or
+    transaction. Returns them in posting order (by interview, then seq)."""
     if not turns:
         return []
     order: dict[str, int] = {}
@@ -348,19 +350,22 @@ def add_bot_turns(session: Session, turns: Sequence[NewTurn], *, now: datetime
         ranks.append(order[t.interview_id])
     if _is_pg(session):
         keys = session.execute(sa.text(
-            "INSERT INTO turns (interview_id, seq, speaker, kind, stage, question_id, text, "
-            "handled, created_at) SELECT n.iid, n.rank + coalesce((SELECT max(t.seq) FROM turns "
-            "t WHERE t.interview_id = n.iid), 0), 'bot', n.kind, n.stage, n.qid, n.text, false, "
-            ":now FROM unnest(CAST(:iids AS text[]), CAST(:ranks AS integer[]), "
+            "WITH n AS (SELECT * FROM unnest(CAST(:iids AS text[]), CAST(:ranks AS integer[]), "
             "CAST(:kinds AS text[]), CAST(:stages AS text[]), CAST(:qids AS text[]), "
-            "CAST(:texts AS text[])) AS n(iid, rank, kind, stage, qid, text) "
+            "CAST(:texts AS text[])) AS n(iid, rank, kind, stage, qid, text)), "
+            "bumped AS (UPDATE interviews AS i SET last_turn_seq = i.last_turn_seq + c.added "
+            "FROM (SELECT iid, max(rank) AS added FROM n GROUP BY iid) AS c WHERE i.id = c.iid "
+            "RETURNING i.id, i.last_turn_seq - c.added AS base) "
+            "INSERT INTO turns (interview_id, seq, speaker, kind, stage, question_id, text, "
+            "handled, created_at) SELECT n.iid, b.base + n.rank, 'bot', n.kind, n.stage, n.qid, "
+            "n.text, false, :now FROM n JOIN bumped AS b ON b.id = n.iid "
             "RETURNING id, interview_id, seq"),
             {"now": now, "iids": PgArray(t.interview_id for t in turns), "ranks": PgArray(ranks),
              "kinds": PgArray(t.kind for t in turns), "stages": PgArray(t.stage for t in turns),
              "qids": PgArray(t.question_id for t in turns),
              "texts": PgArray(t.text for t in turns)}).all()
     else:
-        keys = _add_bot_turns_portably(session, turns, ranks, now)
+        keys = _add_bot_turns_portably(session, turns, ranks, order, now)
     # An interview's turns got ascending seqs in rank order: pair them back up by that order.
     pending: dict[str, list[NewTurn]] = defaultdict(list)
     for t in turns:
@@ -373,16 +378,18 @@ def add_bot_turns(session: Session, turns: Sequence[NewTurn], *, now: datetime
 
 
 def _add_bot_turns_portably(session: Session, turns: Sequence[NewTurn], ranks: list[int],
-                            now: datetime) -> list[tuple[int, str, int]]:
+                            added: Mapping[str, int], now: datetime
+                            ) -> list[tuple[int, str, int]]:
+    begin_write(session)  # the counters read here stay ours until commit
     last = dict(session.execute(
-        sa.select(_T.c.interview_id, sa.func.max(_T.c.seq))
-        .where(_T.c.interview_id.in_(sorted({t.interview_id for t in turns})))
-        .group_by(_T.c.interview_id)
-    ).all())
+        sa.select(_I.c.id, _I.c.last_turn_seq).where(_I.c.id.in_(sorted(added)))).all())
+    session.execute(sa.update(_I).where(_I.c.id == sa.bindparam("iid"))
+                    .values(last_turn_seq=sa.bindparam("seq")),
+                    [{"iid": iid, "seq": last.get(iid, 0) + n} for iid, n in added.items()])
     rows = session.execute(
         sa.insert(_T).returning(_T.c.id, _T.c.interview_id, _T.c.seq,
                                 sort_by_parameter_order=True),
-        [{"interview_id": t.interview_id, "seq": (last.get(t.interview_id) or 0) + rank,
+        [{"interview_id": t.interview_id, "seq": last.get(t.interview_id, 0) + rank,
           "speaker": "bot", "kind": t.kind, "stage": t.stage, "question_id": t.question_id,
           "text": t.text, "platform_message_id": None, "handled": False, "delivered_at": None,
           "edited_at": None, "created_at": now}

@@ -143,10 +143,14 @@ def record_event(session: Session, *, platform: str, event_key: str,
 
 
 def next_seq(session: Session, interview_id: str) -> int:
-    last = session.exec(
-        select(sa.func.max(Turn.seq)).where(Turn.interview_id == interview_id)
-    ).one()
-    return (last or 0) + 1
+    """Reserve the interview's next turn number: one statement moves its counter on and
+    returns it (and on PostgreSQL locks the row until commit, so two writers never share
+    a number)."""
+    table = Interview.__table__
+    return session.execute(
+        sa.update(table).where(table.c.id == interview_id)
+        .values(last_turn_seq=table.c.last_turn_seq + 1).returning(table.c.last_turn_seq)
+    ).scalar_one()
 
 
 def add_turn(session: Session, *, interview_id: str, speaker: str, kind: str, stage: str,

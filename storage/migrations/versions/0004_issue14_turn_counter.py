@@ -1,0 +1,34 @@
+"""interviews.last_turn_seq: the seq of an interview's last turn, kept on its row
+
+Every turn insert used to look up `MAX(seq)` first; the writer already holds the interview
+row (it updates it in the same transaction), so it takes the next number from there.
+Existing interviews are backfilled from their turns.
+
+Revision ID: 0004
+Revises: 0002
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("interviews", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("last_turn_seq", sa.Integer(), nullable=False,
+                                      server_default=sa.text("0")))
+    op.execute("UPDATE interviews SET last_turn_seq = coalesce((SELECT max(t.seq) FROM turns t "
+               "WHERE t.interview_id = interviews.id), 0)")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("interviews", schema=None) as batch_op:
+        batch_op.drop_column("last_turn_seq")
