@@ -1,4 +1,5 @@
-"""Builds the engine from a URL: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL."""
+"""Builds the engine from a URL: SQLite (WAL with synchronous=NORMAL, foreign keys, busy
+timeout) or PostgreSQL (full durability: its defaults are kept)."""
 
 from __future__ import annotations
 
@@ -67,6 +68,10 @@ def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
         cursor = dbapi_connection.cursor()
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
+            # With WAL, NORMAL syncs at checkpoints instead of at every commit: a power loss
+            # (not a crash of the process) may lose the last transactions, never corrupts the
+            # file. FULL's fsync per commit was a quarter of a candidate turn's time.
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
