@@ -158,7 +158,7 @@ class InterviewService:
     async def recover(self, *, platform: str | None = None) -> int:
         """Finish what a previous process left: unhandled answers, unsent messages, reports.
         One interview's failure (a platform refusing a post) does not stop the others."""
-        pending = await self.core.tx(repo.interviews_with_pending_work, platform=platform)
+        pending = await self.core.read(repo.interviews_with_pending_work, platform=platform)
         for interview_id in pending:
             try:
                 async with self.core.lock(interview_id):

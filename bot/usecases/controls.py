@@ -48,8 +48,8 @@ async def pause(core: ServiceCore, interview_id: str, *, actor: str,
     if until.tzinfo is None or until <= core.clock():
         raise InvalidRequestError("The resume-by time must be a future, time-zoned time.")
     full_id = await core.resolve(interview_id)
-    when = await core.tx(reminder_policy.local_time_for, full_id, until,
-                         settings=core.settings.reminders)
+    when = await core.read(reminder_policy.local_time_for, full_id, until,
+                           settings=core.settings.reminders)
     summary = await set_status(core, full_id, actor, Status.PAUSED, final=False,
                                text=f"{text} I'll check back with you on {when}.")
     await core.tx(reminder_policy.sync, full_id, settings=core.settings.reminders,

@@ -1,19 +1,27 @@
 """What every use case of the service shares: the database, the chat port, the brain, the
 settings and the clock, plus transactions in worker threads and per-interview locks.
 
-Database work runs in worker threads so adapters' event loops stay responsive.
+Database work, and the CPU work that goes with it (deciding a message, wording an offline
+reply), runs in worker threads so adapters' event loops stay free for acknowledgements.
+Write transactions run on the service's own writer threads: one for SQLite, which takes one
+writer at a time anyway (queued here, a waiting turn starts the moment the last one commits;
+queued in SQLite's busy handler, it would sleep and retry), a few for PostgreSQL.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 from bot import reminders as reminder_policy
@@ -31,6 +39,9 @@ from storage.models import Candidate, Interview, RoleRecord
 
 T = TypeVar("T")
 
+POSTGRES_WRITERS = 4  # transactions in flight at once; each mostly waits on the server
+KNOWN_THREADS = 10_000  # conversation -> interview ids kept, about 200 bytes each
+
 
 class ServiceCore:
     def __init__(self, *, engine: Engine, port: ChatPort, brain: Brain | None,
@@ -45,15 +56,50 @@ class ServiceCore:
             weakref.WeakValueDictionary())
         # Set by a running ReminderSweeper: sends a just-scheduled reminder without waiting.
         self.reminder_wakeup: Callable[[], None] | None = None
+        sqlite = engine.dialect.name == "sqlite"
+        self._writer = ThreadPoolExecutor(max_workers=1 if sqlite else POSTGRES_WRITERS,
+                                          thread_name_prefix="interview-db")
+        # In-memory SQLite is one shared connection: reads must not interleave with a write.
+        self._reader = self._writer if isinstance(engine.pool, StaticPool) else None
+        self._interview_of: OrderedDict[tuple[str, str, str], str] = OrderedDict()
 
     async def tx(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run `fn(session, ...)` in one transaction in a worker thread."""
-        def run() -> T:
-            with new_session(self.engine) as session:
-                result = fn(session, *args, **kwargs)
-                session.commit()
-                return result
-        return await asyncio.to_thread(run)
+        """Run `fn(session, ...)` in one write transaction on a writer thread."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self._writer, functools.partial(self._run, fn, args, kwargs))
+
+    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run `fn(session, ...)`, which only reads, in a worker thread."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self._reader, functools.partial(self._run, fn, args, kwargs))
+
+    def _run(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+        with new_session(self.engine) as session:
+            result = fn(session, *args, **kwargs)
+            session.commit()
+            return result
+
+    def known_interview(self, conversation: ConversationRef) -> str | None:
+        """The interview a threaded conversation was last seen to belong to (a thread holds
+        one interview for good); the turn's transaction checks it again."""
+        if not conversation.thread:
+            return None
+        return self._interview_of.get(_thread_key(conversation))
+
+    def remember(self, conversation: ConversationRef, interview_id: str) -> None:
+        if not conversation.thread:
+            return
+        key = _thread_key(conversation)
+        self._interview_of[key] = interview_id
+        self._interview_of.move_to_end(key)
+        while len(self._interview_of) > KNOWN_THREADS:
+            self._interview_of.popitem(last=False)
+
+    @property
+    def words_without_waiting(self) -> bool:
+        """The brain's wording is the offline brain's: plain Python, no model to wait for,
+        so a reply can be worded inside the transaction that stores the message."""
+        return type(self.brain).compose is OfflineBrain.compose
 
     def lock(self, interview_id: str) -> asyncio.Lock:
         """One lock per interview (or per start key) while anyone holds it."""
@@ -77,13 +123,12 @@ class ServiceCore:
         """The role snapshot the interview started with (parsed once per version)."""
         return role_by_id(session, interview.role_id)
 
-    def context(self, interview: Interview, candidate: Candidate, role: Role,
+    def context(self, *, role: Role, candidate_name: str, resume: str, notice_version: str,
                 turn_number: int) -> InterviewContext:
         return InterviewContext(
-            role=role, candidate_first_name=first_name(candidate.display_name),
-            resume=candidate.resume, turn_number=turn_number,
-            retention_days=self.settings.retention_days,
-            notice_version=interview.consent_version,
+            role=role, candidate_first_name=first_name(candidate_name), resume=resume,
+            turn_number=turn_number, retention_days=self.settings.retention_days,
+            notice_version=notice_version,
         )
 
     def sync_reminders(self, session: Session, interview_id: str) -> None:
@@ -96,11 +141,15 @@ class ServiceCore:
 
     async def resolve(self, interview_id: str) -> str:
         """The full id of an interview given by id or unique prefix, or a readable error."""
-        found = await self.tx(repo.get_interview, interview_id)
+        found = await self.read(repo.get_interview, interview_id)
         if found is None:
             raise InterviewNotFoundError(
                 f"No interview with id {interview_id!r}. Use `status` to list interviews.")
         return found.id
+
+
+def _thread_key(conversation: ConversationRef) -> tuple[str, str, str]:
+    return conversation.platform, conversation.channel, conversation.thread
 
 
 def role_by_id(session: Session, role_id: int) -> Role:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from bot.ports import ConversationRef, OutgoingMessage
 from bot.usecases.core import ServiceCore, conversation_of
 from storage import repository as repo
+from storage import turns
 from storage.models import Interview, Turn
 
 logger = logging.getLogger(__name__)
@@ -17,21 +18,30 @@ logger = logging.getLogger(__name__)
 
 async def deliver(core: ServiceCore, interview_id: str) -> list[OutgoingMessage]:
     """Send every stored, unsent bot message of an interview, oldest first."""
-    pending = await core.tx(_undelivered, interview_id)
+    pending = await core.read(_undelivered, interview_id)
     sent: list[OutgoingMessage] = []
     for conversation, turn in pending:
         message = OutgoingMessage(conversation=conversation, text=turn.text,
                                   kind=turn.kind, question_id=turn.question_id,
                                   turn_id=turn.id)
-        try:
-            posted = await core.port.post(message)
-        except Exception:
-            logger.exception("could not post turn %s of %s; will retry", turn.seq,
-                             interview_id)
+        if not await post_stored(core, message):
             break
-        await core.tx(_mark_delivered, core, turn.id, posted.message_id)
         sent.append(message)
     return sent
+
+
+async def post_stored(core: ServiceCore, message: OutgoingMessage) -> list[OutgoingMessage]:
+    """Post one stored message and record that it was posted (one write transaction); [] if
+    the platform refused it (it stays unsent and goes out with the next delivery)."""
+    assert message.turn_id is not None
+    try:
+        posted = await core.port.post(message)
+    except Exception:
+        logger.exception("could not post turn %s of %s; will retry", message.turn_id,
+                         message.conversation.channel)
+        return []
+    await core.tx(_mark_delivered, core, message.turn_id, posted.message_id)
+    return [message]
 
 
 def _undelivered(session: Session, interview_id: str) -> list[tuple[ConversationRef, Turn]]:
@@ -43,8 +53,4 @@ def _undelivered(session: Session, interview_id: str) -> list[tuple[Conversation
 
 
 def _mark_delivered(session: Session, core: ServiceCore, turn_id: int, message_id: str) -> None:
-    turn = session.get(Turn, turn_id)
-    if turn is not None:
-        turn.delivered_at = core.clock()
-        turn.platform_message_id = message_id
-        session.add(turn)
+    turns.mark_delivered(session.connection(), turn_id, message_id=message_id, at=core.clock())

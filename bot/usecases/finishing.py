@@ -36,11 +36,15 @@ class Evaluated:
     usage: TokenUsage = TokenUsage()
 
 
-async def finish_if_ended(core: ServiceCore, interview_id: str) -> None:
-    """Evaluate and report an ended interview. A refused or failed report post is not
-    the candidate's problem: it stays stored, and `recover` or `finish` posts it later."""
-    interview = await core.tx(repo.get_interview, interview_id)
-    if interview is None or interview.status not in (Status.COMPLETED, Status.EXPIRED):
+async def finish_if_ended(core: ServiceCore, interview_id: str, *,
+                          status: str | None = None) -> None:
+    """Evaluate and report an ended interview (its `status` read unless given). A refused or
+    failed report post is not the candidate's problem: it stays stored, and `recover` or
+    `finish` posts it later."""
+    if status is None:
+        interview = await core.read(repo.get_interview, interview_id)
+        status = interview.status if interview is not None else None
+    if status not in (Status.COMPLETED, Status.EXPIRED):
         return
     try:
         await finish(core, interview_id)
@@ -53,7 +57,7 @@ async def finish(core: ServiceCore, interview_id: str, *,
     """Evaluate, store and post the report once; later calls return the stored result."""
     full_id = await core.resolve(interview_id)
     async with core.lock(full_id):
-        stored = await core.tx(stored_evaluation, full_id)
+        stored = await core.read(stored_evaluation, full_id)
         if stored is None:
             stored = await _evaluate_and_store(core, full_id, partial)
         await _post_report_once(core, full_id, stored)
@@ -69,9 +73,9 @@ async def evaluate(core: ServiceCore, interview_id: str, *,
 
 async def compute_evaluation(core: ServiceCore, interview_id: str,
                              partial: bool | None) -> Evaluated:
-    interview, candidate, role, turns = await core.tx(_conversation, core, interview_id)
+    interview, candidate, role, turns = await core.read(_conversation, core, interview_id)
     items = items_from_conversation(role, turns)
-    notes = await core.tx(_record_notes, interview_id)
+    notes = await core.read(_record_notes, interview_id)
     try:
         scored = await core.brain.evaluate(items)
     except Exception:
@@ -170,7 +174,7 @@ def stored_evaluation(session: Session, interview_id: str) -> Evaluated | None:
 
 
 async def _post_report_once(core: ServiceCore, interview_id: str, result: Evaluated) -> None:
-    delivery = await core.tx(_report_delivery, core, interview_id, result)
+    delivery = await core.read(_report_delivery, core, interview_id, result)
     if delivery is None:
         return
     await core.port.post_report(delivery)

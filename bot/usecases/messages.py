@@ -1,33 +1,45 @@
-"""A candidate's message: stored before anything else happens with it, then decided by the
-flow, answered, and the answer stored before it is sent. Also edits of earlier messages.
+"""A candidate's message: the turn path.
+
+One write transaction per message: it stores the message (the first write, so that it is
+kept whatever happens next), decides it, applies the decision, and stores the reply; a
+second one records that the reply was posted. Deciding and wording run in that
+transaction's worker thread, off the event loop, and the row is read once with everything
+they need. When the brain is a model (its wording must be awaited) or older work is
+pending (an unhandled message, an unsent reply, after a crash), the transaction stores the
+message alone and the general path (`process`, then `delivery.deliver`) takes over, as
+`recover` does at start-up.
 
 A redelivered message (same platform message id) stores nothing and gets no second reply.
+Also here: edits of earlier messages.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from bot.brains.base import Composed
 from bot.compact_state import current_exchange, running_summary
 from bot.conduct import Decision, decide, view_of
 from bot.flow import OPEN_STATUSES, Stage, Status
-from bot.ports import IncomingMessage, MessageEdit, OutgoingMessage
-from bot.roles import Role
+from bot.ports import ConversationRef, IncomingMessage, MessageEdit, OutgoingMessage
+from bot.role_snapshots import role_snapshot
 from bot.scoring_items import ConversationTurn
 from bot.usecases import delivery, finishing
-from bot.usecases.core import ServiceCore
-from bot.usecases.wording import word
+from bot.usecases.core import ServiceCore, conversation_of
+from bot.usecases.wording import word, word_now
 from storage import repository as repo
-from storage.models import Candidate, Interview, Turn
+from storage import turns
+from storage.models import Candidate
 
 logger = logging.getLogger(__name__)
+
+REDIRECTS = 3  # a conversation found to belong to another interview than thought: retries
 
 
 class EditOutcome(StrEnum):
@@ -41,121 +53,223 @@ EDIT_NOTED_NOTICE = ("I saw your edit. The interview had already moved on, so yo
                      "answer stands; the recruiter will see both versions.")
 
 
+class _Conflict(Exception):
+    """The interview moved on, or the message was answered, since it was read."""
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """What the message's transaction did."""
+
+    interview_id: str | None = None  # None: no interview here, or not its candidate writing
+    redirect: bool = False  # it belongs to `interview_id`, not the one locked: nothing written
+    stored: bool = False  # False: a redelivered message
+    reply: OutgoingMessage | None = None  # stored, to post now
+    status: str = ""  # the interview's status after the transaction
+    process: bool = False  # left for the general path (model brain, older pending work)
+
+
 async def handle_message(core: ServiceCore, message: IncomingMessage) -> list[OutgoingMessage]:
     """Store, then answer. A redelivered message stores nothing and gets no second reply."""
-    stored = await core.tx(_store_incoming, core, message)
-    if stored is None:
-        return []
-    interview_id, is_new = stored
-    async with core.lock(interview_id):
-        if is_new or await core.tx(repo.unhandled_candidate_turns, interview_id):
-            await process(core, interview_id)
-        sent = await delivery.deliver(core, interview_id)
-    await finishing.finish_if_ended(core, interview_id)
-    return sent
+    conversation = message.conversation
+    interview_id = core.known_interview(conversation) or await core.read(
+        _interview_id_for, conversation)
+    for _ in range(REDIRECTS):
+        if interview_id is None:
+            return []
+        async with core.lock(interview_id):
+            taken = await _take_safely(core, message, interview_id)
+            if taken.redirect:
+                interview_id = taken.interview_id
+                continue
+            if taken.interview_id is None:
+                return []
+            core.remember(conversation, interview_id)
+            if taken.process:
+                await process(core, interview_id)
+                sent = await delivery.deliver(core, interview_id)
+            elif taken.reply is not None:
+                sent = await delivery.post_stored(core, taken.reply)
+            else:
+                sent = []
+        if taken.reply is not None and not taken.process:
+            await finishing.finish_if_ended(core, interview_id, status=taken.status)
+        else:
+            await finishing.finish_if_ended(core, interview_id)
+        return sent
+    logger.warning("message %s: its conversation kept changing interviews; dropped",
+                   message.message_id)
+    return []
 
 
-def _store_incoming(session: Session, core: ServiceCore,
-                    message: IncomingMessage) -> tuple[str, bool] | None:
+def _interview_id_for(session: Session, conversation: ConversationRef) -> str | None:
+    return turns.interview_id_for(session.connection(), platform=conversation.platform,
+                                  channel=conversation.channel, thread=conversation.thread)
+
+
+async def _take_safely(core: ServiceCore, message: IncomingMessage,
+                       interview_id: str) -> _Taken:
+    """The one transaction; should deciding or applying fail, the message is stored alone
+    (and the general path meets the failure again, as before this path existed)."""
+    try:
+        return await core.tx(_take, core, message, interview_id, True)
+    except Exception:
+        logger.exception("answering a message of interview %s failed; storing it alone",
+                         interview_id)
+        return await core.tx(_take, core, message, interview_id, False)
+
+
+def _take(session: Session, core: ServiceCore, message: IncomingMessage, expected_id: str,
+          answer: bool) -> _Taken:
+    connection = session.connection()
+    turns.begin_write(connection)
     conv = message.conversation
-    interview = repo.find_interview_for_message(
-        session, platform=conv.platform, channel=conv.channel, thread=conv.thread)
-    if interview is None:
-        return None
-    candidate = session.get(Candidate, interview.candidate_id)
-    if candidate is None or candidate.platform_user_id != message.author_id:
-        return None
+    row = turns.interview_for_message(connection, platform=conv.platform,
+                                      channel=conv.channel, thread=conv.thread)
+    if row is None or row.author_id != message.author_id:
+        return _Taken()
+    if row.id != expected_id:
+        return _Taken(row.id, redirect=True)
     key = f"message:{conv.channel}:{message.message_id}"
-    if not repo.record_event(session, platform=conv.platform, event_key=key,
-                             interview_id=interview.id):
-        return interview.id, False
-    repo.add_turn(session, interview_id=interview.id, speaker="candidate", kind="pending",
-                  stage=interview.stage, text=message.text,
-                  question_id=None, platform_message_id=message.message_id)
-    interview.last_candidate_at = message.at or core.clock()
-    session.add(interview)
-    core.sync_reminders(session, interview.id)  # an answer restarts the silence clock
-    return interview.id, True
+    if not turns.record_event(connection, platform=conv.platform, event_key=key,
+                              interview_id=row.id):
+        return _Taken(row.id, status=row.status, process=bool(row.unhandled or row.undelivered))
+    seq = row.last_turn_seq + 1
+    turn_id = turns.insert_turn(connection, interview_id=row.id, seq=seq, speaker="candidate",
+                                kind="pending", stage=row.stage, text=message.text,
+                                platform_message_id=message.message_id)
+    stored = {"last_candidate_at": message.at or core.clock(), "last_turn_seq": seq}
+    if answer and not row.unhandled:
+        answered = _answer(session, connection, core, row, turn_id, message.text, stored)
+        if answered is not None:
+            reply, status = answered
+            return _Taken(row.id, stored=True, reply=reply, status=status,
+                          process=bool(row.undelivered))
+    turns.update_interview(connection, row.id, stored)
+    core.sync_reminders(session, row.id)  # an answer restarts the silence clock
+    return _Taken(row.id, stored=True, status=row.status, process=True)
+
+
+def _answer(session: Session, connection: Connection, core: ServiceCore, row: Any,
+            turn_id: int, text: str, stored: dict[str, Any]
+            ) -> tuple[OutgoingMessage, str] | None:
+    """Decide the message, word the reply and store it, inside the message's transaction;
+    None (nothing written) when the brain's wording must be awaited."""
+    role = role_snapshot(row.role_name, row.role_version,
+                         lambda: turns.role_definition(connection, row.role_id))
+    ctx = core.context(role=role, candidate_name=row.display_name, resume=row.resume,
+                       notice_version=row.consent_version, turn_number=stored["last_turn_seq"])
+    view = view_of(row)
+    decision = decide(view, role, ctx, text)
+    worded = word_now(core, decision, decision.reply_kind)
+    if worded is None:
+        return None
+    reply_text, composed = worded
+    status, reply_id = _apply(
+        session, connection, core, interview_id=row.id, version=row.version, turn_id=turn_id,
+        answered=view.state.current_question_id(), status=row.status, stage=row.stage,
+        decision=decision, text=reply_text, composed=composed,
+        values={**stored, "last_turn_seq": stored["last_turn_seq"] + 1}, always_sync=True)
+    reply = OutgoingMessage(conversation=conversation_of(row), text=reply_text,
+                            kind=decision.reply_kind.value, question_id=decision.question_id,
+                            turn_id=reply_id)
+    return reply, status
+
+
+def _apply(session: Session, connection: Connection, core: ServiceCore, *, interview_id: str,
+           version: int, turn_id: int, answered: str | None, status: str, stage: str,
+           decision: Decision, text: str, composed: Composed | None, values: dict[str, Any],
+           always_sync: bool) -> tuple[str, int]:
+    """Write one decision and its reply, only if nobody moved the interview meanwhile (else
+    `_Conflict`: the caller's transaction rolls back). Returns the status after and the
+    reply's turn id."""
+    now = core.clock()
+    changes: dict[str, Any] = {**decision.changes, "version": version + 1, "updated_at": now,
+                               "last_turn_seq": turns.next_turn_seq(), **values}
+    if decision.final_status is not None:
+        changes.update(status=decision.final_status.value, finished_at=now,
+                       end_reason=decision.end_reason, stage=Stage.DONE.value)
+    if composed is not None:
+        changes.update(turns.add_tokens(composed.prompt_tokens, composed.completion_tokens))
+    seq = turns.update_interview(connection, interview_id, changes, version=version)
+    if seq is None or not turns.mark_handled(connection, turn_id, kind=decision.candidate_kind,
+                                             question_id=answered):
+        raise _Conflict(interview_id)
+    reply_id = turns.insert_turn(connection, interview_id=interview_id, seq=seq, speaker="bot",
+                                 kind=decision.reply_kind.value,
+                                 stage=changes.get("stage", stage), text=text,
+                                 question_id=decision.question_id)
+    if composed is not None and composed.notes:
+        turns.audit(connection, interview_id=interview_id, actor=composed.brain,
+                    action="reply_fallback", detail={"notes": list(composed.notes)})
+    if decision.final_status is not None:
+        turns.audit(connection, interview_id=interview_id, actor="flow",
+                    action=decision.final_status.value, detail={"reason": decision.end_reason})
+    if always_sync or "status" in changes:
+        core.sync_reminders(session, interview_id)
+    return changes.get("status", status), reply_id
+
+
+# ------------------------------------------------------------------ the general path
+
+
+@dataclass(frozen=True)
+class _Decided:
+    version: int
+    turn_id: int
+    status: str
+    stage: str
+    answered: str | None
+    decision: Decision
 
 
 async def process(core: ServiceCore, interview_id: str) -> None:
     """Handle every stored, unhandled candidate turn of one interview, in order."""
     while True:
-        snapshot = await core.tx(_snapshot, core, interview_id)
-        if snapshot is None:
+        decided = await core.read(_decide_next, core, interview_id)
+        if decided is None:
             return
-        interview, candidate, role, turn, history = snapshot
-        ctx = core.context(interview, candidate, role, turn.seq)
-        decision = decide(view_of(interview), role, ctx, turn.text)
-        if decision.request is not None and history is not None:
-            decision.request = replace(decision.request,
-                                       summary=running_summary(role, history),
-                                       exchange=current_exchange(history))
-        text, composed = await word(core, decision, decision.reply_kind)
-        applied = await core.tx(_apply, core, interview.id, interview.version, turn.id,
-                                decision, text, composed)
-        if not applied:
+        text, composed = await word(core, decided.decision, decided.decision.reply_kind)
+        try:
+            await core.tx(_apply_decided, core, interview_id, decided, text, composed)
+        except _Conflict:
             logger.info("interview %s changed under us; re-reading", interview_id)
 
 
-def _snapshot(session: Session, core: ServiceCore, interview_id: str
-              ) -> tuple[Interview, Candidate, Role, Turn,
-                         list[ConversationTurn] | None] | None:
-    """The next unhandled turn with what deciding it needs. The transcript is read only
+def _decide_next(session: Session, core: ServiceCore, interview_id: str) -> _Decided | None:
+    """The next unhandled turn, decided (in this worker thread). The transcript is read only
     for a model brain (its compact state); the offline brain never looks at it."""
     pending = repo.unhandled_candidate_turns(session, interview_id)
     if not pending:
         return None
+    turn = pending[0]
     interview, candidate = core.load(session, interview_id)
-    history = None
-    if core.brain.name != core.offline.name:
+    role = core.role_of(session, interview)
+    ctx = core.context(role=role, candidate_name=candidate.display_name,
+                       resume=candidate.resume, notice_version=interview.consent_version,
+                       turn_number=turn.seq)
+    view = view_of(interview)
+    decision = decide(view, role, ctx, turn.text)
+    if decision.request is not None and core.brain.name != core.offline.name:
         history = [ConversationTurn(t.speaker, t.kind, t.text, t.question_id)
-                   for t in repo.list_turns(session, interview_id)
-                   if t.seq <= pending[0].seq]
-    return interview, candidate, core.role_of(session, interview), pending[0], history
+                   for t in repo.list_turns(session, interview_id) if t.seq <= turn.seq]
+        decision.request = replace(decision.request, summary=running_summary(role, history),
+                                   exchange=current_exchange(history))
+    return _Decided(interview.version, turn.id or 0, interview.status, interview.stage,
+                    view.state.current_question_id(), decision)
 
 
-def _apply(session: Session, core: ServiceCore, interview_id: str, version: int,
-           turn_id: int, decision: Decision, text: str, composed: Composed | None) -> bool:
-    """Commit one decision, only if nobody else moved the interview meanwhile."""
-    interview = session.get(Interview, interview_id)
-    turn = session.get(Turn, turn_id)
-    if interview is None or turn is None or turn.handled:
-        return False
-    now = core.clock()
-    answered = view_of(interview).state.current_question_id()
-    values: dict[str, Any] = {**decision.changes, "version": version + 1, "updated_at": now}
-    if decision.final_status is not None:
-        values.update(status=decision.final_status.value, finished_at=now,
-                      end_reason=decision.end_reason, stage=Stage.DONE.value)
-    if composed is not None:
-        values["prompt_tokens"] = interview.prompt_tokens + composed.prompt_tokens
-        values["completion_tokens"] = interview.completion_tokens + composed.completion_tokens
-    result = session.execute(
-        sa.update(Interview)
-        .where(Interview.id == interview_id, Interview.version == version)
-        .values(**values)
-    )
-    if result.rowcount != 1:
-        session.rollback()
-        return False
-    turn.handled = True
-    turn.kind = decision.candidate_kind
-    turn.question_id = answered
-    session.add(turn)
-    repo.add_turn(session, interview_id=interview_id, speaker="bot",
-                  kind=decision.reply_kind.value, stage=values.get("stage", interview.stage),
-                  text=text, question_id=decision.question_id)
-    if composed is not None and composed.notes:
-        repo.audit(session, interview_id=interview_id, actor=composed.brain,
-                   action="reply_fallback", detail={"notes": list(composed.notes)})
-    if decision.final_status is not None:
-        repo.audit(session, interview_id=interview_id, actor="flow",
-                   action=decision.final_status.value, detail={"reason": decision.end_reason})
-    session.expire_all()
-    if "status" in values:
-        core.sync_reminders(session, interview_id)
-    return True
+def _apply_decided(session: Session, core: ServiceCore, interview_id: str, decided: _Decided,
+                   text: str, composed: Composed | None) -> None:
+    connection = session.connection()
+    turns.begin_write(connection)
+    _apply(session, connection, core, interview_id=interview_id, version=decided.version,
+           turn_id=decided.turn_id, answered=decided.answered, status=decided.status,
+           stage=decided.stage, decision=decided.decision, text=text, composed=composed,
+           values={}, always_sync=False)
+
+
+# ------------------------------------------------------------------ edits
 
 
 async def amend_message(core: ServiceCore, edit: MessageEdit) -> EditOutcome:

@@ -42,7 +42,7 @@ class InterviewSummary:
 
 async def status(core: ServiceCore, interview_id: str) -> InterviewSummary:
     full_id = await core.resolve(interview_id)
-    return await core.tx(summary, core, full_id)
+    return await core.read(summary, core, full_id)
 
 
 async def list_status(core: ServiceCore, *, open_only: bool = True,
@@ -63,7 +63,7 @@ async def list_status(core: ServiceCore, *, open_only: bool = True,
         found = repo.list_interviews(session, statuses=statuses, candidate_ids=candidates,
                                      platform=platform, workspaces=workspaces)
         return [summary(session, core, i.id) for i in found]
-    return await core.tx(run)
+    return await core.read(run)
 
 
 def summary(session: Session, core: ServiceCore, interview_id: str) -> InterviewSummary:
@@ -83,13 +83,13 @@ def summary(session: Session, core: ServiceCore, interview_id: str) -> Interview
 
 async def export(core: ServiceCore, interview_id: str) -> dict[str, Any]:
     full_id = await core.resolve(interview_id)
-    return await core.tx(export_data, core, full_id)
+    return await core.read(export_data, core, full_id)
 
 
 async def export_markdown(core: ServiceCore, interview_id: str) -> str:
     full_id = await core.resolve(interview_id)
-    data = await core.tx(export_data, core, full_id)
-    stored = await core.tx(stored_evaluation, full_id)
+    data = await core.read(export_data, core, full_id)
+    stored = await core.read(stored_evaluation, full_id)
     return render_export_markdown(data, stored.evaluations if stored else [],
                                   stored.report if stored else None)
 

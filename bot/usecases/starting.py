@@ -91,11 +91,14 @@ async def _start_locked(core: ServiceCore, request: StartRequest, role: Role,
         consent_version=core.settings.consent_notice_version,
         deadline_at=request.deadline_at or reminder_policy.deadline_from(core.clock(), policy),
     )
-    ctx = core.context(interview, candidate, role, 0)
+    ctx = core.context(role=role, candidate_name=candidate.display_name,
+                       resume=candidate.resume, notice_version=interview.consent_version,
+                       turn_number=0)
     text, composed = await word(
         core, Decision("", Kind.GREETING, request=ComposeRequest(Kind.GREETING, ctx)),
         Kind.GREETING)
     interview_id = await core.tx(_create_interview, core, interview, role, text, composed)
+    core.remember(conversation, interview_id)
     sent = await delivery.deliver(core, interview_id)
     if not sent:  # stored and retried later; the recruiter still gets the interview id
         logger.warning("greeting for interview %s not delivered yet", interview_id)

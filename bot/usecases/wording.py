@@ -30,6 +30,33 @@ async def word(core: ServiceCore, decision: Decision, kind: Kind) -> tuple[str, 
     except Exception:
         logger.exception("brain %s failed to word a %s; using offline", core.brain.name, kind)
         composed = None
+    return guarded(core, decision, kind, composed)
+
+
+def word_now(core: ServiceCore, decision: Decision,
+             kind: Kind) -> tuple[str, Composed | None] | None:
+    """`word` without waiting, in the caller's thread, when no model is asked: a fixed text,
+    or a brain whose wording is the offline brain's. None when the brain must be awaited."""
+    if decision.fixed_text is not None:
+        return decision.fixed_text, None
+    if not core.words_without_waiting:
+        return None
+    assert decision.request is not None
+    composed: Composed | None
+    try:
+        composed = Composed(text=core.brain.word(decision.request),  # type: ignore[attr-defined]
+                            brain=core.brain.name)
+    except Exception:
+        logger.exception("brain %s failed to word a %s; using offline", core.brain.name, kind)
+        composed = None
+    return guarded(core, decision, kind, composed)
+
+
+def guarded(core: ServiceCore, decision: Decision, kind: Kind,
+            composed: Composed | None) -> tuple[str, Composed | None]:
+    """The composed text if the guard passes it, else the offline wording, else a fixed
+    sentence; the `Composed` says which (its notes go to the audit log)."""
+    assert decision.request is not None
     if composed is not None and not find_violations(composed.text):
         return composed.text, composed
     if composed is not None:

@@ -1,0 +1,125 @@
+"""The candidate-turn path, on SQLite and PostgreSQL: one write transaction stores, decides
+and queues the reply, one more records the post; the message is kept when deciding fails;
+the event loop stays free while a turn is decided; the turn counter numbers every turn."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.usecases import messages
+from storage.engine import session
+from storage.models import Interview, Turn
+from tests.helpers import start
+
+ANSWER = ("I'm Ada, a senior DBA: eight years on PostgreSQL and MySQL, replication, backups "
+          "and query tuning for a 10 TB reporting system.")
+
+
+@contextmanager
+def recorded(engine: Engine) -> Iterator[list[str]]:
+    """Every commit and every SQL statement the engine runs while the block runs."""
+    seen: list[str] = []
+
+    def on_commit(_conn: object) -> None:
+        seen.append("COMMIT")
+
+    def on_statement(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    sa.event.listen(engine, "commit", on_commit)
+    sa.event.listen(engine, "before_cursor_execute", on_statement)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "commit", on_commit)
+        sa.event.remove(engine, "before_cursor_execute", on_statement)
+
+
+def turns_of(engine: Engine, interview_id: str) -> list[Turn]:
+    with session(engine) as s:
+        return list(s.exec(select(Turn).where(Turn.interview_id == interview_id)
+                           .order_by(Turn.seq)).all())
+
+
+async def test_a_turn_is_one_write_transaction_and_one_for_its_delivery(service, engine,
+                                                                        port) -> None:
+    cand = await start(service)
+    await cand.say(ANSWER)  # this process has now met the role's version
+    with recorded(engine) as seen:
+        [reply] = await cand.say(ANSWER)
+    assert port.posted[-1] == reply
+    writes = [s for s in seen if s.split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert seen.count("COMMIT") == 2, seen
+    # The second transaction is the delivery record alone.
+    assert seen[-2].startswith("UPDATE turns SET") and "delivered_at" in seen[-2]
+    assert seen[-1] == "COMMIT"
+    assert not any("max(turns.seq)" in s.lower() for s in seen)  # the counter numbers turns
+    assert not any("roles.definition" in s for s in seen)  # the role is parsed once
+    assert len(writes) <= 9, writes
+
+
+async def test_a_message_whose_decision_fails_is_kept_and_answered_after_restart(
+        service, engine, port, monkeypatch: pytest.MonkeyPatch) -> None:
+    cand = await start(service)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug in the flow")
+
+    monkeypatch.setattr(messages, "decide", broken)
+    with pytest.raises(RuntimeError):
+        await cand.say(ANSWER)
+    [stored] = [t for t in turns_of(engine, cand.started.interview_id)
+                if t.speaker == "candidate"]
+    assert (stored.text, stored.kind, stored.handled) == (ANSWER, "pending", False)
+    monkeypatch.undo()
+    assert await service.recover() == 1
+    assert port.posted[-1].kind == "project"
+    assert [t.speaker for t in turns_of(engine, cand.started.interview_id)] == [
+        "bot", "candidate", "bot"]
+
+
+async def test_the_event_loop_stays_free_while_a_turn_is_decided(
+        service, monkeypatch: pytest.MonkeyPatch) -> None:
+    cand = await start(service)
+    deciding, release = threading.Event(), threading.Event()
+    loop_thread = threading.get_ident()
+    decided_in: list[int] = []
+    real_decide = messages.decide
+
+    def slow_decide(*args: object, **kwargs: object) -> object:
+        decided_in.append(threading.get_ident())
+        deciding.set()
+        release.wait(30)  # held until the loop has shown it is free
+        return real_decide(*args, **kwargs)
+
+    monkeypatch.setattr(messages, "decide", slow_decide)
+    turn = asyncio.create_task(cand.say(ANSWER))
+    assert await asyncio.to_thread(deciding.wait, 30)
+    # The turn is mid-decision; the loop still serves others: a status read completes.
+    summary = await service.status(cand.started.interview_id)
+    assert summary.stage == "greeting" and not turn.done()
+    release.set()
+    [reply] = await turn
+    assert reply.kind == "project" and decided_in and decided_in[0] != loop_thread
+
+
+async def test_the_turn_counter_numbers_every_turn_whoever_writes_it(service, engine) -> None:
+    cand = await start(service)
+    await cand.say(ANSWER)
+    await cand.say("pause")
+    await service.resume(cand.started.interview_id, actor="R1")
+    await service.remind(cand.started.interview_id, actor="R1")
+    await cand.say("help")
+    await service.cancel(cand.started.interview_id, actor="R1")
+    rows = turns_of(engine, cand.started.interview_id)
+    assert [t.seq for t in rows] == list(range(1, len(rows) + 1))
+    with session(engine) as s:
+        assert s.get(Interview, cand.started.interview_id).last_turn_seq == len(rows)
