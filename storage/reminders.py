@@ -19,6 +19,7 @@ again and is re-claimed (and fails for good after `max_attempts` claims).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
@@ -28,6 +29,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.engine import PgArray
@@ -41,6 +43,7 @@ from storage.models import (
     Report,
     RoleRecord,
     Turn,
+    UTCDateTime,
 )
 
 logger = logging.getLogger(__name__)
@@ -135,6 +138,50 @@ def replace_pending(session: Session, interview_id: str, desired: Mapping[str, d
         session.add(Reminder(interview_id=interview_id, kind=kind, due_at=due_at,
                              created_at=now))
     session.flush()
+
+
+def rearm(connection: Connection, interview_id: str, desired: Mapping[str, datetime], *,
+          managed: Collection[str], now: datetime) -> None:
+    """`replace_pending` for the turn path, in place: one UPDATE moves the interview's
+    pending rows of the `managed` kinds to their `desired` times, and a row whose time moves
+    counts as written `now` (its `created_at`, which the sweeper compares the candidate's
+    last answer with). Rows of kinds no longer desired are deleted and missing kinds
+    inserted: that happens only around a sent nudge, a pause or the deadline."""
+    kinds = tuple(sorted(managed))
+    params: dict[str, Any] = {"iid": interview_id, "now": now}
+    params |= {f"due_{i}": desired.get(kind) for i, kind in enumerate(kinds)}
+    kept: dict[str, int] = {}
+    extra: list[int] = []
+    for rid, kind in connection.execute(_rearm_statement(kinds), params).all():
+        if kind in desired and kind not in kept:
+            kept[kind] = rid
+        else:
+            extra.append(rid)
+    if extra:
+        connection.execute(sa.delete(_R).where(_R.c.id.in_(extra)))
+    missing = [kind for kind in desired if kind not in kept]
+    if missing:
+        connection.execute(sa.insert(_R), [
+            {"interview_id": interview_id, "kind": kind, "due_at": desired[kind],
+             "status": PENDING, "attempts": 0, "lease_until": None, "sent_at": None,
+             "created_at": now} for kind in missing])
+
+
+@functools.lru_cache(maxsize=8)
+def _rearm_statement(kinds: tuple[str, ...]) -> sa.Update:
+    """Built once per set of kinds: `due_i` is kind i's new time (NULL: keep the row as it
+    is, it will be deleted)."""
+    new_due = sa.case(*(
+        (_R.c.kind == kind, sa.func.coalesce(sa.bindparam(f"due_{i}", type_=UTCDateTime()),
+                                              _R.c.due_at))
+        for i, kind in enumerate(kinds)), else_=_R.c.due_at)
+    written = sa.case((new_due != _R.c.due_at, sa.bindparam("now", type_=UTCDateTime())),
+                      else_=_R.c.created_at)
+    return (sa.update(_R)
+            .where(_R.c.interview_id == sa.bindparam("iid"), _R.c.status == PENDING,
+                   _R.c.kind.in_(kinds))
+            .values(due_at=new_due, created_at=written)
+            .returning(_R.c.id, _R.c.kind))
 
 
 def set_pending(session: Session, interview_id: str, kind: str, due_at: datetime, *,

@@ -1,6 +1,7 @@
 """The candidate-turn path, on SQLite and PostgreSQL: one write transaction stores, decides
 and queues the reply, one more records the post; the message is kept when deciding fails;
-the event loop stays free while a turn is decided; the turn counter numbers every turn."""
+the event loop stays free while a turn is decided; the turn counter numbers every turn; an
+answer moves the reminders in place."""
 
 from __future__ import annotations
 
@@ -8,15 +9,20 @@ import asyncio
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from adapters.console import ConsolePort
+from bot import reminders as rem
+from bot.service import InterviewService
 from bot.usecases import messages
 from storage.engine import session
-from storage.models import Interview, Turn
+from storage.models import Interview, Reminder, Turn
+from tests.conftest import make_settings
 from tests.helpers import start
 
 ANSWER = ("I'm Ada, a senior DBA: eight years on PostgreSQL and MySQL, replication, backups "
@@ -63,7 +69,8 @@ async def test_a_turn_is_one_write_transaction_and_one_for_its_delivery(service,
     assert seen[-1] == "COMMIT"
     assert not any("max(turns.seq)" in s.lower() for s in seen)  # the counter numbers turns
     assert not any("roles.definition" in s for s in seen)  # the role is parsed once
-    assert len(writes) <= 9, writes
+    # event, message, interview, message handled, reply, reminders; then the delivery record
+    assert len(writes) == 7, writes
 
 
 async def test_a_message_whose_decision_fails_is_kept_and_answered_after_restart(
@@ -123,3 +130,32 @@ async def test_the_turn_counter_numbers_every_turn_whoever_writes_it(service, en
     assert [t.seq for t in rows] == list(range(1, len(rows) + 1))
     with session(engine) as s:
         assert s.get(Interview, cand.started.interview_id).last_turn_seq == len(rows)
+
+
+async def test_an_answer_moves_the_nudges_in_place(engine) -> None:
+    now = [datetime(2026, 3, 2, 10, 0, tzinfo=UTC)]  # a Monday, 10:00 UTC: no quiet hours
+    service = InterviewService(engine=engine, port=ConsolePort(), settings=make_settings(),
+                               clock=lambda: now[0])
+    cand = await start(service)
+    before = pending_reminders(engine, cand.started.interview_id)
+    assert set(before) == {rem.NUDGE_1, rem.NUDGE_2, rem.DEADLINE}
+    now[0] += timedelta(hours=10)
+    with recorded(engine) as seen:
+        await cand.say(ANSWER)
+    after = pending_reminders(engine, cand.started.interview_id)
+    assert {kind: row.id for kind, row in after.items()} == {
+        kind: row.id for kind, row in before.items()}  # the same rows, updated
+    assert after[rem.NUDGE_1].due_at == now[0] + timedelta(hours=48)
+    assert after[rem.NUDGE_2].due_at == now[0] + timedelta(hours=96)
+    assert after[rem.NUDGE_1].created_at == now[0]  # what the sweeper compares answers with
+    assert after[rem.DEADLINE].due_at == before[rem.DEADLINE].due_at
+    assert after[rem.DEADLINE].created_at == before[rem.DEADLINE].created_at
+    reminder_writes = [s for s in seen if "reminders" in s.split("WHERE")[0]]
+    assert len(reminder_writes) == 1 and reminder_writes[0].startswith("UPDATE"), seen
+
+
+def pending_reminders(engine: Engine, interview_id: str) -> dict[str, Reminder]:
+    with session(engine) as s:
+        rows = s.exec(select(Reminder).where(Reminder.interview_id == interview_id,
+                                             Reminder.status == "pending")).all()
+    return {r.kind: r for r in rows}

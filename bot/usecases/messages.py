@@ -28,6 +28,7 @@ from bot.compact_state import current_exchange, running_summary
 from bot.conduct import Decision, decide, view_of
 from bot.flow import OPEN_STATUSES, Stage, Status
 from bot.ports import ConversationRef, IncomingMessage, MessageEdit, OutgoingMessage
+from bot.reminders import restart_silence_clock
 from bot.role_snapshots import role_snapshot
 from bot.scoring_items import ConversationTurn
 from bot.usecases import delivery, finishing
@@ -169,7 +170,7 @@ def _answer(session: Session, connection: Connection, core: ServiceCore, row: An
         session, connection, core, interview_id=row.id, version=row.version, turn_id=turn_id,
         answered=view.state.current_question_id(), status=row.status, stage=row.stage,
         decision=decision, text=reply_text, composed=composed,
-        values={**stored, "last_turn_seq": stored["last_turn_seq"] + 1}, always_sync=True)
+        values={**stored, "last_turn_seq": stored["last_turn_seq"] + 1}, row=row)
     reply = OutgoingMessage(conversation=conversation_of(row), text=reply_text,
                             kind=decision.reply_kind.value, question_id=decision.question_id,
                             turn_id=reply_id)
@@ -179,10 +180,14 @@ def _answer(session: Session, connection: Connection, core: ServiceCore, row: An
 def _apply(session: Session, connection: Connection, core: ServiceCore, *, interview_id: str,
            version: int, turn_id: int, answered: str | None, status: str, stage: str,
            decision: Decision, text: str, composed: Composed | None, values: dict[str, Any],
-           always_sync: bool) -> tuple[str, int]:
+           row: Any = None) -> tuple[str, int]:
     """Write one decision and its reply, only if nobody moved the interview meanwhile (else
     `_Conflict`: the caller's transaction rolls back). Returns the status after and the
-    reply's turn id."""
+    reply's turn id.
+
+    On the turn path (`row`: the interview as the message's transaction read it) a message
+    has just arrived, so the reminders restart counting; elsewhere they change only with
+    the status."""
     now = core.clock()
     changes: dict[str, Any] = {**decision.changes, "version": version + 1, "updated_at": now,
                                "last_turn_seq": turns.next_turn_seq(), **values}
@@ -205,9 +210,13 @@ def _apply(session: Session, connection: Connection, core: ServiceCore, *, inter
     if decision.final_status is not None:
         turns.audit(connection, interview_id=interview_id, actor="flow",
                     action=decision.final_status.value, detail={"reason": decision.end_reason})
-    if always_sync or "status" in changes:
+    after = changes.get("status", status)
+    if row is not None and after == Status.ACTIVE:  # the turn path: the common case
+        restart_silence_clock(connection, row, row.timezone, settings=core.settings.reminders,
+                              now=now)
+    elif row is not None or "status" in changes:
         core.sync_reminders(session, interview_id)
-    return changes.get("status", status), reply_id
+    return after, reply_id
 
 
 # ------------------------------------------------------------------ the general path
@@ -266,7 +275,7 @@ def _apply_decided(session: Session, core: ServiceCore, interview_id: str, decid
     _apply(session, connection, core, interview_id=interview_id, version=decided.version,
            turn_id=decided.turn_id, answered=decided.answered, status=decided.status,
            stage=decided.stage, decision=decided.decision, text=text, composed=composed,
-           values={}, always_sync=False)
+           values={})
 
 
 # ------------------------------------------------------------------ edits
