@@ -111,20 +111,19 @@ def role_definition(connection: Connection, role_id: int) -> dict[str, Any]:
 # ------------------------------------------------------------------ writes
 
 
+# RETURNING rather than rowcount: drivers disagree on rowcount for ON CONFLICT inserts.
+_RECORD_EVENT = {
+    "postgresql": postgresql.insert(_E).on_conflict_do_nothing().returning(_E.c.id),
+    "sqlite": sqlite.insert(_E).on_conflict_do_nothing().returning(_E.c.id),
+}
+
+
 def record_event(connection: Connection, *, platform: str, event_key: str,
                  interview_id: str | None) -> bool:
     """True the first time an event is seen; False on redelivery (unique key, any replica)."""
-    values = {"platform": platform, "event_key": event_key, "interview_id": interview_id,
-              "created_at": utcnow()}
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        stmt = postgresql.insert(_E).values(**values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(_E).values(**values).on_conflict_do_nothing()
-    else:  # pragma: no cover - only the two supported databases
-        raise NotImplementedError(dialect)
-    # RETURNING rather than rowcount: drivers disagree on rowcount for ON CONFLICT inserts.
-    return connection.execute(stmt.returning(_E.c.id)).first() is not None
+    return connection.execute(_RECORD_EVENT[connection.dialect.name], {
+        "platform": platform, "event_key": event_key, "interview_id": interview_id,
+        "created_at": utcnow()}).first() is not None
 
 
 _INSERT_TURN = sa.insert(_T).returning(_T.c.id)
@@ -150,6 +149,26 @@ def update_interview(connection: Connection, interview_id: str, values: dict[str
     if version is not None:
         stmt = stmt.where(_I.c.version == version)
     return connection.execute(stmt.values(**values).returning(_I.c.last_turn_seq)).scalar()
+
+
+# What a turn that goes on (no ending, no model tokens) writes to its interview: the flow
+# state, the status and the counters, every one of them, so that one statement built here
+# serves every such turn (a statement built per call costs more than running it).
+TURN_STATE = ("stage", "question_index", "followups_used", "candidate_exchanges",
+              "candidate_turns", "status", "awaiting_withdraw_confirmation", "version",
+              "updated_at", "last_turn_seq", "last_candidate_at")
+_WRITE_TURN_STATE = (
+    sa.update(_I).where(_I.c.id == sa.bindparam("iid"), _I.c.version == sa.bindparam("seen"))
+    .values({name: sa.bindparam(f"new_{name}") for name in TURN_STATE})
+    .returning(_I.c.last_turn_seq))
+
+
+def write_turn_state(connection: Connection, interview_id: str, values: dict[str, Any], *,
+                     version: int) -> int | None:
+    """`update_interview` for exactly the `TURN_STATE` columns, with one prepared statement."""
+    params = {f"new_{name}": values[name] for name in TURN_STATE}
+    return connection.execute(_WRITE_TURN_STATE,
+                              {"iid": interview_id, "seen": version, **params}).scalar()
 
 
 def next_turn_seq() -> sa.ColumnElement[int]:

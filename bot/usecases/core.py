@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -67,6 +67,16 @@ class ServiceCore:
         """Run `fn(session, ...)` in one write transaction on a writer thread."""
         return await asyncio.get_running_loop().run_in_executor(
             self._writer, functools.partial(self._run, fn, args, kwargs))
+
+    async def tx_connection(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`tx` for SQLAlchemy Core work: `fn(connection, ...)`, no ORM session around it
+        (the turn path; `orm_session` lends one for the rare step that needs it)."""
+        def run() -> T:
+            with self.engine.connect() as connection:
+                result = fn(connection, *args, **kwargs)
+                connection.commit()
+                return result
+        return await asyncio.get_running_loop().run_in_executor(self._writer, run)
 
     async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run `fn(session, ...)`, which only reads, in a worker thread."""
@@ -134,6 +144,12 @@ class ServiceCore:
     def sync_reminders(self, session: Session, interview_id: str) -> None:
         reminder_policy.sync(session, interview_id, settings=self.settings.reminders,
                              now=self.clock())
+
+    def sync_reminders_on(self, connection: Connection, interview_id: str) -> None:
+        """`sync_reminders` inside a Core transaction (its writes join that transaction)."""
+        with Session(bind=connection, expire_on_commit=False) as session:
+            self.sync_reminders(session, interview_id)
+            session.flush()
 
     def wake_sweeper(self) -> None:
         if self.reminder_wakeup is not None:

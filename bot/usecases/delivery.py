@@ -40,7 +40,8 @@ async def post_stored(core: ServiceCore, message: OutgoingMessage) -> list[Outgo
         logger.exception("could not post turn %s of %s; will retry", message.turn_id,
                          message.conversation.channel)
         return []
-    await core.tx(_mark_delivered, core, message.turn_id, posted.message_id)
+    await core.tx_connection(turns.mark_delivered, message.turn_id,
+                             message_id=posted.message_id, at=core.clock())
     return [message]
 
 
@@ -50,7 +51,3 @@ def _undelivered(session: Session, interview_id: str) -> list[tuple[Conversation
         return []
     conv = conversation_of(interview)
     return [(conv, t) for t in repo.undelivered_bot_turns(session, interview_id)]
-
-
-def _mark_delivered(session: Session, core: ServiceCore, turn_id: int, message_id: str) -> None:
-    turns.mark_delivered(session.connection(), turn_id, message_id=message_id, at=core.clock())

@@ -113,16 +113,15 @@ async def _take_safely(core: ServiceCore, message: IncomingMessage,
     """The one transaction; should deciding or applying fail, the message is stored alone
     (and the general path meets the failure again, as before this path existed)."""
     try:
-        return await core.tx(_take, core, message, interview_id, True)
+        return await core.tx_connection(_take, core, message, interview_id, True)
     except Exception:
         logger.exception("answering a message of interview %s failed; storing it alone",
                          interview_id)
-        return await core.tx(_take, core, message, interview_id, False)
+        return await core.tx_connection(_take, core, message, interview_id, False)
 
 
-def _take(session: Session, core: ServiceCore, message: IncomingMessage, expected_id: str,
-          answer: bool) -> _Taken:
-    connection = session.connection()
+def _take(connection: Connection, core: ServiceCore, message: IncomingMessage,
+          expected_id: str, answer: bool) -> _Taken:
     turns.begin_write(connection)
     conv = message.conversation
     row = turns.interview_for_message(connection, platform=conv.platform,
@@ -141,18 +140,18 @@ def _take(session: Session, core: ServiceCore, message: IncomingMessage, expecte
                                 platform_message_id=message.message_id)
     stored = {"last_candidate_at": message.at or core.clock(), "last_turn_seq": seq}
     if answer and not row.unhandled:
-        answered = _answer(session, connection, core, row, turn_id, message.text, stored)
+        answered = _answer(connection, core, row, turn_id, message.text, stored)
         if answered is not None:
             reply, status = answered
             return _Taken(row.id, stored=True, reply=reply, status=status,
                           process=bool(row.undelivered))
     turns.update_interview(connection, row.id, stored)
-    core.sync_reminders(session, row.id)  # an answer restarts the silence clock
+    core.sync_reminders_on(connection, row.id)  # an answer restarts the silence clock
     return _Taken(row.id, stored=True, status=row.status, process=True)
 
 
-def _answer(session: Session, connection: Connection, core: ServiceCore, row: Any,
-            turn_id: int, text: str, stored: dict[str, Any]
+def _answer(connection: Connection, core: ServiceCore, row: Any, turn_id: int, text: str,
+            stored: dict[str, Any]
             ) -> tuple[OutgoingMessage, str] | None:
     """Decide the message, word the reply and store it, inside the message's transaction;
     None (nothing written) when the brain's wording must be awaited."""
@@ -167,7 +166,7 @@ def _answer(session: Session, connection: Connection, core: ServiceCore, row: An
         return None
     reply_text, composed = worded
     status, reply_id = _apply(
-        session, connection, core, interview_id=row.id, version=row.version, turn_id=turn_id,
+        connection, core, interview_id=row.id, version=row.version, turn_id=turn_id,
         answered=view.state.current_question_id(), status=row.status, stage=row.stage,
         decision=decision, text=reply_text, composed=composed,
         values={**stored, "last_turn_seq": stored["last_turn_seq"] + 1}, row=row)
@@ -177,7 +176,7 @@ def _answer(session: Session, connection: Connection, core: ServiceCore, row: An
     return reply, status
 
 
-def _apply(session: Session, connection: Connection, core: ServiceCore, *, interview_id: str,
+def _apply(connection: Connection, core: ServiceCore, *, interview_id: str,
            version: int, turn_id: int, answered: str | None, status: str, stage: str,
            decision: Decision, text: str, composed: Composed | None, values: dict[str, Any],
            row: Any = None) -> tuple[str, int]:
@@ -194,9 +193,15 @@ def _apply(session: Session, connection: Connection, core: ServiceCore, *, inter
     if decision.final_status is not None:
         changes.update(status=decision.final_status.value, finished_at=now,
                        end_reason=decision.end_reason, stage=Stage.DONE.value)
-    if composed is not None:
+    tokens = composed is not None and bool(composed.prompt_tokens or composed.completion_tokens)
+    if tokens:
+        assert composed is not None
         changes.update(turns.add_tokens(composed.prompt_tokens, composed.completion_tokens))
-    seq = turns.update_interview(connection, interview_id, changes, version=version)
+    if row is not None and not tokens and set(changes) <= set(turns.TURN_STATE):
+        full = {name: changes.get(name, getattr(row, name, None)) for name in turns.TURN_STATE}
+        seq = turns.write_turn_state(connection, interview_id, full, version=version)
+    else:
+        seq = turns.update_interview(connection, interview_id, changes, version=version)
     if seq is None or not turns.mark_handled(connection, turn_id, kind=decision.candidate_kind,
                                              question_id=answered):
         raise _Conflict(interview_id)
@@ -215,7 +220,7 @@ def _apply(session: Session, connection: Connection, core: ServiceCore, *, inter
         restart_silence_clock(connection, row, row.timezone, settings=core.settings.reminders,
                               now=now)
     elif row is not None or "status" in changes:
-        core.sync_reminders(session, interview_id)
+        core.sync_reminders_on(connection, interview_id)
     return after, reply_id
 
 
@@ -240,7 +245,8 @@ async def process(core: ServiceCore, interview_id: str) -> None:
             return
         text, composed = await word(core, decided.decision, decided.decision.reply_kind)
         try:
-            await core.tx(_apply_decided, core, interview_id, decided, text, composed)
+            await core.tx_connection(_apply_decided, core, interview_id, decided, text,
+                                     composed)
         except _Conflict:
             logger.info("interview %s changed under us; re-reading", interview_id)
 
@@ -268,11 +274,10 @@ def _decide_next(session: Session, core: ServiceCore, interview_id: str) -> _Dec
                     view.state.current_question_id(), decision)
 
 
-def _apply_decided(session: Session, core: ServiceCore, interview_id: str, decided: _Decided,
-                   text: str, composed: Composed | None) -> None:
-    connection = session.connection()
+def _apply_decided(connection: Connection, core: ServiceCore, interview_id: str,
+                   decided: _Decided, text: str, composed: Composed | None) -> None:
     turns.begin_write(connection)
-    _apply(session, connection, core, interview_id=interview_id, version=decided.version,
+    _apply(connection, core, interview_id=interview_id, version=decided.version,
            turn_id=decided.turn_id, answered=decided.answered, status=decided.status,
            stage=decided.stage, decision=decided.decision, text=text, composed=composed,
            values={})
