@@ -1,7 +1,7 @@
 """The candidate-turn path, on SQLite and PostgreSQL: one write transaction stores, decides
 and queues the reply, one more records the post; the message is kept when deciding fails;
 the event loop stays free while a turn is decided; the turn counter numbers every turn; an
-answer moves the reminders in place."""
+answer moves the reminders in place; a long message is read for the flow only so far."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ from sqlmodel import select
 
 from adapters.console import ConsolePort
 from bot import reminders as rem
+from bot.brains.base import InterviewContext
+from bot.conduct import READ_LIMIT, InterviewView, decide, within_read_limit
+from bot.flow import FlowConfig, FlowState, Stage, Status
+from bot.roles import load_role
 from bot.service import InterviewService
 from bot.usecases import messages
 from storage.engine import session
@@ -159,3 +163,19 @@ def pending_reminders(engine: Engine, interview_id: str) -> dict[str, Reminder]:
         rows = s.exec(select(Reminder).where(Reminder.interview_id == interview_id,
                                              Reminder.status == "pending")).all()
     return {r.kind: r for r in rows}
+
+
+def test_the_flow_reads_a_long_message_only_up_to_its_limit() -> None:
+    role = load_role("database-administrator")
+    plan = tuple(q.id for q in role.questions[:4])
+    view = InterviewView(Status.ACTIVE, FlowState(Stage.TECHNICAL, plan, 0, 0, 0, 3),
+                         FlowConfig(), False, None)
+    ctx = InterviewContext(role, "Ada", "")
+    long_answer = "I would read the execution plan with EXPLAIN ANALYZE first. " * 700
+    assert len(long_answer) > 10 * READ_LIMIT
+    read = within_read_limit(long_answer)
+    assert len(read) <= READ_LIMIT and long_answer.startswith(read) and not read.endswith(" ")
+    decision = decide(view, role, ctx, long_answer)
+    assert decision.request is not None
+    assert decision.request.candidate_message == read
+    assert within_read_limit("pause") == "pause"
