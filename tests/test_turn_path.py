@@ -179,3 +179,29 @@ def test_the_flow_reads_a_long_message_only_up_to_its_limit() -> None:
     assert decision.request is not None
     assert decision.request.candidate_message == read
     assert within_read_limit("pause") == "pause"
+
+
+async def test_an_interview_is_scored_and_reported_off_the_event_loop(
+        service, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.brains import offline
+    from bot.usecases import finishing
+
+    ran_in: dict[str, int] = {}
+
+    def recording(name: str, real):  # noqa: ANN001, ANN202 - wraps any function
+        def wrapper(*args: object, **kwargs: object) -> object:
+            ran_in[name] = threading.get_ident()
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(offline, "score_offline", recording("score", offline.score_offline))
+    monkeypatch.setattr(offline, "build_report", recording("report", offline.build_report))
+    monkeypatch.setattr(finishing, "analyse", recording("signals", finishing.analyse))
+    monkeypatch.setattr(finishing, "render_markdown",
+                        recording("markdown", finishing.render_markdown))
+    cand = await start(service)
+    await cand.say(ANSWER)
+    result = await service.evaluate(cand.started.interview_id)
+    assert result.evaluations and result.markdown
+    assert set(ran_in) == {"score", "report", "signals", "markdown"}
+    assert threading.get_ident() not in ran_in.values()

@@ -7,12 +7,16 @@ back (`stored_evaluation`) here and nowhere else.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
 from bot.brains.base import ReportRequest, TokenUsage
+from bot.brains.offline import OfflineBrain
 from bot.evaluation import QuestionEvaluation
 from bot.flow import Status
 from bot.grounding import questions_for_recruiter
@@ -26,6 +30,8 @@ from storage import repository as repo
 from storage.models import Candidate, Interview, Report
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+A = TypeVar("A")
 
 
 @dataclass(frozen=True)
@@ -74,40 +80,57 @@ async def evaluate(core: ServiceCore, interview_id: str, *,
 async def compute_evaluation(core: ServiceCore, interview_id: str,
                              partial: bool | None) -> Evaluated:
     interview, candidate, role, turns = await core.read(_conversation, core, interview_id)
-    items = items_from_conversation(role, turns)
+    items = await off_loop(items_from_conversation, role, turns)
     notes = await core.read(_record_notes, interview_id)
     try:
-        scored = await core.brain.evaluate(items)
+        scored = await think(core.brain.evaluate, items)
     except Exception:
         logger.exception("brain %s failed to score; using offline", core.brain.name)
-        scored = await core.offline.evaluate(items)
+        scored = await think(core.offline.evaluate, items)
         notes.append("Scoring fell back to the offline brain.")
     notes += scored.notes
     answers = [t.text for t in turns if t.speaker == "candidate" and t.kind == "answer"]
     asked = [t.text for t in turns if t.speaker == "candidate" and t.kind == "question"]
     if partial is None:
         partial = interview.status != Status.COMPLETED
-    request = ReportRequest(candidate_name=candidate.display_name, role=role,
-                            evaluations=scored.evaluations, signals=analyse(answers, asked),
-                            unassessed_topics=unassessed_topics(role, items),
-                            partial=partial, notes=notes,
-                            follow_up_questions=questions_for_recruiter(role, answers,
-                                                                        asked))
+    request = await off_loop(lambda: ReportRequest(
+        candidate_name=candidate.display_name, role=role, evaluations=scored.evaluations,
+        signals=analyse(answers, asked), unassessed_topics=unassessed_topics(role, items),
+        partial=partial, notes=notes,
+        follow_up_questions=questions_for_recruiter(role, answers, asked)))
     try:
-        reported = await core.brain.report(request)
+        reported = await think(core.brain.report, request)
     except Exception:
         logger.exception("brain %s failed to write the report; using offline",
                          core.brain.name)
-        reported = await core.offline.report(
-            replace(request, notes=[*notes, "The report fell back to the offline brain."]))
+        reported = await think(core.offline.report, replace(
+            request, notes=[*notes, "The report fell back to the offline brain."]))
     usage = scored.usage + reported.usage
     report = reported.report.model_copy(update={
         "prompt_tokens": interview.prompt_tokens + usage.prompt,
         "completion_tokens": interview.completion_tokens + usage.completion,
     })
     header = f"# {candidate.display_name}: {role.title}"
-    return Evaluated(scored.evaluations, report,
-                     render_markdown(report, scored.evaluations, header=header), usage)
+    markdown = await off_loop(render_markdown, report, scored.evaluations, header=header)
+    return Evaluated(scored.evaluations, report, markdown, usage)
+
+
+async def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Scoring, signals and the report are CPU work: in a worker thread, so the adapters'
+    event loop keeps acknowledging while an interview is evaluated."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+async def think(method: Callable[[A], Awaitable[T]], argument: A) -> T:
+    """Await a brain's `evaluate` or `report`. The offline brain's are plain CPU under an
+    `async def`: they run in a worker thread (on an event loop of its own there). A model
+    brain's wait on the network, on this loop, where its client lives."""
+    brain = getattr(method, "__self__", None)
+    name = getattr(method, "__name__", "")
+    if isinstance(brain, OfflineBrain) and getattr(type(brain), name, None) is getattr(
+            OfflineBrain, name, None):
+        return await asyncio.to_thread(asyncio.run, method(argument))  # type: ignore[arg-type]
+    return await method(argument)
 
 
 def _record_notes(session: Session, interview_id: str) -> list[str]:

@@ -3,6 +3,7 @@ plan and the greeting with the consent notice, stored before it is sent."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,10 +78,8 @@ async def _start_locked(core: ServiceCore, request: StartRequest, role: Role,
         title=f"{role.title} interview with {candidate.display_name}",
     )
     config = FlowConfig(**core.settings.flow.model_dump())
-    plan = plan_questions(role, candidate.resume, config.technical_questions)
-    project_line = pick_resume_line(role, candidate.resume)
-    if project_line and find_violations(core.offline.project_question(project_line)):
-        project_line = None
+    plan, project_line = await asyncio.to_thread(  # retrieval is CPU work: off the loop
+        _plan, core, role, candidate.resume, config.technical_questions)
     interview = Interview(
         candidate_id=candidate.id, role_id=0, role_name=role.name,
         recruiter_id=request.recruiter_id, brain=core.brain.name,
@@ -105,6 +104,16 @@ async def _start_locked(core: ServiceCore, request: StartRequest, role: Role,
         greeting = OutgoingMessage(conversation, text, Kind.GREETING.value, INTRO_ID)
         return StartedInterview(interview_id, conversation, greeting)
     return StartedInterview(interview_id, conversation, sent[0])
+
+
+def _plan(core: ServiceCore, role: Role, resume: str, questions: int
+          ) -> tuple[list[str], str | None]:
+    """The questions to ask and the resume line the project question will quote."""
+    plan = plan_questions(role, resume, questions)
+    project_line = pick_resume_line(role, resume)
+    if project_line and find_violations(core.offline.project_question(project_line)):
+        project_line = None
+    return plan, project_line
 
 
 def _prepare_candidate(session: Session, request: StartRequest, role: Role) -> Candidate:
