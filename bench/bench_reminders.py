@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from adapters.runtime import freeze_startup_heap  # noqa: E402
+from adapters.runtime import freeze_startup_heap, shorten_gil_switch_interval  # noqa: E402
 from bot.ports import ConversationRef, OutgoingMessage, PostedMessage, ReportDelivery  # noqa: E402
 from bot.reminders import DEADLINE, NUDGE_1, NUDGE_2, ReminderPolicy  # noqa: E402
 from bot.roles import load_role  # noqa: E402
@@ -226,6 +226,7 @@ async def bench(url: str, rounds: int) -> None:
     service = InterviewService(engine=engine, port=port, settings=settings, clock=lambda: now)
     sweeper = ReminderSweeper(service)
     freeze_startup_heap()  # as `interview-bot run` does once its service is built
+    shorten_gil_switch_interval()  # and as it does before serving
     print(f"claim query plan: {explain_claim(engine, now)}")
     print(f"\n{'round':>5} {'pending':>9} {'claim ms':>9} {'dispatch ms':>12} "
           f"{'total ms':>9} {'posted':>7}")

@@ -59,7 +59,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.slack
 
 from adapters.console import END_KINDS, question_for  # noqa: E402
-from adapters.runtime import freeze_startup_heap  # noqa: E402
+from adapters.runtime import freeze_startup_heap, shorten_gil_switch_interval  # noqa: E402
 from bot.ports import (  # noqa: E402
     ConversationRef,
     IncomingMessage,
@@ -285,6 +285,7 @@ async def bench_database(url: str, label: str, scripts: list[Script], plan: Plan
     port = InstantPort()
     service = InterviewService(engine=engine, port=port, settings=settings())
     freeze_startup_heap()  # as `interview-bot run` does once its service is built
+    shorten_gil_switch_interval()  # and as it does before serving
     try:
         # Warm-up: connections, caches, the first role snapshot.
         warm = await start_interviews(service, port, scripts, 4, 4)
