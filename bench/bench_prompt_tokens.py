@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
+from pathlib import Path
 
-from adapters.console import ConsolePort, run_demo
-from bot.brains.openai_brain import OpenAIBrain
-from bot.brains.prompts import interviewer_system
-from bot.roles import load_role
-from bot.service import InterviewService
-from bot.settings import FlowSettings, Settings
-from storage.engine import make_engine
-from storage.migrate import upgrade
-from tests.fakes.openai_server import FakeOpenAI, count_tokens
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.fakes
+
+from adapters.console import ConsolePort, run_demo  # noqa: E402
+from bot.brains.openai_brain import OpenAIBrain  # noqa: E402
+from bot.brains.prompts import interviewer_system  # noqa: E402
+from bot.roles import load_role  # noqa: E402
+from bot.service import InterviewService  # noqa: E402
+from bot.settings import FlowSettings, Settings  # noqa: E402
+from storage.engine import make_engine  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from tests.fakes.openai_server import FakeOpenAI, count_tokens  # noqa: E402
 
 
 async def main(profile: str, seed: int, questions: int) -> None:
