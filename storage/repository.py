@@ -8,19 +8,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import (
     AuditEvent,
     Candidate,
     Interview,
-    ProcessedEvent,
     QuestionScore,
     Report,
     RoleRecord,
     Turn,
-    utcnow,
 )
 
 OPEN = ("active", "paused")
@@ -124,22 +121,6 @@ def list_interviews(
     if workspaces is not None:
         query = query.where(col(Interview.workspace).in_(workspaces))
     return list(session.exec(query).all())
-
-
-def record_event(session: Session, *, platform: str, event_key: str,
-                 interview_id: str | None) -> bool:
-    """True the first time an event is seen; False on redelivery (unique key, any replica)."""
-    values = {"platform": platform, "event_key": event_key, "interview_id": interview_id,
-              "created_at": utcnow()}
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt = postgresql.insert(ProcessedEvent).values(**values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(ProcessedEvent).values(**values).on_conflict_do_nothing()
-    else:  # pragma: no cover - only the two supported databases
-        raise NotImplementedError(dialect)
-    # RETURNING rather than rowcount: drivers disagree on rowcount for ON CONFLICT inserts.
-    return session.execute(stmt.returning(ProcessedEvent.id)).first() is not None
 
 
 def next_seq(session: Session, interview_id: str) -> int:
