@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
+from storage import turns
 from storage.engine import PgArray
 from storage.models import (
     AuditEvent,
@@ -325,11 +326,7 @@ def release(session: Session, claims: Sequence[Claim], *, due_at: datetime,
 def begin_write(session: Session) -> None:
     """SQLite: take the write lock before reading what the writes depend on (pysqlite
     otherwise begins only at the first write, after the reads). PostgreSQL locks rows."""
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    connection = session.connection()
-    if not connection.connection.driver_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    turns.begin_write(session.connection())
 
 
 def _is_pg(session: Session) -> bool:
