@@ -28,9 +28,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("interviews", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("last_turn_seq", sa.Integer(), nullable=False,
-                                      server_default=sa.text("0")))
+    # Plain ALTER TABLE on both databases (SQLite adds and, since 3.35, drops a column in
+    # place): a batch copy of the table would trip the foreign keys pointing at it.
+    op.add_column("interviews", sa.Column("last_turn_seq", sa.Integer(), nullable=False,
+                                          server_default=sa.text("0")))
     op.execute("UPDATE interviews SET last_turn_seq = coalesce((SELECT max(t.seq) FROM turns t "
                "WHERE t.interview_id = interviews.id), 0)")
     if op.get_bind().dialect.name == "postgresql":
@@ -40,5 +41,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TABLE interviews RESET (fillfactor)")
-    with op.batch_alter_table("interviews", schema=None) as batch_op:
-        batch_op.drop_column("last_turn_seq")
+    op.drop_column("interviews", "last_turn_seq")
