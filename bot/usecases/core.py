@@ -44,6 +44,8 @@ KNOWN_THREADS = 10_000  # conversation -> interview ids kept, about 200 bytes ea
 
 
 class ServiceCore:
+    """The state every use case reads: one per `InterviewService`."""
+
     def __init__(self, *, engine: Engine, port: ChatPort, brain: Brain | None,
                  settings: Settings | None, clock: Callable[[], datetime]) -> None:
         self.engine = engine
@@ -70,7 +72,7 @@ class ServiceCore:
 
     async def tx_connection(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`tx` for SQLAlchemy Core work: `fn(connection, ...)`, no ORM session around it
-        (the turn path; `orm_session` lends one for the rare step that needs it)."""
+        (the turn path; `sync_reminders_on` lends one for the rare step that needs it)."""
         def run() -> T:
             with self.engine.connect() as connection:
                 result = fn(connection, *args, **kwargs)
