@@ -1,7 +1,8 @@
 """The candidate-turn path, on SQLite and PostgreSQL: one write transaction stores, decides
 and queues the reply, one more records the post; the message is kept when deciding fails;
 the event loop stays free while a turn is decided; the turn counter numbers every turn; an
-answer moves the reminders in place; a long message is read for the flow only so far."""
+answer moves the reminders in place; a long message is read for the flow only so far; WAL
+checkpoints happen outside the turns."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from bot.flow import FlowConfig, FlowState, Stage, Status
 from bot.roles import load_role
 from bot.service import InterviewService
 from bot.usecases import messages
-from storage.engine import session
+from storage.engine import WalCheckpoints, make_engine, session
 from storage.models import Interview, Reminder, Turn
 from tests.conftest import make_settings
 from tests.helpers import start
@@ -205,3 +206,25 @@ async def test_an_interview_is_scored_and_reported_off_the_event_loop(
     assert result.evaluations and result.markdown
     assert set(ran_in) == {"score", "report", "signals", "markdown"}
     assert threading.get_ident() not in ran_in.values()
+
+
+def test_wal_checkpoints_run_in_a_thread_of_their_own(tmp_path) -> None:
+    path = tmp_path / "wal.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (v TEXT)")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = path.stat().st_size
+    checkpoints = WalCheckpoints(engine, every=50)
+    for n in range(50):  # about 50 pages: far below SQLite's own 1,000-page checkpoint
+        with engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO t VALUES (?)", ("x" * 3000,))
+        if n < 49:
+            checkpoints.committed()
+    assert checkpoints.last is None and path.stat().st_size == size  # all still in the WAL
+    checkpoints.committed()
+    assert checkpoints.last is not None
+    checkpoints.last.result(timeout=30)
+    assert path.stat().st_size > size + 40 * 3000  # copied into the database file
+    engine.dispose()

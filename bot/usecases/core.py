@@ -34,6 +34,7 @@ from bot.roles import Role
 from bot.settings import Settings
 from bot.text import first_name
 from storage import repository as repo
+from storage.engine import WalCheckpoints, is_sqlite_file
 from storage.engine import session as new_session
 from storage.models import Candidate, Interview, RoleRecord
 
@@ -64,11 +65,15 @@ class ServiceCore:
         # In-memory SQLite is one shared connection: reads must not interleave with a write.
         self._reader = self._writer if isinstance(engine.pool, StaticPool) else None
         self._interview_of: OrderedDict[tuple[str, str, str], str] = OrderedDict()
+        self.checkpoints = WalCheckpoints(engine) if is_sqlite_file(engine) else None
 
     async def tx(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run `fn(session, ...)` in one write transaction on a writer thread."""
-        return await asyncio.get_running_loop().run_in_executor(
-            self._writer, functools.partial(self._run, fn, args, kwargs))
+        def run() -> T:
+            result = self._run(fn, args, kwargs)
+            self._committed()
+            return result
+        return await asyncio.get_running_loop().run_in_executor(self._writer, run)
 
     async def tx_connection(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`tx` for SQLAlchemy Core work: `fn(connection, ...)`, no ORM session around it
@@ -77,7 +82,8 @@ class ServiceCore:
             with self.engine.connect() as connection:
                 result = fn(connection, *args, **kwargs)
                 connection.commit()
-                return result
+            self._committed()
+            return result
         return await asyncio.get_running_loop().run_in_executor(self._writer, run)
 
     async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -90,6 +96,10 @@ class ServiceCore:
             result = fn(session, *args, **kwargs)
             session.commit()
             return result
+
+    def _committed(self) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.committed()
 
     def known_interview(self, conversation: ConversationRef) -> str | None:
         """The interview a threaded conversation was last seen to belong to (a thread holds
