@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,22 @@ def freeze_startup_heap() -> None:
     for long-lived processes."""
     gc.collect()
     gc.freeze()
+
+
+GIL_SWITCH_SECONDS = 0.001
+
+
+def shorten_gil_switch_interval() -> None:
+    """Let the event loop and the service's database writer threads take turns with the
+    GIL every millisecond instead of every five (CPython's default).
+
+    A serving process is one event loop (adapters, acknowledgements) beside writer threads
+    that decide and store candidate turns. Each time one of them wants the GIL while the
+    other runs Python, it may wait a whole switch interval. Measured with
+    `bench/bench_turns.py` on the 2-core build machine: at 100 concurrent interviews on
+    SQLite, 737 turns/s with the default against 967 with 1 ms, and the slash-command ack
+    p99 under load 25 ms against 16 ms."""
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
 
 
 class SharedService:
@@ -47,6 +64,7 @@ async def run_platforms(build: Callable[[ChatPort], InterviewService], *,
                         http: bool = False, port: int = 3000,
                         stop: asyncio.Event, **discord_options: Any) -> SharedService:
     """Run the configured adapters until `stop` is set (or one of them fails to start)."""
+    shorten_gil_switch_interval()
     shared = SharedService(build)
     tasks = []
     if slack_config is not None:

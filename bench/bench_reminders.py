@@ -8,7 +8,7 @@ The URL (BENCH_DATABASE_URL, else TEST_DATABASE_URL) names a server; the bench c
 scratch database there, bulk-loads it with COPY, brings it to a steady state (VACUUM ANALYZE,
 CHECKPOINT), and drops it at the end. The process freezes its start-up heap as
 `interview-bot run` does. Prints a table of timings per round and the number of APScheduler
-jobs held. Target: <= 200 ms per 1,000, one job.
+jobs held. Target: a median <= 150 ms per 1,000 (every batch <= 200 ms), one job.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from adapters.runtime import freeze_startup_heap  # noqa: E402
+from adapters.runtime import freeze_startup_heap, shorten_gil_switch_interval  # noqa: E402
 from bot.ports import ConversationRef, OutgoingMessage, PostedMessage, ReportDelivery  # noqa: E402
 from bot.reminders import DEADLINE, NUDGE_1, NUDGE_2, ReminderPolicy  # noqa: E402
 from bot.roles import load_role  # noqa: E402
@@ -135,14 +135,15 @@ _INTERVIEW_COLUMNS = (
     "interviews (id, candidate_id, role_id, role_name, recruiter_id, brain, status, stage, "
     "platform, workspace, channel, thread, flow, plan, question_index, followups_used, "
     "candidate_exchanges, candidate_turns, awaiting_withdraw_confirmation, version, "
-    "consent_version, deadline_at, prompt_tokens, completion_tokens, created_at, updated_at)")
+    "last_turn_seq, consent_version, deadline_at, prompt_tokens, completion_tokens, "
+    "created_at, updated_at)")
 
 
 def _interview_row(interview_id: str, n: int, role_id: int | None, role_name: str, flow: str,
                    now: datetime) -> tuple[object, ...]:
     return (interview_id, interview_id, role_id, role_name, "R1", "offline", "active",
             "technical", "console", "w", f"dm-{n}", f"t-{n}", flow, '["a", "b", "c", "d"]', 1,
-            0, 0, 3, False, 3, "2026-11", now + timedelta(days=5), 0, 0,
+            0, 0, 3, False, 3, TURNS_PER_INTERVIEW, "2026-11", now + timedelta(days=5), 0, 0,
             now - timedelta(days=2), now - timedelta(days=2))
 
 
@@ -225,6 +226,7 @@ async def bench(url: str, rounds: int) -> None:
     service = InterviewService(engine=engine, port=port, settings=settings, clock=lambda: now)
     sweeper = ReminderSweeper(service)
     freeze_startup_heap()  # as `interview-bot run` does once its service is built
+    shorten_gil_switch_interval()  # and as it does before serving
     print(f"claim query plan: {explain_claim(engine, now)}")
     print(f"\n{'round':>5} {'pending':>9} {'claim ms':>9} {'dispatch ms':>12} "
           f"{'total ms':>9} {'posted':>7}")
@@ -238,7 +240,8 @@ async def bench(url: str, rounds: int) -> None:
               f"{claim_ms + dispatch_ms:>9.1f} {posted:>7}")
     jobs = await count_jobs(sweeper)
     print(f"\nper {BATCH:,} due reminders: median {statistics.median(totals):.1f} ms, "
-          f"best {min(totals):.1f} ms, worst {max(totals):.1f} ms (target <= 200 ms)")
+          f"best {min(totals):.1f} ms, worst {max(totals):.1f} ms (target: median <= 150 ms, "
+          f"every batch <= 200 ms)")
     print(f"APScheduler jobs held: {jobs} (target 1) for {interviews:,} interviews")
     engine.dispose()
 

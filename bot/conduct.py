@@ -39,6 +39,11 @@ THIN_COVERAGE = 0.4
 INJECTION_KIND = "injection"
 THIN_WORDS = 25
 PROJECT_THIN_WORDS = 30
+# Reading a message (control words, rubric coverage, questions, injection) costs about a
+# millisecond per thousand characters, inside the transaction that stores it. Its first
+# 3,000 characters (about 450 words) settle whether an answer is thin or asks something; a
+# longer message is stored and scored whole, but read for the flow only that far.
+READ_LIMIT = 3_000
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class Decision:
 
 
 def decide(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -> Decision:
+    text = within_read_limit(text)
     if view.status not in (Status.ACTIVE, Status.PAUSED):
         return Decision("after_end", Kind.CLOSING, fixed_text=(
             "This interview has ended, so I can't take further answers here. The recruiter "
@@ -80,6 +86,14 @@ def decide(view: InterviewView, role: Role, ctx: InterviewContext, text: str) ->
         decision.changes["status"] = Status.ACTIVE.value
         return decision
     return _answer(view, role, ctx, text)
+
+
+def within_read_limit(text: str) -> str:
+    """The part of a message the flow reads: at most READ_LIMIT characters, cut at a space."""
+    if len(text) <= READ_LIMIT:
+        return text
+    cut = text.rfind(" ", READ_LIMIT // 2, READ_LIMIT)
+    return text[:cut if cut > 0 else READ_LIMIT]
 
 
 def current_question(role: Role, state: FlowState) -> Question | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.retrieval import Bm25Index
+from bot.retrieval import Bm25Index, index_for
 from bot.roles import Role
 from bot.text import sentences, stem, terms
 
@@ -47,7 +47,7 @@ def split_questions(message: str) -> list[str]:
 
 def answer_questions(role: Role, message: str) -> list[GroundedAnswer]:
     passages = role.passages()
-    index = Bm25Index(passages)
+    index = index_for(passages)
     return [_answer_one(index, passages, q) for q in split_questions(message)]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.retrieval import Bm25Index
+from bot.retrieval import index_for
 from bot.roles import Role
 from bot.text import terms
 
@@ -13,7 +13,7 @@ def plan_questions(role: Role, resume: str, count: int) -> list[str]:
     last; ties keep the bank's order (deterministic)."""
     docs = [f"{q.topic} {q.question} " + " ".join(k for p in q.key_points for k in p.keywords)
             for q in role.questions]
-    ranked = [h.index for h in Bm25Index(docs).search(f"{role.job_description}\n{resume}")]
+    ranked = [h.index for h in index_for(docs).search(f"{role.job_description}\n{resume}")]
     ranked += [i for i in range(len(role.questions)) if i not in ranked]
     chosen = [i for i, q in enumerate(role.questions) if q.required][:count]
     topics = {role.questions[i].topic for i in chosen}

@@ -7,8 +7,9 @@ start so later settings changes never move an interview already under way.
 Times: nudges fall `first_nudge_hours` and `second_nudge_hours` after the candidate's last
 activity (start, answer, resume), moved out of quiet hours in the candidate's time zone
 (`Candidate.timezone`, else `REMINDER_DEFAULT_TIMEZONE`). The deadline is exact. Nothing
-nudges a paused or ended interview. `sync` turns this into reminder rows; `decide` checks a
-due row against the interview once more just before it is sent.
+nudges a paused or ended interview. `sync` turns this into reminder rows (on the turn path,
+`restart_silence_clock` moves them in place); `decide` checks a due row against the
+interview once more just before it is sent.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from bot.flow import Kind, Stage, Status
@@ -198,6 +200,17 @@ def sync(session: Session, interview_id: str, *, settings: ReminderSettings, now
         status=interview.status, anchor=now, deadline_at=interview.deadline_at,
         resume_by=resume_by, policy=policy, zone=candidate_zone(session, interview, settings))
     store.replace_pending(session, interview_id, desired, managed=MANAGED_KINDS, now=now)
+
+
+def restart_silence_clock(connection: Connection, interview: Any, timezone: str | None, *,
+                          settings: ReminderSettings, now: datetime) -> None:
+    """`sync` for an active interview whose candidate has just written, on the turn path:
+    `interview` is the row the turn read (id, deadline, stored policy, role name) and
+    `timezone` its candidate's. The nudges move to count from `now`, updated in place."""
+    desired = desired_reminders(
+        status=Status.ACTIVE, anchor=now, deadline_at=interview.deadline_at, resume_by=None,
+        policy=policy_of(interview, settings), zone=zone_for(timezone, settings.default_timezone))
+    store.rearm(connection, interview.id, desired, managed=MANAGED_KINDS, now=now)
 
 
 def candidate_zone(session: Session, interview: Interview,

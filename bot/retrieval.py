@@ -1,7 +1,14 @@
-"""BM25 retrieval over short passages (job-description paragraphs, bank questions)."""
+"""BM25 retrieval over short passages (job-description paragraphs, bank questions).
+
+An index is built once per distinct set of documents (`index_for`): a role version's
+job-description passages and its question bank are the same for every interview and every
+candidate question, and building costs far more than searching.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rank_bm25 import BM25Okapi
@@ -37,3 +44,14 @@ class Bm25Index:
         ]
         hits.sort(key=lambda h: (-h.score, -len(h.matched), h.index))
         return hits[:k] if k else hits
+
+
+def index_for(documents: Sequence[str]) -> Bm25Index:
+    """The index over `documents`, shared by every caller with the same documents (indexes
+    are read-only after building, so threads may search one at once)."""
+    return _built(tuple(documents))
+
+
+@functools.lru_cache(maxsize=256)
+def _built(documents: tuple[str, ...]) -> Bm25Index:
+    return Bm25Index(list(documents))

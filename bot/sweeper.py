@@ -43,7 +43,6 @@ from bot.reminders import DEADLINE, Action, Due, decide, stored_policy, sync, zo
 from storage import reminders as store
 from storage import repository as repo
 from storage.engine import scrub_erased
-from storage.engine import session as new_session
 from storage.models import Interview
 
 if TYPE_CHECKING:
@@ -388,12 +387,9 @@ class ReminderSweeper:
     # ---------------------------------------------------------------- plumbing
 
     async def _tx(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        def run() -> T:
-            with new_session(self.service.engine) as session:
-                result = fn(session, *args, **kwargs)
-                session.commit()
-                return result
-        return await asyncio.to_thread(run)
+        """On the service's writer threads: on SQLite, a batch and a candidate's turn queue
+        for the one writer in this process instead of sleeping in SQLite's busy handler."""
+        return await self.service.core.tx(fn, *args, **kwargs)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Builds the engine from a URL: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL.
+"""Builds the engine from a URL: SQLite (WAL with synchronous=NORMAL, foreign keys, busy
+timeout) or PostgreSQL (full durability: its defaults are kept).
 
 Candidate text is kept where `forget` can reach it, and nowhere else:
 - SQL parameters are hidden from every error and log line (`hide_parameters`): a failing
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,6 +25,8 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 logger = logging.getLogger(__name__)
+
+AUTOCHECKPOINT_PAGES = 10_000
 
 
 class DatabaseUnavailableError(RuntimeError):
@@ -176,12 +181,64 @@ def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
         cursor = dbapi_connection.cursor()
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
+            # With WAL, NORMAL syncs at checkpoints instead of at every commit: a power loss
+            # (not a crash of the process) may lose the last transactions, never corrupts the
+            # file. FULL's fsync per commit was a quarter of a candidate turn's time.
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            # The bot checkpoints in a thread of its own (`WalCheckpoints`); SQLite's own,
+            # inside a commit, is the backstop at 10,000 pages (40 MB) instead of 1,000.
+            cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     return engine
+
+
+def is_sqlite_file(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite" and not isinstance(engine.pool, StaticPool)
+
+
+class WalCheckpoints:
+    """SQLite's WAL checkpoints in a thread of their own, for a process that writes often.
+
+    By default SQLite checkpoints inside the commit that takes the WAL past 1,000 pages: that
+    commit, a candidate's turn, then copies the pages into the database file and syncs it,
+    several milliseconds and most of the turn path's p99 on a file (measured over 1,000 turns
+    at one interview: p99 4.4-4.7 ms with those checkpoints, 1.8-2.6 ms without). A PASSIVE
+    checkpoint here every `every` write transactions (a turn is two, about 7 pages) keeps the
+    WAL short of the engine's `wal_autocheckpoint`; writers never wait for it. What is left
+    in a commit is one sync of the WAL header when the WAL starts over after a checkpoint,
+    hence few, large checkpoints rather than many small ones."""
+
+    def __init__(self, engine: Engine, *, every: int = 1_000) -> None:
+        self._engine = engine
+        self._every = every
+        self._since = 0
+        self._running = False
+        self._lock = threading.Lock()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wal-checkpoint")
+        self.last: Future[None] | None = None
+
+    def committed(self) -> None:
+        """Count one write transaction; every `every`, start a checkpoint unless one runs."""
+        with self._lock:
+            self._since += 1
+            if self._since < self._every or self._running:
+                return
+            self._since, self._running = 0, True
+        self.last = self._worker.submit(self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        try:
+            with self._engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except sa.exc.DBAPIError:
+            logger.warning("WAL checkpoint failed; SQLite's own will run", exc_info=True)
+        finally:
+            with self._lock:
+                self._running = False
 
 
 def check_connection(engine: Engine) -> None:

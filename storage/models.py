@@ -125,6 +125,9 @@ class Interview(SQLModel, table=True):
     candidate_turns: int = 0
     awaiting_withdraw_confirmation: bool = False
     version: int = 0
+    # The seq of the interview's last turn: whoever stores a turn takes the next number and
+    # moves this on in the same transaction (no MAX(seq) lookup per insert).
+    last_turn_seq: int = Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})
 
     consent_version: str = Field(default="", max_length=32)
     consent_shown_at: datetime | None = _ts(nullable=True)

@@ -19,6 +19,7 @@ again and is re-claimed (and fails for good after `max_attempts` claims).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
@@ -28,8 +29,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
+from storage import turns
 from storage.engine import PgArray
 from storage.models import (
     AuditEvent,
@@ -41,6 +44,7 @@ from storage.models import (
     Report,
     RoleRecord,
     Turn,
+    UTCDateTime,
 )
 
 logger = logging.getLogger(__name__)
@@ -56,6 +60,7 @@ ENDED_STATUSES = ("completed", "expired", "cancelled", "withdrawn")
 
 _R = Reminder.__table__
 _T = Turn.__table__
+_I = Interview.__table__
 
 
 class CandidateNotFoundError(LookupError):
@@ -134,6 +139,50 @@ def replace_pending(session: Session, interview_id: str, desired: Mapping[str, d
         session.add(Reminder(interview_id=interview_id, kind=kind, due_at=due_at,
                              created_at=now))
     session.flush()
+
+
+def rearm(connection: Connection, interview_id: str, desired: Mapping[str, datetime], *,
+          managed: Collection[str], now: datetime) -> None:
+    """`replace_pending` for the turn path, in place: one UPDATE moves the interview's
+    pending rows of the `managed` kinds to their `desired` times, and a row whose time moves
+    counts as written `now` (its `created_at`, which the sweeper compares the candidate's
+    last answer with). Rows of kinds no longer desired are deleted and missing kinds
+    inserted: that happens only around a sent nudge, a pause or the deadline."""
+    kinds = tuple(sorted(managed))
+    params: dict[str, Any] = {"iid": interview_id, "now": now}
+    params |= {f"due_{i}": desired.get(kind) for i, kind in enumerate(kinds)}
+    kept: dict[str, int] = {}
+    extra: list[int] = []
+    for rid, kind in connection.execute(_rearm_statement(kinds), params).all():
+        if kind in desired and kind not in kept:
+            kept[kind] = rid
+        else:
+            extra.append(rid)
+    if extra:
+        connection.execute(sa.delete(_R).where(_R.c.id.in_(extra)))
+    missing = [kind for kind in desired if kind not in kept]
+    if missing:
+        connection.execute(sa.insert(_R), [
+            {"interview_id": interview_id, "kind": kind, "due_at": desired[kind],
+             "status": PENDING, "attempts": 0, "lease_until": None, "sent_at": None,
+             "created_at": now} for kind in missing])
+
+
+@functools.lru_cache(maxsize=8)
+def _rearm_statement(kinds: tuple[str, ...]) -> sa.Update:
+    """Built once per set of kinds: `due_i` is kind i's new time (NULL: keep the row as it
+    is, it will be deleted)."""
+    new_due = sa.case(*(
+        (_R.c.kind == kind, sa.func.coalesce(sa.bindparam(f"due_{i}", type_=UTCDateTime()),
+                                              _R.c.due_at))
+        for i, kind in enumerate(kinds)), else_=_R.c.due_at)
+    written = sa.case((new_due != _R.c.due_at, sa.bindparam("now", type_=UTCDateTime())),
+                      else_=_R.c.created_at)
+    return (sa.update(_R)
+            .where(_R.c.interview_id == sa.bindparam("iid"), _R.c.status == PENDING,
+                   _R.c.kind.in_(kinds))
+            .values(due_at=new_due, created_at=written)
+            .returning(_R.c.id, _R.c.kind))
 
 
 def set_pending(session: Session, interview_id: str, kind: str, due_at: datetime, *,
@@ -277,11 +326,7 @@ def release(session: Session, claims: Sequence[Claim], *, due_at: datetime,
 def begin_write(session: Session) -> None:
     """SQLite: take the write lock before reading what the writes depend on (pysqlite
     otherwise begins only at the first write, after the reads). PostgreSQL locks rows."""
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    connection = session.connection()
-    if not connection.connection.driver_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    turns.begin_write(session.connection())
 
 
 def _is_pg(session: Session) -> bool:
@@ -337,8 +382,9 @@ _DISPATCH_PORTABLE = _dispatch_query().where(
 
 def add_bot_turns(session: Session, turns: Sequence[NewTurn], *, now: datetime
                   ) -> list[StoredTurn]:
-    """Insert bot turns for many interviews at once, each after its interview's last turn.
-    Returns them in posting order (by interview, then seq)."""
+    """Insert bot turns for many interviews at once, each after its interview's last turn,
+    moving each interview's turn counter on in the same statement (PostgreSQL) or
+    transaction. Returns them in posting order (by interview, then seq)."""
     if not turns:
         return []
     order: dict[str, int] = {}
@@ -348,19 +394,22 @@ def add_bot_turns(session: Session, turns: Sequence[NewTurn], *, now: datetime
         ranks.append(order[t.interview_id])
     if _is_pg(session):
         keys = session.execute(sa.text(
-            "INSERT INTO turns (interview_id, seq, speaker, kind, stage, question_id, text, "
-            "handled, created_at) SELECT n.iid, n.rank + coalesce((SELECT max(t.seq) FROM turns "
-            "t WHERE t.interview_id = n.iid), 0), 'bot', n.kind, n.stage, n.qid, n.text, false, "
-            ":now FROM unnest(CAST(:iids AS text[]), CAST(:ranks AS integer[]), "
+            "WITH n AS (SELECT * FROM unnest(CAST(:iids AS text[]), CAST(:ranks AS integer[]), "
             "CAST(:kinds AS text[]), CAST(:stages AS text[]), CAST(:qids AS text[]), "
-            "CAST(:texts AS text[])) AS n(iid, rank, kind, stage, qid, text) "
+            "CAST(:texts AS text[])) AS n(iid, rank, kind, stage, qid, text)), "
+            "bumped AS (UPDATE interviews AS i SET last_turn_seq = i.last_turn_seq + c.added "
+            "FROM (SELECT iid, max(rank) AS added FROM n GROUP BY iid) AS c WHERE i.id = c.iid "
+            "RETURNING i.id, i.last_turn_seq - c.added AS base) "
+            "INSERT INTO turns (interview_id, seq, speaker, kind, stage, question_id, text, "
+            "handled, created_at) SELECT n.iid, b.base + n.rank, 'bot', n.kind, n.stage, n.qid, "
+            "n.text, false, :now FROM n JOIN bumped AS b ON b.id = n.iid "
             "RETURNING id, interview_id, seq"),
             {"now": now, "iids": PgArray(t.interview_id for t in turns), "ranks": PgArray(ranks),
              "kinds": PgArray(t.kind for t in turns), "stages": PgArray(t.stage for t in turns),
              "qids": PgArray(t.question_id for t in turns),
              "texts": PgArray(t.text for t in turns)}).all()
     else:
-        keys = _add_bot_turns_portably(session, turns, ranks, now)
+        keys = _add_bot_turns_portably(session, turns, ranks, order, now)
     # An interview's turns got ascending seqs in rank order: pair them back up by that order.
     pending: dict[str, list[NewTurn]] = defaultdict(list)
     for t in turns:
@@ -373,16 +422,18 @@ def add_bot_turns(session: Session, turns: Sequence[NewTurn], *, now: datetime
 
 
 def _add_bot_turns_portably(session: Session, turns: Sequence[NewTurn], ranks: list[int],
-                            now: datetime) -> list[tuple[int, str, int]]:
+                            added: Mapping[str, int], now: datetime
+                            ) -> list[tuple[int, str, int]]:
+    begin_write(session)  # the counters read here stay ours until commit
     last = dict(session.execute(
-        sa.select(_T.c.interview_id, sa.func.max(_T.c.seq))
-        .where(_T.c.interview_id.in_(sorted({t.interview_id for t in turns})))
-        .group_by(_T.c.interview_id)
-    ).all())
+        sa.select(_I.c.id, _I.c.last_turn_seq).where(_I.c.id.in_(sorted(added)))).all())
+    session.execute(sa.update(_I).where(_I.c.id == sa.bindparam("iid"))
+                    .values(last_turn_seq=sa.bindparam("seq")),
+                    [{"iid": iid, "seq": last.get(iid, 0) + n} for iid, n in added.items()])
     rows = session.execute(
         sa.insert(_T).returning(_T.c.id, _T.c.interview_id, _T.c.seq,
                                 sort_by_parameter_order=True),
-        [{"interview_id": t.interview_id, "seq": (last.get(t.interview_id) or 0) + rank,
+        [{"interview_id": t.interview_id, "seq": last.get(t.interview_id, 0) + rank,
           "speaker": "bot", "kind": t.kind, "stage": t.stage, "question_id": t.question_id,
           "text": t.text, "platform_message_id": None, "handled": False, "delivered_at": None,
           "edited_at": None, "created_at": now}

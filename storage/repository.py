@@ -16,7 +16,6 @@ from storage.models import (
     AuditEvent,
     Candidate,
     Interview,
-    ProcessedEvent,
     QuestionScore,
     Report,
     RoleRecord,
@@ -46,7 +45,8 @@ def upsert_role_snapshot(session: Session, *, name: str, title: str,
     # interview of a role): the loser's insert does nothing and it reads the winner's row.
     values = {"name": name, "title": title, "version": version, "definition": definition,
               "created_at": utcnow()}
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(insert(RoleRecord).values(**values).on_conflict_do_nothing())
     return session.exec(
         select(RoleRecord).where(RoleRecord.name == name, RoleRecord.version == version)
@@ -138,27 +138,15 @@ def list_interviews(
     return list(session.exec(query).all())
 
 
-def record_event(session: Session, *, platform: str, event_key: str,
-                 interview_id: str | None) -> bool:
-    """True the first time an event is seen; False on redelivery (unique key, any replica)."""
-    values = {"platform": platform, "event_key": event_key, "interview_id": interview_id,
-              "created_at": utcnow()}
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt = postgresql.insert(ProcessedEvent).values(**values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(ProcessedEvent).values(**values).on_conflict_do_nothing()
-    else:  # pragma: no cover - only the two supported databases
-        raise NotImplementedError(dialect)
-    # RETURNING rather than rowcount: drivers disagree on rowcount for ON CONFLICT inserts.
-    return session.execute(stmt.returning(ProcessedEvent.id)).first() is not None
-
-
 def next_seq(session: Session, interview_id: str) -> int:
-    last = session.exec(
-        select(sa.func.max(Turn.seq)).where(Turn.interview_id == interview_id)
-    ).one()
-    return (last or 0) + 1
+    """Reserve the interview's next turn number: one statement moves its counter on and
+    returns it (and on PostgreSQL locks the row until commit, so two writers never share
+    a number)."""
+    table = Interview.__table__
+    return session.execute(
+        sa.update(table).where(table.c.id == interview_id)
+        .values(last_turn_seq=table.c.last_turn_seq + 1).returning(table.c.last_turn_seq)
+    ).scalar_one()
 
 
 def add_turn(session: Session, *, interview_id: str, speaker: str, kind: str, stage: str,

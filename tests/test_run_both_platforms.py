@@ -4,6 +4,7 @@ sharing one service; each interview's messages go to its own platform."""
 from __future__ import annotations
 
 import asyncio
+import sys
 import warnings
 from urllib.parse import parse_qsl
 
@@ -15,7 +16,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)  # discord.py's unused audioop
     import discord
 
-from adapters.runtime import run_platforms  # noqa: E402
+from adapters.runtime import GIL_SWITCH_SECONDS, run_platforms  # noqa: E402
 from adapters.slack.settings import Recruiters, SlackConfig  # noqa: E402
 from bot.ports import ChatPort  # noqa: E402
 from bot.service import InterviewService  # noqa: E402
@@ -72,6 +73,7 @@ async def test_one_process_serves_slack_and_discord_with_one_service(engine: Eng
                                    if "/messages" in r.path])
 
         assert len(built) == 1  # one service for both platforms
+        assert sys.getswitchinterval() == GIL_SWITCH_SECONDS  # the loop and writers share
         summaries = await built[0].list_status()
         assert sorted(s.conversation.platform for s in summaries) == ["discord", "slack"]
         slack_greeting = [p for p in slack.posts("DCAND") if "AI interviewer" in
@@ -88,3 +90,4 @@ async def test_one_process_serves_slack_and_discord_with_one_service(engine: Eng
         await dc.stop()
         discord.http.Route.BASE = original_base
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = original_gateway
+        sys.setswitchinterval(0.005)  # CPython's default, for the tests after this one

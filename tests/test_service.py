@@ -251,7 +251,7 @@ async def test_a_huge_answer_is_stored_whole_and_not_echoed(service, port, engin
     assert len(reply.text) < 2_000
 
 
-def test_sqlite_file_database_uses_wal(tmp_path) -> None:
+def test_sqlite_file_database_uses_wal_with_normal_sync(tmp_path) -> None:
     import sqlalchemy as sa
 
     from storage.engine import make_engine
@@ -260,6 +260,8 @@ def test_sqlite_file_database_uses_wal(tmp_path) -> None:
     with engine.connect() as conn:
         assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        # NORMAL (1): WAL commits without an fsync each; FULL (2) was the default.
+        assert conn.execute(sa.text("PRAGMA synchronous")).scalar() == 1
     engine.dispose()
 
 
