@@ -197,7 +197,8 @@ async def test_an_interview_is_scored_and_reported_off_the_event_loop(
 
     monkeypatch.setattr(offline, "score_offline", recording("score", offline.score_offline))
     monkeypatch.setattr(offline, "build_report", recording("report", offline.build_report))
-    monkeypatch.setattr(finishing, "analyse", recording("signals", finishing.analyse))
+    monkeypatch.setattr(finishing, "report_request",
+                        recording("signals", finishing.report_request))
     monkeypatch.setattr(finishing, "render_markdown",
                         recording("markdown", finishing.render_markdown))
     cand = await start(service)

@@ -244,7 +244,7 @@ async def test_an_injected_report_reaches_the_channel_guarded(short_world: Slack
     from tests.test_guard import InjectedReportBrain
 
     world = short_world
-    world.service.brain = InjectedReportBrain()
+    world.service.core.brain = InjectedReportBrain()
     await _finish_short_interview(world)
     posted = " ".join(p.blocks_text + p.params.get("text", "")
                       for p in world.fake.posts(RECRUITER_CHANNEL))
