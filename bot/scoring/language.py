@@ -19,7 +19,7 @@ Everything here is a single pass over tokens (no backtracking regexes on candida
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.text import STOPWORDS, sentences, stem
@@ -124,6 +124,11 @@ class Sentence:
     hedge: str  # "", "weak" or "strong"
     question: bool
     absolute: int = 0  # sweeping or dismissive claims in it
+    # stem -> the positions it occurs at, in order: where the matcher starts looking.
+    positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # Every stem, and every leading part of each word and stem: a `word*` pattern, or any
+    # pattern, whose first word is not in here cannot match this sentence.
+    prefixes: frozenset[str] = frozenset()
 
     @property
     def function_share(self) -> float:
@@ -162,8 +167,14 @@ def read_sentence(text: str) -> Sentence:
     hedge = _hedge(joined)
     question = text.rstrip().endswith("?")
     absolute = sum(1 for claim in ABSOLUTE_CLAIMS if claim in joined)
+    positions: dict[str, list[int]] = {}
+    for i, st in enumerate(stems):
+        positions.setdefault(st, []).append(i)
+    prefixes = {w[:n] for w in {*words, *stems} for n in range(1, len(w) + 1)}
     return Sentence(text=text, words=words, stems=stems, rejected=_rejections(words, stems,
-                    clause), clause=clause, hedge=hedge, question=question, absolute=absolute)
+                    clause), clause=clause, hedge=hedge, question=question, absolute=absolute,
+                    positions={k: tuple(v) for k, v in positions.items()},
+                    prefixes=frozenset(prefixes))
 
 
 def read_answer(text: str) -> list[Sentence]:

@@ -20,7 +20,7 @@ it costs the point and is quoted.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -89,6 +89,14 @@ class Pattern:
     parts: tuple[tuple[Phrase, ...], ...]
     # Groups of part indexes joined with " & ": each group's parts share one clause.
     clause_groups: tuple[tuple[int, ...], ...] = ()
+    # Per part, what one of its alternatives must start with: a stem, or (for `word*`) a
+    # prefix; None when a number can. A sentence with none of them cannot match.
+    first_stems: tuple[frozenset[str] | None, ...] = ()
+
+    def may_occur_in(self, sentence: Sentence) -> bool:
+        present = sentence.prefixes
+        return all(firsts is None or not firsts.isdisjoint(present)
+                   for firsts in self.first_stems)
 
 
 NUMBER = "<number>"
@@ -108,14 +116,25 @@ def compile_pattern(text: str) -> Pattern:
     for group in text.split(PART_SEPARATOR):
         members = []
         for part in group.split(SAME_CLAUSE_SEPARATOR):
-            alternatives = tuple(p for alt in part.split(ALTERNATIVE_SEPARATOR)
-                                 if (p := _phrase(alt.strip())) is not None)
+            alternatives = tuple(dict.fromkeys(
+                p for alt in part.split(ALTERNATIVE_SEPARATOR)
+                if (p := _phrase(alt.strip())) is not None))
             if alternatives:
                 members.append(len(parts))
                 parts.append(alternatives)
         if len(members) > 1:
             groups.append(tuple(members))
-    return Pattern(text, tuple(parts), tuple(groups))
+    return Pattern(text, tuple(parts), tuple(groups),
+                   tuple(_first_stems(part) for part in parts))
+
+
+def _first_stems(part: tuple[Phrase, ...]) -> frozenset[str] | None:
+    firsts = set()
+    for phrase in part:
+        if phrase.stems[0] == _NUMBER_TOKEN:
+            return None
+        firsts.add(phrase.stems[0])
+    return frozenset(firsts)
 
 
 def _phrase(alt: str) -> Phrase | None:
@@ -148,12 +167,27 @@ Span = tuple[int, int]
 
 
 def phrase_spans(phrase: Phrase, sentence: Sentence) -> list[Span]:
-    """Every place the phrase occurs in the sentence, as token spans."""
+    """Every place the phrase occurs in the sentence, as token spans. Starts are looked up
+    in the sentence's index of stems, so a phrase whose first word is absent costs one
+    dictionary lookup: role files hold thousands of alternatives."""
     stems, words = sentence.stems, sentence.words
     n = len(phrase.stems)
+    first = phrase.stems[0]
+    if first == _NUMBER_TOKEN:
+        starts: Iterable[int] = range(len(stems) - n + 1)
+    elif phrase.prefixes and phrase.prefixes[0]:
+        if first not in sentence.prefixes:
+            return []
+        starts = range(len(stems) - n + 1)
+    else:
+        starts = sentence.positions.get(first, ())
     found = []
-    for start in range(len(stems) - n + 1):
-        if all(_stem_matches(phrase, k, stems[start + k], words[start + k]) for k in range(n)):
+    for start in starts:
+        if start + n > len(stems):
+            break
+        if all(_stem_matches(phrase, k, stems[start + k], words[start + k])
+               for k in range(1, n)) and (n == 0 or _stem_matches(phrase, 0, stems[start],
+                                                                     words[start])):
             found.append((start, start + n))
     return found
 
@@ -170,10 +204,11 @@ def _stem_matches(phrase: Phrase, k: int, token_stem: str, token_word: str) -> b
 def occurrences(pattern: Pattern, sentence: Sentence) -> list[tuple[Span, ...]]:
     """Ways the whole pattern occurs in one sentence: one span per part. Only the first
     few combinations are kept; a sentence rarely repeats a term."""
+    if not pattern.may_occur_in(sentence):
+        return []
     per_part = []
     for part in pattern.parts:
-        spans = list(dict.fromkeys(s for alt in dict.fromkeys(part)
-                                   for s in phrase_spans(alt, sentence)))
+        spans = list(dict.fromkeys(s for alt in part for s in phrase_spans(alt, sentence)))
         if not spans:
             return []
         per_part.append(spans[:4])
