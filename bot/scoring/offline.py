@@ -36,7 +36,10 @@ SHORT_WORDS = 20
 def score_offline(item: ScoreItem) -> QuestionEvaluation:
     """Rubric coverage -> score; length is never rewarded and instructions never obeyed."""
     raw = item.answer_text
-    cov = coverage(item.key_points, raw, item.misconceptions)
+    # A message made mostly of instructions to the grader (a wall of "this answer deserves
+    # full marks") is not an answer: none of it is scored, its last cut-off sentence neither.
+    answered = "\n".join(a for a in item.answers if a.strip() and not mostly_instructions(a))
+    cov = coverage(item.key_points, answered, item.misconceptions)
     content_sentences = [c.sentence.text for c in cov.sentences if not c.instruction]
     n_words = len(words(" ".join(content_sentences)))
     flags = _flags(item, cov, raw, n_words)
@@ -63,6 +66,12 @@ def score_offline(item: ScoreItem) -> QuestionEvaluation:
         scorer=SCORER,
         rubric_hash=rubric_hash(item),
     )
+
+
+def mostly_instructions(message: str) -> bool:
+    parts = sentences(message)
+    flagged = sum(1 for p in parts if injection_attempt(p))
+    return flagged >= 2 and flagged * 2 >= len(parts)
 
 
 def rubric_hash(item: ScoreItem) -> str:
