@@ -28,7 +28,9 @@ _CANDIDATE_QUESTION_PROMPT = re.compile(
     r"like to know|anything else i can help|(?:what|anything) (?:would )?you(?:'d| would)? "
     r"like to ask|your (?:own )?questions|questions (?:about|on) the (?:role|team|process|job)",
     re.IGNORECASE)
-MIN_BANK_MATCH_TERMS = 2
+MIN_BANK_MATCH_TERMS = 3
+# ... or two, when one of them is the bank question's topic ("types of replication").
+TOPIC_MATCH_TERMS = 2
 EXPORT_FORMAT = "interview-bot/1"
 
 
@@ -204,8 +206,11 @@ _NEW_TOPIC_CUE = re.compile(
     r"\b(?:different|new|another|next|separate|unrelated|other) (?:topic|question|area|"
     r"subject|one)\b|\bswitching (?:gears|topics)\b|\bchanging (?:gears|topics?)\b|"
     r"\bmoving on\b|\bnot (?:specific|related) to\b|\bisn'?t about\b|\bon another note\b|"
-    r"\b(?:not|isn'?t) on (?:my|the) list\b|\boutside (?:the|my) (?:usual|list|bank)\b|"
-    r"\boff (?:the|my) list\b|\bhere'?s one\b|\bsomething (?:different|else entirely)\b",
+    r"\b(?:not|isn'?t) (?:on|in) (?:my|the|our) (?:usual )?list\b|"
+    r"\boutside (?:the|my) (?:usual|list|bank)\b|\boff (?:the|my) (?:list|script)\b|"
+    r"\bhere'?s one\b|\bsomething (?:different|else entirely)\b|"
+    r"\blast (?:technical )?(?:one|question)\b|\bone last (?:one|question)\b|"
+    r"\b(?:next|new|different) (?:area|subject)\b",
     re.IGNORECASE,
 )
 _INTRO_CUE = re.compile(r"introduce yourself|tell (?:me|us) (?:a bit |a little )?about "
@@ -223,7 +228,8 @@ _ANAPHORA = re.compile(
     r"\bwhat (?:does|would) (?:that|this|it) (?:tell|mean|change)|\bwhat now\b|"
     r"\b(?:is|are) (?:it |they )?still\b|\bstill (?:slow|unknown|failing|down|there|high)\b|"
     r"\b(?:check|do|try) next\b|\bin that case\b|\bthat approach\b|\byour (?:answer|approach|"
-    r"design|fix|plan|solution)\b",
+    r"design|fix|plan|solution|numbers|estimate|example|query|setup)\b|"
+    r"\b(?:those|these|that|this) (?:numbers|figures|results|steps|changes)\b",
     re.IGNORECASE,
 )
 
@@ -266,7 +272,8 @@ def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
             # The whole turn finds the bank question (its scenario is often a sentence of
             # its own before the question); the asking sentences tell a follow-up.
             match = _bank_match(bank, role, text)
-            if current is not None and _is_followup(question, match, current, context):
+            if current is not None and _is_followup(question, match, current, context,
+                                                    whole=text):
                 labelled.append(ConversationTurn("bot", Kind.FOLLOWUP.value, text, current))
                 context.append(question)
                 continue
@@ -298,17 +305,23 @@ class _BankMatch:
 def _bank_match(bank: Bm25Index, role: Role, text: str) -> _BankMatch:
     hits = bank.search(text)
     scores = {role.questions[h.index].id: h.score for h in hits}
-    if hits and len(hits[0].matched) >= MIN_BANK_MATCH_TERMS:
-        return _BankMatch(role.questions[hits[0].index].id, len(hits[0].matched), scores)
-    return _BankMatch(None, len(hits[0].matched) if hits else 0, scores)
+    if not hits:
+        return _BankMatch(None, 0, scores)
+    best = role.questions[hits[0].index]
+    matched = hits[0].matched
+    on_topic = bool(matched & set(terms(best.topic)))
+    if len(matched) >= MIN_BANK_MATCH_TERMS or (on_topic and len(matched) >= TOPIC_MATCH_TERMS):
+        return _BankMatch(best.id, len(matched), scores)
+    return _BankMatch(None, len(matched), scores)
 
 
-def _is_followup(question: str, match: _BankMatch, current: str, context: list[str]) -> bool:
+def _is_followup(question: str, match: _BankMatch, current: str, context: list[str], *,
+                 whole: str = "") -> bool:
     """A follow-up continues the question under discussion: it says so ("And if ...?",
     "How would you know it worked?", "What does that tell you?"), matches the same bank
     question, or is a short question about what was just said. A question that announces
     a new topic, or matches another bank question clearly better, is a new question."""
-    if _NEW_TOPIC_CUE.search(question):
+    if _NEW_TOPIC_CUE.search(whole or question):
         return False
     cue = _FOLLOWUP_CUE.match(question) is not None or _ANAPHORA.search(question) is not None
     best = match.question_id

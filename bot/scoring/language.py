@@ -80,6 +80,8 @@ STRONG_HEDGES = tuple(
         "i am guessing", "i would have to check", "i would need to check",
         "i would have to look", "i would need to look", "not 100 %", "or something",
         "i am not really sure", "i have only read about", "only read about",
+        "i think you could", "i think you can also", "i think it could", "i think we could",
+        "i think there is a way", "i guess we could", "i guess you could",
     )
 )
 WEAK_HEDGES = tuple(

@@ -31,6 +31,7 @@ MAX_EVIDENCE = 3
 MAX_QUOTE_CHARS = 280
 ONE_LINER_WORDS = 8
 SHORT_WORDS = 20
+INJECTION_CAP = 3
 
 
 def score_offline(item: ScoreItem) -> QuestionEvaluation:
@@ -116,13 +117,19 @@ def _score(cov: Coverage, n_words: int, flags: list[str]) -> int:
         score = min(score, 2)
     elif n_words < SHORT_WORDS:
         score = min(score, 4)
-    confident_wrong = [c for c in cov.wrong_claims if not c.hedged]
-    if len(confident_wrong) == 1:
+    # A wrong idea proposed tentatively ("I guess we could lower alpha to 0.1") is still
+    # the candidate's idea: guessed claims count like stated ones.
+    wrong = len(cov.wrong_claims)
+    if wrong == 1:
         score = min(score - 1, 3)
-    elif len(confident_wrong) >= 2:
+    elif wrong >= 2:
         score = min(score - 2, 2)
     if Flag.STUFFING in flags:
         score = min(score, 2)
+    if Flag.INJECTION in flags:
+        # An answer that tries to talk the grader up is never a top score on the machine's
+        # word alone: at most 3, and a person looks (the confidence drops below).
+        score = min(score, INJECTION_CAP)
     return max(score, 1)
 
 
@@ -152,7 +159,7 @@ def _confidence(item: ScoreItem, cov: Coverage, score: int, n_words: int,
     if Flag.STUFFING in flags:
         lose(0.3, "keywords listed without explanation")
     if Flag.INJECTION in flags:
-        lose(0.2, "the answer tried to instruct the grader")
+        lose(0.3, "the answer tried to instruct the grader (score capped at 3)")
     if item.rubric == Rubric.GENERIC:
         lose(0.25, "no bank rubric for this question: scored on answer structure only")
     if n_words < SHORT_WORDS and score > 1:
