@@ -25,7 +25,7 @@ from bot.service import InterviewService, InterviewSummary, StartRequest
 
 logger = logging.getLogger(__name__)
 
-OPEN = ("active", "paused")
+OPEN = ("active", "paused", "handed_over")
 RESUME_BYTES = 200_000
 RESUME_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 

@@ -39,7 +39,7 @@ from bot.errors import InterviewError, InterviewNotFoundError
 from bot.roles import Role, list_roles
 from bot.service import InterviewService, InterviewSummary, StartRequest
 
-OPEN = ("active", "paused")
+OPEN = ("active", "paused", "handed_over")
 
 
 @dataclass(frozen=True)
