@@ -12,6 +12,7 @@ from bot.scoring.evaluation import QuestionEvaluation
 def scores_json(evaluations: list[QuestionEvaluation]) -> list[dict[str, Any]]:
     return [
         {
+            "position": e.position,
             "question": e.question,
             "question_id": e.question_id,
             "topic": e.topic,
@@ -54,10 +55,9 @@ def with_human_scores(scores: list[dict[str, Any]], reviewed: Reviewed | None
     """Each score with the review in force beside it (`human`: None when not reviewed);
     `score` stays the machine's."""
     reviews = reviewed.reviews if reviewed is not None else {}
-    positions = [e.position for e in reviewed.evaluations] if reviewed is not None else []
     out = []
-    for index, score in enumerate(scores):
-        review = reviews.get(positions[index]) if index < len(positions) else None
+    for score in scores:
+        review = reviews.get(score["position"])
         out.append({**score, "human": None if review is None else {
             "score": review.score, "verdict": review.verdict, "reason": review.reason,
             "reviewer": review.reviewer_name or review.reviewer_id,

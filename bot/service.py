@@ -45,6 +45,7 @@ from bot.usecases import (
 )
 from bot.usecases.core import ServiceCore, conversation_of
 from bot.usecases.finishing import Evaluated
+from bot.usecases.humans import TeamMessage
 from bot.usecases.messages import EDIT_NOTED_NOTICE, EditOutcome
 from bot.usecases.reading import InterviewSummary, progress_of
 from bot.usecases.starting import StartedInterview, StartRequest
@@ -60,6 +61,7 @@ __all__ = [
     "InterviewSummary",
     "StartRequest",
     "StartedInterview",
+    "TeamMessage",
     "conversation_of",
     "progress_of",
 ]

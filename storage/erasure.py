@@ -81,17 +81,18 @@ def find_candidate(session: Session, who: str, scope: Scope = Scope()) -> Match:
 
 def _in_scope(session: Session, candidates: Sequence[Candidate], scope: Scope
               ) -> list[Candidate]:
-    """Candidates with an interview in scope (or, with no scope at all, every one: a
-    résumé left by a start that failed is erasable from the terminal)."""
+    """Candidates with an interview in scope, or with no interview anywhere (a résumé left
+    by a start that failed); with no scope at all, every one."""
     if scope.platform is None and scope.workspaces is None:
         return list(candidates)
     kept = []
     for candidate in candidates:
         if scope.platform and candidate.platform != scope.platform:
             continue
+        mine = sa.select(Interview.id).where(Interview.candidate_id == candidate.id)
         inside = session.execute(scope.interviews().where(
             Interview.candidate_id == candidate.id).limit(1)).first()
-        if inside is not None:
+        if inside is not None or session.execute(mine.limit(1)).first() is None:
             kept.append(candidate)
     return kept
 
