@@ -196,3 +196,66 @@ async def test_only_recruiters_review_and_an_adjusted_score_changes_the_recommen
     assert export["report"]["reviewed"]["recommendation_label"] != machine_label
     assert len(rows(world, ScoreReview)) == len(machine["scores"])
     assert rows(world, AuditEvent, interview_id=interview_id, action="score_reviewed")
+
+
+async def test_an_explanation_request_reaches_the_recruiters(world: DiscordWorld) -> None:
+    interview_id, thread = await world.start()
+    await world.say("How was I scored? I'd like to know.", thread=thread)
+    assert world.fake.posted(thread)[-1]["content"].startswith("I've passed your question")
+    [notice] = world.fake.posted(RECRUITERS)
+    assert "asked why they got their score" in notice["content"]
+    assert "> How was I scored? I'd like to know." in notice["content"]
+    assert (await world.service.status(interview_id)).status == "active"
+
+
+async def test_after_the_end_messages_are_kept_answered_once_and_noticed_once(
+        world: DiscordWorld) -> None:
+    interview_id, thread = await world.start()
+    await world.command("cancel", interview=("str", interview_id[:8]))
+    posts = len(world.fake.posted(thread))
+    for text in ("One more thing!", "And another.", "Last one."):
+        await world.say(text, thread=thread)
+    replies = world.fake.posted(thread)[posts:]
+    assert len(replies) == 1 and "has ended" in replies[0]["content"]
+    assert [t.text for t in world.candidate_turns(interview_id) if t.kind == "late"] == [
+        "One more thing!", "And another.", "Last one."]
+    notices = [m for m in world.fake.posted(RECRUITERS) if "after it ended" in m["content"]]
+    assert len(notices) == 1
+
+
+async def test_a_file_without_text_redelivered_gets_one_notice(world: DiscordWorld) -> None:
+    from tests.discord import gateway
+
+    _, thread = await world.start()
+    files = [{"id": "1169400000000007001", "filename": "cv.pdf", "size": 10,
+              "url": "http://127.0.0.1/cv.pdf", "proxy_url": "http://127.0.0.1/cv.pdf",
+              "content_type": "application/pdf"}]
+    data = gateway.message_create(world.fake, channel_id=thread, author_id=CANDIDATE,
+                                  content="", attachments=files)
+    posts = len(world.fake.posted(thread))
+    for _ in range(3):
+        await world.deliver(data)
+    asked = [m for m in world.fake.posted(thread)[posts:] if "type your answer" in
+             m["content"]]
+    assert len(asked) == 1
+
+
+async def test_forget_by_name_or_id_is_scoped_to_this_server(world: DiscordWorld) -> None:
+    import sqlalchemy as sa
+
+    ada, _ = await world.start()
+    otto, _ = await world.start(candidate=BYSTANDER)
+    with db_session(world.engine) as s:  # Otto's interview is another server's
+        s.execute(sa.update(Interview).where(Interview.id == otto).values(workspace="42"))
+        s.commit()
+    summary = await world.service.status(ada)
+    preview = await world.command("forget", who=("str", "Ada Lovelace"))
+    assert ada[:8] in preview and f"who:{summary.candidate_key[:8]} confirm:True" in preview
+    assert "No candidate" in await world.command("forget", who=("str", "Otto Other"))
+    assert "nothing to erase" in await world.command("forget", who=("str", otto[:8]),
+                                                     confirm=("bool", True))
+    assert "Say whom to erase" in await world.command("forget")
+    erased = await world.command("forget", who=("str", ada[:8]), confirm=("bool", True))
+    assert "interviews 1" in erased and "candidates 1" in erased
+    assert {s.id for s in await world.service.list_status(open_only=False)} == {otto}
+    assert [r.requested_by for r in rows(world, ErasureRecord)] == [str(RECRUITER)]

@@ -419,3 +419,48 @@ async def test_adjusted_scores_change_the_recommendation_shown_and_both_are_expo
     assert export["report"]["recommendation_label"] == machine_label
     assert reviewed["questions_reviewed"] == len(positions)
     assert "Human review" in await world.service.export_markdown(interview_id)
+
+
+# ------------------------------------------------------------------ forget, as recruiters run it
+
+
+async def test_forget_by_name_or_id_is_scoped_to_this_workspace_and_asks_which(
+        world: SlackWorld) -> None:
+    import sqlalchemy as sa
+
+    world.fake.add_user("UADA2", "Ada Byron")
+    ada, _ = await world.start()
+    byron, _ = await world.start(candidate="UADA2")
+    otto, _ = await world.start(candidate=BYSTANDER)
+    with db_session(world.engine) as s:  # Otto's interview is another workspace's
+        s.execute(sa.update(Interview).where(Interview.id == otto).values(workspace="TOTHER"))
+        s.commit()
+
+    several = await world.command("forget Ada")
+    assert "matches 2 candidates" in several and "Ada Lovelace" in several
+    assert "Ada Byron" in several and "/interview forget <candidate id>" in several
+    preview = await world.command("forget Ada Lovelace")
+    summary = await world.service.status(ada)
+    assert ada[:8] in preview and "cannot be undone" in preview
+    assert f"`/interview forget {summary.candidate_key[:8]} confirm`" in preview
+    for who in ("Otto Other", otto[:8], f"<@{BYSTANDER}|otto>"):
+        reply = await world.command(f"forget {who}")
+        assert "No candidate" in reply or "no interviews" in reply, (who, reply)
+        assert "nothing to erase" in await world.command(f"forget {who} confirm")
+    assert (await world.service.status(otto)).status == "active"
+
+    erased = await world.command(f"forget {summary.candidate_key[:8]} confirm")
+    assert erased.startswith(f"Erased everything I stored about `{summary.candidate_key[:8]}`")
+    assert "interviews 1" in erased
+    erased = await world.command(f"forget {byron[:8]} confirm")
+    assert "interviews 1" in erased
+    assert {s.id for s in await world.service.list_status(open_only=False)} == {otto}
+    assert [r.requested_by for r in rows(world, ErasureRecord)] == [RECRUITER, RECRUITER]
+
+
+async def test_status_shows_the_candidate_id(world: SlackWorld) -> None:
+    interview_id, _ = await world.start()
+    key = (await world.service.status(interview_id)).candidate_key
+    assert f"candidate `{key[:8]}`" in await world.command("status")
+    assert f"candidate `{key[:8]}`" in await world.command(f"status {interview_id[:8]}")
+    assert (await world.service.export(interview_id))["interview"]["candidate_id"] == key
