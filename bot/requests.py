@@ -150,11 +150,15 @@ _EXPLAIN = [re.compile(p) for p in (
     r"\bhow did (?:you|the (?:ai|bot|system|model)) (?:score|grade|rate|evaluate|assess|mark|"
     r"judge|rank) (?:me|my)\b",
     r"^(?:so |and |ok |okay )?how did i do$",
-    # "can you explain my score", "please explain the decision", "explain my rating"
-    r"\bexplain (?:to me )?(?:my|the|this) (?:score|scores|result|results|rating|ratings|"
-    r"grade|grades|evaluation|decision|assessment|outcome|feedback|rejection|mark|marks)\b",
+    # "can you explain my score", "please explain the decision", "explain my rating": asked
+    # of us (a question, "please", or an order at the clause's start), not "I'd explain
+    # the results to stakeholders"
+    r"(?:^|\b(?:can|could|would|will) you (?:please |kindly )?|\bplease |\bi'd like you to |"
+    r"\bi want you to )explain (?:to me )?(?:my|the|this) (?:score|scores|result|results|"
+    r"rating|ratings|grade|grades|evaluation|decision|assessment|outcome|feedback|rejection|"
+    r"mark|marks)\b",
     r"\b(?:explanation|reasoning|reasons?|justification|breakdown) (?:of|for|behind|about) "
-    r"(?:my|the|this) (?:score|scores|result|results|rating|grade|grades|evaluation|decision|"
+    r"my (?:score|scores|result|results|rating|grade|grades|evaluation|decision|"
     r"assessment|outcome|rejection|marks)\b",
     # "what was my score", "what were my results"
     r"\bwhat (?:was|is|were|are) my (?:score|scores|result|results|rating|grade|grades|"
@@ -169,6 +173,24 @@ _EXPLAIN = [re.compile(p) for p in (
     r"(?:made|decided|taken) (?:by (?:an? )?(?:ai|bot|machine|algorithm|computer)|"
     r"automatically)\b",
 )]
+
+
+# Every pattern of a kind needs one of these words in its clause: a clause without any is
+# not read further (most of an answer's clauses), which keeps a turn's cost low.
+_PERSON_HINT = re.compile(r"\b(?:human|humans|person|people|interviewer|recruiter|manager|team|"
+                          r"someone|somebody|anyone|hr|resources|company|alternative|agent)\b")
+_ERASURE_HINT = re.compile(r"\b(?:delete|erase|remove|wipe|purge|destroy|rid|clear|discard|"
+                           r"scrub|deleted|erased|removed|wiped|purged|destroyed|discarded|"
+                           r"forgotten|forget|erasure|deletion|gdpr)\b")
+_EXPLAIN_HINT = re.compile(r"\b(?:score|scores|scored|scoring|grade|grades|graded|grading|"
+                           r"rate|rating|rated|mark|marks|marked|result|results|reject|"
+                           r"rejected|rejection|turned|fail|failed|evaluate|evaluation|"
+                           r"evaluated|evaluating|assess|assessment|assessed|assessing|judge|"
+                           r"judged|judging|rank|ranked|feedback|decision|outcome|points|low|"
+                           r"selected|shortlisted|advanced|progressed|moving|explain|"
+                           r"explanation|reasoning|reason|reasons|justification|breakdown|"
+                           r"criteria|rubric|standard|standards|factors|give|how did i do)\b|"
+                           r"[1-5] ?/ ?5")
 
 
 def fold(text: str) -> str:
@@ -189,11 +211,13 @@ def requests_in(text: str) -> set[Request]:
     parts = clauses(text)
     found: set[Request] = set()
     whole = " ".join(parts)
-    if whole.lstrip("/") in PERSON_WORDS or any(_matches(_PERSON, c) for c in parts):
+    if whole.lstrip("/") in PERSON_WORDS or any(
+            _PERSON_HINT.search(c) and _matches(_PERSON, c) for c in parts):
         found.add(Request.PERSON)
-    if any(_matches(_ERASURE, c) and not _ASKS_HOW.search(c) for c in parts):
+    if any(_ERASURE_HINT.search(c) and _matches(_ERASURE, c) and not _ASKS_HOW.search(c)
+           for c in parts):
         found.add(Request.ERASURE)
-    if any(_matches(_EXPLAIN, c) for c in parts):
+    if any(_EXPLAIN_HINT.search(c) and _matches(_EXPLAIN, c) for c in parts):
         found.add(Request.EXPLANATION)
     return found
 
@@ -241,5 +265,6 @@ def _matches(patterns: list[re.Pattern[str]], clause: str) -> bool:
 
 
 # Every pattern here, for the linearity test (tests/test_linear_text.py).
-PATTERNS: tuple[re.Pattern[str], ...] = (_CLAUSE, _SPACES, *_PERSON, *_ERASURE, _ASKS_HOW,
+PATTERNS: tuple[re.Pattern[str], ...] = (_CLAUSE, _SPACES, _PERSON_HINT, _ERASURE_HINT,
+                                         _EXPLAIN_HINT, *_PERSON, *_ERASURE, _ASKS_HOW,
                                          *_EXPLAIN)

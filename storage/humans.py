@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from storage.models import (
+    AuditEvent,
     Candidate,
     Handover,
     Interview,
@@ -22,7 +23,7 @@ from storage.models import (
 )
 
 LATE_KIND = "late"  # a candidate message after the end, kept for the recruiter
-LATE_REPLY_KIND = "late_reply"
+LATE_REPLY_ACTION = "late_reply"  # audited with each polite reply after the end
 
 # ------------------------------------------------------------------ handovers
 
@@ -103,9 +104,9 @@ def late_messages(session: Session, interview_id: str) -> tuple[int, int]:
 
 def last_late_reply_at(session: Session, interview_id: str) -> datetime | None:
     return session.execute(
-        sa.select(sa.func.max(Turn.created_at)).where(
-            Turn.interview_id == interview_id, Turn.speaker == "bot",
-            Turn.kind == LATE_REPLY_KIND)).scalar()
+        sa.select(sa.func.max(AuditEvent.created_at)).where(
+            AuditEvent.interview_id == interview_id,
+            AuditEvent.action == LATE_REPLY_ACTION)).scalar()
 
 
 # ------------------------------------------------------------------ reviews

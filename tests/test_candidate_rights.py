@@ -182,7 +182,7 @@ async def test_late_messages_are_capped_counted_and_answered_once_an_hour(
     iid = cand.started.interview_id
     await world.service.cancel(iid, actor="R1")
     first = await cand.say("One more thing: I also ran Oracle RAC.")
-    assert [m.kind for m in first] == ["late_reply"]
+    assert [m.kind for m in first] == ["closing"] and first[0].text == rights.LATE_REPLY
     for n in range(LATE_MESSAGES + 4):
         assert await cand.say(f"late note {n}") == []  # within the hour: no second reply
     late = [t for t in _turns(world, iid) if t.kind == "late"]
@@ -378,3 +378,16 @@ def test_every_table_is_erased_or_counts_only(engine: Engine) -> None:
     kept = {"roles", "erasure_log"}
     assert {m.__tablename__ for m in ALL_TABLES} == set(TABLES) | kept
     assert count(engine, Reminder) == 0
+
+
+async def test_the_report_says_the_candidate_asked_for_a_person(world: World) -> None:
+    cand = await world.start()
+    iid = cand.started.interview_id
+    await cand.say(INTRO)
+    await cand.say("Can I talk to a human?")
+    await world.service.takeover(iid, recruiter_id="R1", recruiter_name="Rita")
+    await world.service.cancel(iid, actor="R1")
+    evaluated = await world.service.finish(iid, partial=True)
+    notes = " ".join(evaluated.report.notes)
+    assert "asked to speak to a person" in notes and "took the interview over" in notes
+    assert "asked to speak to a person" in evaluated.markdown

@@ -87,6 +87,8 @@ NOT_EXPLANATION = [
     "Why did I choose Patroni over repmgr? Fewer moving parts.",
     "Why did I get paged at 3am? A disk filled up.",
     "How did I debug the deadlock? With pg_locks.",
+    "I'd probably explain the results clearly, maybe start with the summary.",
+    "The reasoning behind the decision was latency, not cost.",
 ]
 CASES = [(Request.PERSON, PERSON, NOT_PERSON), (Request.ERASURE, ERASURE, NOT_ERASURE),
          (Request.EXPLANATION, EXPLANATION, NOT_EXPLANATION)]

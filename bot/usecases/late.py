@@ -28,7 +28,7 @@ from bot.usecases.rights import record_in
 from storage import humans as store
 from storage import repository as repo
 from storage import turns as turn_store
-from storage.models import Interview
+from storage.models import AuditEvent, Interview
 
 LATE_MESSAGES = 20
 LATE_CHARS = 20_000
@@ -48,8 +48,6 @@ def take(connection: Connection, core: ServiceCore, row: Any, message: IncomingM
             return stored, None
         turn = repo.add_turn(session, interview_id=interview.id, speaker="bot",
                              kind=reply[0], stage=interview.stage, text=reply[1])
-        turn.created_at = core.clock()  # the hourly reply limit counts on the service clock
-        session.add(turn)
         session.flush()
         return stored, OutgoingMessage(conversation_of(interview), reply[1], kind=reply[0],
                                        turn_id=turn.id)
@@ -112,7 +110,11 @@ def _late_message(session: Session, core: ServiceCore, interview: Interview, tex
     last = store.last_late_reply_at(session, interview.id)
     if last is not None and now - last < REPLY_EVERY:
         return stored, None
-    return stored, (store.LATE_REPLY_KIND,
+    # The hourly limit counts on the service's clock, from this audit row. The reply is a
+    # closing message, as the end's own are: nothing more is asked.
+    session.add(AuditEvent(interview_id=interview.id, actor="flow",
+                           action=store.LATE_REPLY_ACTION, created_at=now))
+    return stored, (Kind.CLOSING.value,
                     rights.LATE_REPLY if stored else rights.LATE_REPLY_NOT_KEPT)
 
 

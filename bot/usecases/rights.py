@@ -212,3 +212,22 @@ async def recover(core: ServiceCore, *, platform: str | None = None) -> int:
             logger.exception("could not finish interview %s's notices or erasure; will retry",
                              interview_id[:8])
     return len(pending)
+
+
+# What the report says about requests and people (audit action → sentence).
+_REPORT_NOTES = (
+    ("person_requested", "The candidate asked to speak to a person instead of the AI "
+                         "interviewer; the bot stopped asking questions."),
+    ("takeover", "A recruiter took the interview over and talked with the candidate; those "
+                 "messages are in the transcript and are not scored."),
+    ("explanation_requested", "The candidate asked why they got their score; a person "
+                              "should answer them."),
+    ("erasure_declined", "The candidate asked about erasing their data, then chose to keep "
+                         "it."),
+)
+
+
+def report_notes(session: Session, interview_id: str) -> list[str]:
+    """The report's notes on a candidate's requests and on any person who stepped in."""
+    return [note for action, note in _REPORT_NOTES
+            if repo.count_audit(session, interview_id=interview_id, action=action)]
