@@ -141,7 +141,7 @@ class SlackPort:
             logger.error("notice for interview %s not posted: %s", notice.interview_id[:8],
                          problem)
             raise NoticeRefusedError(problem)
-        permalink = None if notice.kind == "relay" else await self._permalink(
+        permalink = None if notice.kind in ("relay", "erasure") else await self._permalink(
             notice.conversation)
         posted = await self.client.chat_postMessage(
             channel=channel, thread_ts=notice.reply_to or None, text=notice_fallback(notice),

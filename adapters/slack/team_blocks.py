@@ -59,7 +59,7 @@ def notice_blocks(notice: TeamNotice, permalink: str | None) -> list[Block]:
         blocks += [{"type": "section", "text": _text(part)}
                    for part in split_text(quoted(notice.quote[:QUOTE_LIMIT * 3]),
                                           SECTION_LIMIT)]
-    if notice.kind != "relay":
+    if notice.kind not in ("relay", "erasure"):  # an erased interview has nothing to open
         where = (f"<{permalink}|Interview thread>" if permalink
                  else "Interview thread: link unavailable")
         blocks.append({"type": "context", "elements": [
