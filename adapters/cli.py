@@ -140,11 +140,21 @@ def calibrate(
     fmt: Annotated[CalibrationFormat, typer.Option("--format", help="table or json.")
                    ] = CalibrationFormat.table,
     misses: Annotated[int, typer.Option(help="How many worst misses to list.")] = 8,
+    human: Annotated[bool, typer.Option(
+        "--human", help="Instead: machine against recruiters' reviews in the database.")
+                     ] = False,
 ) -> None:
     """Compare scores with experts' levels on gold interviews.
 
     Prints Spearman, quadratic weighted kappa, exact and within-one agreement per set and
-    overall, a confusion matrix, the worst misses and whether a bluffer would advance."""
+    overall, a confusion matrix, the worst misses and whether a bluffer would advance.
+    With --human, the same agreement between the machine's scores and the recruiters'
+    reviews of them, over every reviewed interview in DATABASE_URL."""
+    if human:
+        from adapters.commands.calibrate import calibrate_human
+
+        calibrate_human(fmt=fmt.value)
+        return
     from adapters.commands.calibrate import calibrate as work
 
     work(directory=directory, brain=brain.value, sets=sets, fmt=fmt.value, misses=misses)
@@ -220,7 +230,8 @@ def extend(
 @app.command()
 def forget(
     candidate: Annotated[str, typer.Argument(
-        help="Candidate id, chat user id, or platform:user id.")],
+        help="The candidate's name, candidate id or an interview id (or their first 8 "
+             "characters), a chat user id, or platform:user id.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")
                    ] = False,
 ) -> None:

@@ -22,6 +22,7 @@ from bot.ports import (
     OutgoingMessage,
     PostedMessage,
     ReportDelivery,
+    TeamNotice,
 )
 from bot.roles import Role
 from bot.service import InterviewService, StartRequest
@@ -37,6 +38,7 @@ class ConsolePort:
     console: Console | None = None
     posted: list[OutgoingMessage] = field(default_factory=list)
     reports: list[ReportDelivery] = field(default_factory=list)
+    notices: list[TeamNotice] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     async def open_interview_conversation(self, *, platform: str, candidate_id: str,
@@ -53,6 +55,16 @@ class ConsolePort:
 
     async def post_report(self, report: ReportDelivery) -> None:
         self.reports.append(report)
+
+    async def post_to_recruiters(self, notice: TeamNotice) -> PostedMessage:
+        """The terminal has no recruiter channel: notices are recorded (and printed)."""
+        self.notices.append(notice)
+        if self.console is not None:
+            self.console.print(Panel(notice.text.replace("{candidate}", notice.candidate_name)
+                                     + (f"\n> {notice.quote}" if notice.quote else ""),
+                                     title="To the recruiters", title_align="left",
+                                     border_style="yellow"))
+        return PostedMessage(f"notice-{next(self._ids)}", notice.conversation)
 
 
 @dataclass

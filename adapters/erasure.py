@@ -1,15 +1,15 @@
-"""Erasure as both chat adapters do it: the preview shown before `/interview forget ...
-confirm` (what would go, what is still open, how to confirm) and the erasure itself.
-Platform wording comes in as text."""
+"""Erasure as both chat adapters show it: the preview before `/interview forget ...
+confirm` (what would go, what is still open, how to confirm). Platform wording comes in as
+text; the erasure itself is the service's (`forget_candidate`, scoped to the workspace or
+server the command comes from)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
 
-from bot.errors import InvalidRequestError
 from bot.flow import OPEN_STATUSES
-from bot.service import InterviewService, InterviewSummary
+from bot.service import InterviewSummary
 
 logger = logging.getLogger(__name__)
 
@@ -34,16 +34,3 @@ def erasure_preview(found: Sequence[InterviewSummary], *, who: str, confirm: str
         lines.append(f"… and {len(found) - SHOWN} more.")
     lines.append(f"{confirm} (Messages already posted in {platform_name} stay.)")
     return "\n".join(lines)
-
-
-async def erase_candidate(service: InterviewService, platform: str, user_id: str, *,
-                          actor: str) -> dict[str, int] | None:
-    """Erase one platform user's data; rows deleted per table, or None when nothing was
-    stored about them (`platform:user` names at most one candidate)."""
-    try:
-        counts = await service.forget_candidate(f"{platform}:{user_id}")
-    except InvalidRequestError:
-        return None
-    # The candidate's own audit rows are gone; who asked for the erasure is kept here.
-    logger.info("recruiter %s erased a candidate's data", actor)
-    return counts

@@ -3,7 +3,14 @@ adapter of the platform an interview lives on."""
 
 from __future__ import annotations
 
-from bot.ports import ChatPort, ConversationRef, OutgoingMessage, PostedMessage, ReportDelivery
+from bot.ports import (
+    ChatPort,
+    ConversationRef,
+    OutgoingMessage,
+    PostedMessage,
+    ReportDelivery,
+    TeamNotice,
+)
 
 
 class PlatformNotRunningError(LookupError):
@@ -34,3 +41,6 @@ class PlatformRouter:
 
     async def post_report(self, report: ReportDelivery) -> None:
         await self._port(report.conversation.platform).post_report(report)
+
+    async def post_to_recruiters(self, notice: TeamNotice) -> PostedMessage:
+        return await self._port(notice.conversation.platform).post_to_recruiters(notice)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.brains.base import ComposeRequest, InterviewContext
-from bot.brains.offline import OfflineBrain, help_text
+from bot.brains.offline import OfflineBrain
 from bot.flow import (
     INTRO_ID,
     PROJECT_ID,
@@ -31,6 +31,8 @@ from bot.intents import (
     says_no_more_questions,
     strip_injection,
 )
+from bot.requests import candidate_help
+from bot.rights import clear_pending, decide_rights
 from bot.roles import Question, Role
 from bot.scoring.rubric import coverage, project_points
 from bot.text import words
@@ -56,6 +58,7 @@ class InterviewView:
     awaiting_withdraw_confirmation: bool
     project_line: str | None
     pause_days: float | None = None
+    awaiting_erasure_confirmation: bool = False
 
 
 @dataclass
@@ -68,14 +71,27 @@ class Decision:
     question_id: str | None = None
     final_status: Status | None = None
     end_reason: str | None = None
+    # What the turn's transaction records with this decision (bot.rights): requests, relays.
+    rights: tuple[str, ...] = ()
+    silent: bool = False  # stored and recorded, but no reply (a person has the interview)
 
 
 def decide(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -> Decision:
     text = within_read_limit(text)
-    if view.status not in (Status.ACTIVE, Status.PAUSED):
+    if view.status not in (Status.ACTIVE, Status.PAUSED, Status.HANDED_OVER):
         return Decision("after_end", Kind.CLOSING, fixed_text=(
             "This interview has ended, so I can't take further answers here. The recruiter "
             "will be in touch; thank you!"))
+    # Issue 12: a request for a person, an erasure or an explanation, and the silence while
+    # a person has the interview, before anything reads the message as an answer.
+    exercised = decide_rights(view, role, text)
+    if exercised is not None:
+        return exercised
+    return clear_pending(view, _decide_flow(view, role, ctx, text))
+
+
+def _decide_flow(view: InterviewView, role: Role, ctx: InterviewContext, text: str
+                 ) -> Decision:
     if view.awaiting_withdraw_confirmation:
         return _withdraw_confirmation(view, role, text)
     control = control_word(text)
@@ -127,7 +143,7 @@ def restate_current(view: InterviewView, role: Role) -> str:
 
 def _control(view: InterviewView, role: Role, control: Control) -> Decision:
     if control is Control.HELP:
-        return Decision("control", Kind.NOTICE, fixed_text=help_text())
+        return Decision("control", Kind.NOTICE, fixed_text=candidate_help())
     if control is Control.PAUSE:
         if view.status is Status.PAUSED:
             return Decision("control", Kind.NOTICE, fixed_text=(
@@ -258,6 +274,8 @@ def view_of(interview: Any) -> InterviewView:
         awaiting_withdraw_confirmation=interview.awaiting_withdraw_confirmation,
         project_line=interview.flow.get("project_line"),
         pause_days=(interview.flow.get("reminders") or {}).get("pause_days"),
+        awaiting_erasure_confirmation=bool(
+            getattr(interview, "awaiting_erasure_confirmation", False)),
     )
 
 

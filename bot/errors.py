@@ -17,3 +17,12 @@ class AlreadyInterviewingError(InterviewError):
 
 class InvalidRequestError(InterviewError):
     pass
+
+
+class AmbiguousCandidateError(InvalidRequestError):
+    """Several candidates match what was given; `matches` lists them (name, candidate id,
+    chat user, interviews) so the caller can ask which one is meant."""
+
+    def __init__(self, message: str, matches: list[object]) -> None:
+        super().__init__(message)
+        self.matches = matches

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot.report import HRReport, render_markdown
+from bot.reviewed import Reviewed
 from bot.scoring.evaluation import QuestionEvaluation
 
 
 def scores_json(evaluations: list[QuestionEvaluation]) -> list[dict[str, Any]]:
     return [
         {
+            "position": e.position,
             "question": e.question,
             "question_id": e.question_id,
             "topic": e.topic,
@@ -46,6 +48,38 @@ def report_json(report: HRReport | None) -> dict[str, Any] | None:
         "follow_up_questions": list(report.follow_up_questions),
         "notes": list(report.notes),
     }
+
+
+def with_human_scores(scores: list[dict[str, Any]], reviewed: Reviewed | None
+                      ) -> list[dict[str, Any]]:
+    """Each score with the review in force beside it (`human`: None when not reviewed);
+    `score` stays the machine's."""
+    reviews = reviewed.reviews if reviewed is not None else {}
+    out = []
+    for score in scores:
+        review = reviews.get(score["position"])
+        out.append({**score, "human": None if review is None else {
+            "score": review.score, "verdict": review.verdict, "reason": review.reason,
+            "reviewer": review.reviewer_name or review.reviewer_id,
+            "reviewer_id": review.reviewer_id,
+            "reviewed_at": review.at.isoformat() if review.at else None}})
+    return out
+
+
+def with_review(report: dict[str, Any] | None, reviewed: Reviewed | None
+                ) -> dict[str, Any] | None:
+    """The report with `reviewed`: the recommendation and overall score recomputed from
+    the human scores, and who reviewed (None when nobody did)."""
+    if report is None:
+        return None
+    if reviewed is None or not reviewed.reviews:
+        return {**report, "reviewed": None}
+    return {**report, "reviewed": {
+        "recommendation_label": reviewed.report.recommendation_label,
+        "overall_score": reviewed.report.overall_score,
+        "reviewed_by": list(reviewed.reviewers),
+        "questions_reviewed": len(reviewed.reviews),
+        "questions": len(reviewed.evaluations)}}
 
 
 def evaluation_json(evaluations: list[QuestionEvaluation], report: HRReport) -> dict[str, Any]:

@@ -24,13 +24,16 @@ class Stage(StrEnum):
 class Status(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
+    # Given to a person (the candidate asked, or a recruiter took over): the bot asks
+    # nothing and sends no reminders until a recruiter hands it back (issue 12).
+    HANDED_OVER = "handed_over"
     COMPLETED = "completed"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
     WITHDRAWN = "withdrawn"
 
 
-OPEN_STATUSES = frozenset({Status.ACTIVE, Status.PAUSED})
+OPEN_STATUSES = frozenset({Status.ACTIVE, Status.PAUSED, Status.HANDED_OVER})
 
 
 class Kind(StrEnum):

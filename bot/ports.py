@@ -84,6 +84,28 @@ class ReportDelivery:
     conversation: ConversationRef
 
 
+@dataclass(frozen=True)
+class TeamNotice:
+    """A message for the recruiter channel about one interview: a candidate's request, a
+    message relayed while a person has the interview, late messages, an erasure.
+
+    `text` is the core's Markdown, with "{candidate}" standing for the candidate's name;
+    `candidate_name` and `quote` (someone's own words) are untrusted and the adapter shows
+    them escaped, never as markup. The channel is checked like a report's before each one.
+    """
+
+    interview_id: str
+    kind: str
+    text: str
+    candidate_name: str
+    candidate_id: str  # their platform user id: a channel they can read is refused
+    conversation: ConversationRef  # the interview's: its platform, workspace, a link to it
+    quote: str = ""
+    reply_to: str | None = None  # the platform message id of the notice to post under
+    actions: tuple[str, ...] = ()  # buttons, each for this interview: "takeover", "handback"
+    notice_id: int | None = None  # stable per stored notice: platforms dedupe re-sends on it
+
+
 class ChatPort(Protocol):
     """What the core needs from a chat platform."""
 
@@ -98,3 +120,7 @@ class ChatPort(Protocol):
 
     async def post_report(self, report: ReportDelivery) -> None:
         """Post an evaluation to the private recruiter channel."""
+
+    async def post_to_recruiters(self, notice: TeamNotice) -> PostedMessage:
+        """Post a notice to the recruiter channel (a `message_id` of "" means the platform
+        needs none of this kind: on Discord the recruiter reads the thread itself)."""

@@ -57,6 +57,9 @@ class ReminderPolicy:
     quiet_hours_start: int = 21
     quiet_hours_end: int = 8
     pause_days: float = 7
+    # False once the candidate asked for a person: they are never nudged by the bot again
+    # (a recruiter's own `remind` still goes). Not a setting: set on one interview.
+    nudges: bool = True
 
     def __post_init__(self) -> None:
         if self.first_nudge_hours <= 0 or self.second_nudge_hours <= self.first_nudge_hours:
@@ -78,14 +81,17 @@ class ReminderPolicy:
         return cls(**{k: _number(k, v) for k, v in data.items()})
 
 
-def _number(name: str, value: Any) -> float:
+def _number(name: str, value: Any) -> float | bool:
+    if name == "nudges":
+        return bool(value)
     return int(value) if name.startswith("quiet_hours") else float(value)
 
 
 def policy_for(settings: ReminderSettings, role_name: str,
                override: Mapping[str, Any] | None = None) -> ReminderPolicy:
     """Settings, then the role's override, then the interview's own."""
-    data: dict[str, Any] = {f.name: getattr(settings, f.name) for f in fields(ReminderPolicy)}
+    data: dict[str, Any] = {f.name: getattr(settings, f.name) for f in fields(ReminderPolicy)
+                            if hasattr(settings, f.name)}
     for layer in (settings.policy_overrides.get(role_name), override):
         data |= dict(layer or {})
     return ReminderPolicy.from_dict(data)
@@ -166,6 +172,8 @@ def desired_reminders(*, status: str, anchor: datetime, deadline_at: datetime | 
     if status == Status.PAUSED:
         if resume_by is not None and before_deadline(resume_by):
             wanted[RESUME_BY] = resume_by
+        return wanted
+    if not policy.nudges:
         return wanted
     first = next_allowed(anchor + timedelta(hours=policy.first_nudge_hours), zone, policy)
     second = next_allowed(anchor + timedelta(hours=policy.second_nudge_hours), zone, policy)
@@ -310,6 +318,8 @@ def _decide_deadline(due: Due, now: datetime) -> Action:
 def _decide_nudge(due: Due, now: datetime) -> Action:
     if due.status == Status.PAUSED:
         return Action("skip", reason="paused")
+    if due.kind != MANUAL and not due.policy.nudges:
+        return Action("skip", reason="the candidate asked for a person")
     if due.last_candidate_at is not None and due.last_candidate_at > due.created_at:
         return Action("skip", reason="candidate answered")
     if due.deadline_at is not None and now >= due.deadline_at:

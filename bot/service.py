@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -20,16 +21,36 @@ from sqlalchemy.engine import Engine
 
 from bot import reminders as reminder_policy
 from bot.brains.base import Brain
-from bot.inbound import clean_message
-from bot.ports import ChatPort, IncomingMessage, MessageEdit, OutgoingMessage
+from bot.inbound import clean_message, clean_text
+from bot.ports import (
+    ChatPort,
+    ConversationRef,
+    IncomingMessage,
+    MessageEdit,
+    OutgoingMessage,
+    ReportDelivery,
+)
 from bot.settings import Settings
-from bot.usecases import controls, delivery, finishing, messages, reading, starting
+from bot.usecases import (
+    controls,
+    delivery,
+    finishing,
+    humans,
+    late,
+    messages,
+    reading,
+    reviews,
+    rights,
+    starting,
+)
 from bot.usecases.core import ServiceCore, conversation_of
 from bot.usecases.finishing import Evaluated
+from bot.usecases.humans import TeamMessage
 from bot.usecases.messages import EDIT_NOTED_NOTICE, EditOutcome
 from bot.usecases.reading import InterviewSummary, progress_of
 from bot.usecases.starting import StartedInterview, StartRequest
 from storage import repository as repo
+from storage.erasure import Match as CandidateMatch
 from storage.models import utcnow
 
 __all__ = [
@@ -40,6 +61,7 @@ __all__ = [
     "InterviewSummary",
     "StartRequest",
     "StartedInterview",
+    "TeamMessage",
     "conversation_of",
     "progress_of",
 ]
@@ -101,7 +123,16 @@ class InterviewService:
         return await messages.handle_message(self.core, clean_message(message))
 
     async def amend_message(self, edit: MessageEdit) -> EditOutcome:
-        return await messages.amend_message(self.core, clean_message(edit))
+        """An edit event is taken once: a redelivered one changes and notices nothing."""
+        edit = clean_message(edit)
+        if not await late.claim_notice(self.core, edit.conversation, late.edit_key(edit)):
+            return EditOutcome.IGNORED
+        return await messages.amend_message(self.core, edit)
+
+    async def notice_once(self, conversation: ConversationRef, event_id: str) -> bool:
+        """Whether to answer a platform event with a notice (a file without text): True the
+        first time, False on a redelivery or where no interview lives."""
+        return await late.claim_notice(self.core, conversation, f"event:{event_id}")
 
     # ---------------------------------------------------------------- controls
 
@@ -126,8 +157,50 @@ class InterviewService:
         return await controls.extend(self.core, interview_id, actor=actor, days=days,
                                      until=until)
 
-    async def forget_candidate(self, who: str) -> dict[str, int]:
-        return await controls.forget_candidate(self.core, who)
+    async def forget_candidate(self, who: str, *, platform: str | None = None,
+                               workspaces: Sequence[str] | None = None,
+                               actor: str = "cli") -> dict[str, int]:
+        return await controls.forget_candidate(self.core, who, platform=platform,
+                                               workspaces=workspaces, actor=actor)
+
+    async def find_candidate(self, who: str, *, platform: str | None = None,
+                             workspaces: Sequence[str] | None = None) -> CandidateMatch:
+        return await controls.find_candidate(self.core, who, platform=platform,
+                                             workspaces=workspaces)
+
+    # ---------------------------------------------------------------- a person in the loop
+
+    async def takeover(self, interview_id: str, *, recruiter_id: str,
+                       recruiter_name: str) -> humans.Takeover:
+        return await humans.takeover(self.core, interview_id, recruiter_id=recruiter_id,
+                                     recruiter_name=recruiter_name)
+
+    async def handback(self, interview_id: str, *, actor: str,
+                       actor_name: str = "") -> humans.Handback:
+        return await humans.handback(self.core, interview_id, actor=actor,
+                                     actor_name=actor_name)
+
+    async def relay_to_candidate(self, message: humans.TeamMessage) -> bool:
+        return await humans.relay_to_candidate(self.core, _storable(message))
+
+    async def store_team_message(self, message: humans.TeamMessage) -> bool:
+        return await humans.store_team_message(self.core, _storable(message))
+
+    async def review_score(self, interview_id: str, *, position: int, reviewer_id: str,
+                           reviewer_name: str, verdict: str, score: int | None = None,
+                           reason: str = "") -> ReportDelivery:
+        return await reviews.review_score(
+            self.core, interview_id, position=position, reviewer_id=reviewer_id,
+            reviewer_name=reviewer_name, verdict=verdict, score=score, reason=reason)
+
+    async def review_lines(self, interview_id: str) -> list[reviews.ReviewLine]:
+        return await reviews.review_lines(self.core, interview_id)
+
+    async def report_delivery(self, interview_id: str) -> ReportDelivery:
+        return await reviews.report_delivery(self.core, interview_id)
+
+    async def human_agreement(self) -> reviews.HumanAgreement:
+        return await self.core.read(reviews.human_agreement)
 
     # ---------------------------------------------------------------- finishing
 
@@ -169,4 +242,9 @@ class InterviewService:
                 await finishing.finish_if_ended(self.core, interview_id)
             except Exception:
                 logger.exception("could not recover interview %s; will retry", interview_id)
-        return len(pending)
+        return len(pending) + await rights.recover(self.core, platform=platform)
+
+
+def _storable(message: humans.TeamMessage) -> humans.TeamMessage:
+    """A recruiter's message with only text a database can store (as a candidate's)."""
+    return replace(message, text=clean_text(message.text))

@@ -87,7 +87,8 @@ class Candidate(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
-_OPEN_INTERVIEW = sa.text("status IN ('active', 'paused')")
+# Open: under way, paused, or handed over to a person (issue 12); every other status ends it.
+_OPEN_INTERVIEW = sa.text("status IN ('active', 'paused', 'handed_over')")
 
 
 class Interview(SQLModel, table=True):
@@ -124,6 +125,15 @@ class Interview(SQLModel, table=True):
     candidate_exchanges: int = 0
     candidate_turns: int = 0
     awaiting_withdraw_confirmation: bool = False
+    # The candidate asked for their data to be erased; the next message confirms or not.
+    awaiting_erasure_confirmation: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()})
+    # They confirmed: the erasure runs right after that message's transaction (or, after a
+    # crash, at the next start-up), so a confirmed request is never lost.
+    erasure_confirmed_at: datetime | None = _ts(nullable=True)
+    # Messages after the end beyond the cap: counted, not stored (their text is not kept).
+    late_messages_dropped: int = Field(default=0,
+                                       sa_column_kwargs={"server_default": sa.text("0")})
     version: int = 0
     # The seq of the interview's last turn: whoever stores a turn takes the next number and
     # moves this on in the same transaction (no MAX(seq) lookup per insert).
@@ -248,7 +258,77 @@ class AuditEvent(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
+class Handover(SQLModel, table=True):
+    """An interview given to a person: asked for by the candidate, or taken over by a
+    recruiter, until it is handed back. While one is open the bot asks nothing."""
+
+    __tablename__ = "handovers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: str = Field(foreign_key="interviews.id", index=True, max_length=32)
+    requested_by: str = Field(max_length=100)  # "candidate", or the recruiter who took over
+    requested_at: datetime = _ts()
+    taken_by: str | None = Field(default=None, max_length=100)
+    taken_by_name: str | None = Field(default=None, max_length=200)
+    taken_at: datetime | None = _ts(nullable=True)
+    handed_back_at: datetime | None = _ts(nullable=True)
+    handed_back_by: str | None = Field(default=None, max_length=100)
+    # The recruiter-channel message whose thread carries the conversation (Slack's relay).
+    alert_notice_id: int | None = None
+
+
+class RecruiterNotice(SQLModel, table=True):
+    """A message for the recruiter channel (a request, a relayed message, late messages),
+    stored in the transaction that caused it and posted after, so none is lost."""
+
+    __tablename__ = "recruiter_notices"
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: str = Field(foreign_key="interviews.id", index=True, max_length=32)
+    kind: str = Field(max_length=32)
+    text: str = _text()  # the core's Markdown; "{candidate}" stands for the candidate's name
+    # Someone's own words, shown quoted and escaped by the adapter (never as markup).
+    quote: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    parent_id: int | None = None  # the notice to post under (its thread)
+    actions: list[str] = _json(list)
+    created_at: datetime = _ts()
+    posted_at: datetime | None = _ts(nullable=True)
+    message_id: str | None = Field(default=None, max_length=100)
+
+
+class ScoreReview(SQLModel, table=True):
+    """A recruiter's verdict on one question's machine score: stored beside it, never over
+    it. The latest review of a question is the one in force."""
+
+    __tablename__ = "score_reviews"
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: str = Field(foreign_key="interviews.id", index=True, max_length=32)
+    position: int
+    question_id: str = Field(max_length=100)
+    machine_score: int  # the score reviewed, as it was shown
+    verdict: str = Field(max_length=16)  # "agree" or "adjust"
+    score: int
+    reason: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False))
+    reviewer_id: str = Field(max_length=100)
+    reviewer_name: str = Field(default="", max_length=200)
+    created_at: datetime = _ts()
+
+
+class ErasureRecord(SQLModel, table=True):
+    """That an erasure happened, and what it removed: counts only, nothing about the person
+    (no name, no user id, no interview id), so it outlives the data it describes."""
+
+    __tablename__ = "erasure_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    requested_by: str = Field(max_length=100)  # "candidate", "cli" or the recruiter's user id
+    platform: str = Field(default="", max_length=32)
+    rows: dict[str, Any] = _json(dict)
+    created_at: datetime = _ts()
+
+
 ALL_TABLES = [
     RoleRecord, Candidate, Interview, Turn, QuestionScore, Report, ProcessedEvent, Reminder,
-    AuditEvent,
+    AuditEvent, Handover, RecruiterNotice, ScoreReview, ErasureRecord,
 ]

@@ -37,12 +37,15 @@ from storage.engine import PgArray
 from storage.models import (
     AuditEvent,
     Candidate,
+    Handover,
     Interview,
     ProcessedEvent,
     QuestionScore,
+    RecruiterNotice,
     Reminder,
     Report,
     RoleRecord,
+    ScoreReview,
     Turn,
     UTCDateTime,
 )
@@ -55,7 +58,7 @@ SENT = "sent"
 SKIPPED = "skipped"
 FAILED = "failed"
 
-OPEN_STATUSES = ("active", "paused")
+OPEN_STATUSES = ("active", "paused", "handed_over")
 ENDED_STATUSES = ("completed", "expired", "cancelled", "withdrawn")
 
 _R = Reminder.__table__
@@ -471,6 +474,9 @@ _CHILD_TABLES: tuple[tuple[str, sa.Table], ...] = (
     ("reports", Report.__table__),
     ("processed_events", ProcessedEvent.__table__),
     ("audit_events", AuditEvent.__table__),
+    ("handovers", Handover.__table__),
+    ("recruiter_notices", RecruiterNotice.__table__),
+    ("score_reviews", ScoreReview.__table__),
 )
 TABLES = (*(name for name, _ in _CHILD_TABLES), "interviews", "candidates")
 

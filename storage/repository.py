@@ -23,7 +23,7 @@ from storage.models import (
     utcnow,
 )
 
-OPEN = ("active", "paused")
+OPEN = ("active", "paused", "handed_over")
 MIN_ID_PREFIX = 6
 _INTERVIEW_ID = re.compile(r"[0-9a-f]{1,32}")
 
@@ -180,9 +180,14 @@ def unhandled_candidate_turns(session: Session, interview_id: str) -> list[Turn]
     ).all())
 
 
+# Turns the bot posts: its own, and a recruiter's it relays to the candidate (issue 12).
+POSTED_BY_BOT = ("bot", "recruiter")
+
+
 def undelivered_bot_turns(session: Session, interview_id: str) -> list[Turn]:
     return list(session.exec(
-        select(Turn).where(Turn.interview_id == interview_id, Turn.speaker == "bot",
+        select(Turn).where(Turn.interview_id == interview_id,
+                           col(Turn.speaker).in_(POSTED_BY_BOT),
                            col(Turn.delivered_at).is_(None)).order_by(col(Turn.seq))
     ).all())
 
@@ -193,7 +198,7 @@ def interviews_with_pending_work(session: Session, *, platform: str | None = Non
     pending_turns = select(Turn.interview_id).where(
         sa.or_(
             sa.and_(Turn.speaker == "candidate", col(Turn.handled).is_(False)),
-            sa.and_(Turn.speaker == "bot", col(Turn.delivered_at).is_(None)),
+            sa.and_(col(Turn.speaker).in_(POSTED_BY_BOT), col(Turn.delivered_at).is_(None)),
         )
     )
     ids = set(session.exec(pending_turns.distinct()).all())

@@ -25,7 +25,7 @@ from storage.models import (
     utcnow,
 )
 
-OPEN = ("active", "paused")
+OPEN = ("active", "paused", "handed_over")
 
 _I = Interview.__table__
 _C = Candidate.__table__
@@ -80,7 +80,8 @@ _UNDELIVERED = sa.exists().where(_T.c.interview_id == _I.c.id, _T.c.speaker == "
 _TURN_ROW = _for_conversation(
     _I.c.id, _I.c.status, _I.c.stage, _I.c.plan, _I.c.flow, _I.c.question_index,
     _I.c.followups_used, _I.c.candidate_exchanges, _I.c.candidate_turns,
-    _I.c.awaiting_withdraw_confirmation, _I.c.version, _I.c.last_turn_seq,
+    _I.c.awaiting_withdraw_confirmation, _I.c.awaiting_erasure_confirmation, _I.c.version,
+    _I.c.last_turn_seq,
     _I.c.consent_version, _I.c.deadline_at, _I.c.role_id, _I.c.role_name,
     _I.c.platform, _I.c.workspace, _I.c.channel, _I.c.thread,
     _C.c.platform_user_id.label("author_id"), _C.c.display_name, _C.c.resume,

@@ -16,7 +16,7 @@ from adapters.discord import split as discord_split
 from adapters.discord import translate as discord_translate
 from adapters.slack import commands as slack_commands
 from adapters.slack import mrkdwn
-from bot import guard, inbound
+from bot import guard, inbound, requests
 from storage import repository
 
 SIZE = 50_000
@@ -85,6 +85,7 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "adapters.discord.split": discord_split.PATTERNS,
     "adapters.discord.translate": discord_translate.PATTERNS,
     "storage.repository": (repository._INTERVIEW_ID,),
+    "bot.requests": requests.PATTERNS,
 }
 
 # Whole functions on the inputs that hurt them most (each also runs every generic input).
@@ -96,6 +97,8 @@ FUNCTIONS: list[tuple[str, Callable[[str], object]]] = [
     ("mrkdwn.from_markdown", mrkdwn.from_markdown),
     ("mrkdwn.split_text", lambda text: mrkdwn.split_text(text, 2900)),
     ("discord split_message", discord_split.split_message),
+    # Reads at most its first 3,000 characters, like the flow.
+    ("requests.requests_in", requests.requests_in),
 ]
 
 # Inputs a particular function is known to have been slow on (the measurements).
@@ -110,4 +113,8 @@ SPECIFIC: list[tuple[str, Callable[[str], object], Callable[[], str]]] = [
     ("split: one fence longer than a message", discord_split.split_message,
      prefixed("```sql\n", "SELECT 1;\n")),
     ("unescape: links inside links", mrkdwn.unescape, repeat("<https://a|")),
+    ("requests: a request's words repeated", requests.requests_in,
+     repeat("can i talk to a real person who ")),
+    ("requests: why did I without a score word", requests.requests_in,
+     repeat("why did i get ")),
 ]

@@ -46,6 +46,57 @@ def calibrate(*, directory: Path, brain: str, sets: list[str] | None, fmt: str,
     show(Console(width=max(out.width, 132)), result, misses=misses)
 
 
+def calibrate_human(*, fmt: str) -> None:
+    """Machine against human over the reviewed questions of every reviewed interview: the
+    same figures (`bot.calibration.metrics`), the recruiter's score as the reference."""
+    from adapters.commands.common import Access, open_database
+    from bot.usecases.reviews import human_agreement
+    from storage.engine import session
+
+    settings = load_settings()
+    engine = open_database(settings, Access.READ)
+    with session(engine) as s:
+        found = human_agreement(s)
+    a = found.agreement
+    if fmt == "json":
+        sys.stdout.write(json.dumps({
+            "interviews": found.interviews, "n": a.n, "spearman": _json_number(a.spearman),
+            "qwk": _json_number(a.qwk), "exact": _json_number(a.exact),
+            "within_one": _json_number(a.within_one),
+            "mean_human": _json_number(a.mean_expert),
+            "mean_machine": _json_number(a.mean_machine), "confusion": a.matrix},
+            indent=2) + "\n")
+        return
+    console = Console(width=max(out.width, 100))
+    if not a.n:
+        console.print("No reviewed scores yet: recruiters review them on the report card "
+                      "(Agree / Adjust).")
+        return
+    table = Table(title=f"Machine against recruiters ({found.interviews} reviewed "
+                        f"interview(s))")
+    for column in ("n", "Spearman", "QWK", "exact", "within 1", "human mean", "machine mean"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_row(str(a.n), _num(a.spearman), _num(a.qwk), _num(a.exact, True),
+                  _num(a.within_one, True), _num(a.mean_expert), _num(a.mean_machine))
+    console.print(table)
+    console.print(_human_confusion(a))
+
+
+def _human_confusion(a: Agreement) -> Table:
+    table = Table(title="recruiter's score (rows) vs machine score (columns)")
+    table.add_column("recruiter \\ machine")
+    for level in LEVELS:
+        table.add_column(str(level), justify="right")
+    for level, row in zip(LEVELS, a.matrix, strict=True):
+        table.add_row(str(level), *[f"[bold]{n}[/]" if level == m and n else (str(n) if n
+                                    else ".") for m, n in zip(LEVELS, row, strict=True)])
+    return table
+
+
+def _json_number(value: float) -> float | None:
+    return None if math.isnan(value) else round(value, 4)
+
+
 def _num(value: float, pct: bool = False) -> str:
     if math.isnan(value):
         return "n/a"

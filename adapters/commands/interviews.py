@@ -52,9 +52,11 @@ def status(*, interview_id: str | None, all_: bool) -> None:
         summaries = [_run(service.status(interview_id))]
     else:
         summaries = _run(service.list_status(open_only=not all_))
-    table = Table("id", "candidate", "role", "status", "progress", "score", "started")
+    table = Table("id", "candidate", "candidate id", "role", "status", "progress", "score",
+                  "started")
     for s in summaries:
-        table.add_row(s.id[:8], s.candidate_name, s.role_name, s.status, s.progress,
+        table.add_row(s.id[:8], s.candidate_name, s.candidate_key[:8], s.role_name, s.status,
+                      s.progress,
                       f"{s.overall_score:.1f}" if s.overall_score is not None else "",
                       s.created_at.strftime("%Y-%m-%d %H:%M"))
     out.print(table if summaries else "No interviews.")

@@ -16,8 +16,8 @@ from adapters.discord.checks import candidate_access_problem
 from adapters.discord.config import DiscordConfig
 from adapters.discord.port import ChannelSetupError, ReportRefusedError
 from adapters.discord.translate import PLATFORM
-from adapters.erasure import erase_candidate, erasure_preview
-from bot.errors import InterviewError, InterviewNotFoundError
+from adapters.erasure import erasure_preview
+from bot.errors import AmbiguousCandidateError, InterviewError, InterviewNotFoundError
 from bot.inbound import decode_text_file
 from bot.limits import MAX_EXTEND_DAYS, MIN_EXTEND_DAYS, extend_days_problem
 from bot.roles import Role, list_roles
@@ -25,7 +25,7 @@ from bot.service import InterviewService, InterviewSummary, StartRequest
 
 logger = logging.getLogger(__name__)
 
-OPEN = ("active", "paused")
+OPEN = ("active", "paused", "handed_over")
 RESUME_BYTES = 200_000
 RESUME_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
@@ -171,29 +171,100 @@ class RecruiterActions:
                      f"a message about it in <#{done.conversation.thread}> (after their quiet "
                      "hours, if it's night for them).")
 
-    async def forget(self, *, candidate: discord.abc.User, confirm: bool, actor: str) -> Reply:
-        """Erase a person's data (every Discord interview of theirs, in any state); without
-        `confirm`, say what that would erase and how to confirm."""
+    async def forget(self, *, guild_id: int, candidate: discord.abc.User | None,
+                     who: str | None, confirm: bool, actor: str) -> Reply:
+        """Erase a person's data in this server (every Discord interview of theirs here, in
+        any state); without `confirm`, say what that would erase and how to confirm. The
+        person is a member, or named by `who`: a name, an interview or candidate id."""
+        if candidate is None and not (who or "").strip():
+            return Reply("Say whom to erase: `candidate` (a member), or `who` (their name, "
+                         "an interview id or the candidate id `/interview status` shows).")
+        named = candidate.mention if candidate else f"`{_clean(who or '')}`"
+        key = str(candidate.id) if candidate else (who or "").strip()
+        scope = {"platform": PLATFORM, "workspaces": [str(guild_id)]}
         if not confirm:
-            return Reply(await self._forget_preview(candidate))
-        counts = await erase_candidate(self.service, PLATFORM, str(candidate.id), actor=actor)
-        if counts is None:
-            return Reply(f"I have nothing stored about {candidate.mention}: nothing to erase.")
+            return Reply(await self._forget_preview(candidate, key, named, scope))
+        try:
+            counts = await self.service.forget_candidate(key, actor=actor, **scope)
+        except AmbiguousCandidateError as exc:
+            return Reply(_several(exc, key))
+        except InterviewError:
+            return Reply(f"I have nothing stored about {named} in this server: nothing to "
+                         "erase.")
         channel = self.config.recruiter_channel
         reports = f"reports in <#{channel}>" if channel else "reports"
-        return Reply(f"Erased everything I stored about {candidate.mention}: "
+        return Reply(f"Erased everything I stored about {named}: "
                      f"{rows_deleted(counts)}. Messages already posted in Discord (their "
                      f"interview threads, {reports}) stay; delete those in Discord if they "
                      "must go too.")
 
-    async def _forget_preview(self, candidate: discord.abc.User) -> str:
-        found = await self.service.list_status(open_only=False, candidate_id=str(candidate.id),
-                                               platform=PLATFORM)
-        confirm = (f"To erase it, run `/interview forget` again for {candidate.mention} with "
-                   "`confirm: True`.")
-        return erasure_preview(found, who=candidate.mention, confirm=confirm,
-                               platform_name="Discord", cancel_hint="`/interview cancel`",
-                               status_line=status_line)
+    async def _forget_preview(self, candidate: discord.abc.User | None, key: str, named: str,
+                              scope: dict[str, object]) -> str:
+        try:
+            match = await self.service.find_candidate(key, **scope)  # type: ignore[arg-type]
+        except AmbiguousCandidateError as exc:
+            return _several(exc, key)
+        except InterviewError:
+            match = None
+        if candidate is not None:
+            user, shown = str(candidate.id), candidate.mention
+            confirm = (f"To erase it, run `/interview forget` again for {candidate.mention} "
+                       "with `confirm: True`.")
+        elif match is None:
+            return (f"No candidate {named} in this server: give their name, a member, or an "
+                    "interview id from `/interview status`.")
+        else:
+            user, shown = match.platform_user_id, f"<@{match.platform_user_id}>"
+            confirm = (f"To erase it, run `/interview forget who:{match.candidate_id[:8]} "
+                       "confirm:True`.")
+        found = await self.service.list_status(open_only=False, candidate_id=user,
+                                               **scope)  # type: ignore[arg-type]
+        return erasure_preview(found, who=shown, confirm=confirm, platform_name="Discord",
+                               cancel_hint="`/interview cancel`", status_line=status_line)
+
+    async def takeover(self, *, guild_id: int, interview_id: str,
+                       recruiter: discord.abc.User) -> Reply:
+        """Take an interview over: the candidate is told a person is joining, the bot goes
+        quiet, and the recruiter is added to the candidate's private thread."""
+        summary = await self._owned(interview_id, guild_id)
+        taken = await self.service.takeover(summary.id, recruiter_id=str(recruiter.id),
+                                            recruiter_name=_name(recruiter))
+        thread = summary.conversation.thread
+        try:
+            found = self.client.get_channel(int(thread)) or await self.client.fetch_channel(
+                int(thread))
+            if isinstance(found, discord.Thread):
+                await found.add_user(recruiter)
+        except discord.HTTPException as exc:
+            logger.warning("could not add recruiter %s to thread %s: %s %s", recruiter.id,
+                           thread, exc.status, exc.code)
+            return Reply(f"You have interview `{summary.id[:8]}`, but I couldn't add you to "
+                         f"<#{thread}> (Discord said: {exc.text or exc.status}); open it from "
+                         "the channel if you can see it.")
+        if taken.already:
+            return Reply(f"You already have interview `{summary.id[:8]}`: <#{thread}>.")
+        return Reply(f"You have taken over interview `{summary.id[:8]}` ({summary.role_title} "
+                     f"with <@{summary.candidate_id}>): I added you to <#{thread}> and told them "
+                     "a person is joining. I stay quiet there until `/interview handback`.")
+
+    async def handback(self, *, guild_id: int, interview_id: str,
+                       actor: discord.abc.User) -> Reply:
+        """The bot carries on; the recruiter who had the interview leaves its thread."""
+        summary = await self._owned(interview_id, guild_id)
+        back = await self.service.handback(summary.id, actor=str(actor.id),
+                                           actor_name=_name(actor))
+        thread = summary.conversation.thread
+        if back.taken_by and back.taken_by.isdigit():
+            try:
+                found = self.client.get_channel(int(thread)) or await \
+                    self.client.fetch_channel(int(thread))
+                if isinstance(found, discord.Thread):
+                    await found.remove_user(discord.Object(int(back.taken_by)))
+            except discord.HTTPException as exc:
+                logger.warning("could not take recruiter %s out of thread %s: %s %s",
+                               back.taken_by, thread, exc.status, exc.code)
+        return Reply(f"Interview `{summary.id[:8]}` is back with me: I carry on in <#{thread}> "
+                     f"with the question <@{summary.candidate_id}> was on.")
 
     async def report(self, *, guild_id: int, interview_id: str) -> Reply:
         summary = await self._owned(interview_id, guild_id)
@@ -247,6 +318,24 @@ async def read_resume(attachment: discord.Attachment) -> str:
     return decode_text_file(await attachment.read()).strip()  # UTF-16 résumés too
 
 
+def _name(user: discord.abc.User) -> str:
+    return getattr(user, "display_name", "") or getattr(user, "name", "") or str(user.id)
+
+
+def _clean(text: str) -> str:
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+
+
+def _several(exc: AmbiguousCandidateError, who: str) -> str:
+    """Several people match: list them, and say how to name one."""
+    from bot.usecases.controls import describe_match
+
+    lines = [f"`{_clean(who)}` matches {len(exc.matches)} candidates here. Which one? Run "
+             "`/interview forget who:<candidate id>` with one of these ids:"]
+    lines += [f"• {_clean(describe_match(m))}" for m in exc.matches[:10]]  # type: ignore[arg-type]
+    return "\n".join(lines)
+
+
 def rows_deleted(counts: dict[str, int]) -> str:
     """`{"turns": 14, "interviews": 1, ...}` → "16 row(s) deleted (turns 14, interviews 1, …)"."""
     parts = [f"{table.replace('_', ' ')} {n}" for table, n in counts.items() if n]
@@ -261,12 +350,14 @@ def _in_guild(summary: InterviewSummary, guild_id: int) -> bool:
 def status_line(s: InterviewSummary) -> str:
     score = f" · {s.overall_score:.1f}/5" if s.overall_score is not None else ""
     return (f"• `{s.id[:8]}` <@{s.candidate_id}> · {discord.utils.escape_markdown(s.role_title)}"
-            f" · {s.status} · {s.progress}{score} · <#{s.conversation.thread}>")
+            f" · {s.status} · {s.progress}{score} · <#{s.conversation.thread}> · candidate "
+            f"`{s.candidate_key[:8]}`")
 
 
 def status_detail(s: InterviewSummary) -> str:
     name = discord.utils.escape_markdown(s.candidate_name)
-    lines = [f"**{name}** (<@{s.candidate_id}>): {s.role_title}",
+    lines = [f"**{name}** (<@{s.candidate_id}>, candidate `{s.candidate_key[:8]}`): "
+             f"{s.role_title}",
              f"Interview `{s.id[:8]}` is {s.status}: {s.progress}; "
              f"{s.candidate_turns} answer(s) so far. Thread: <#{s.conversation.thread}>."]
     if s.last_candidate_at:

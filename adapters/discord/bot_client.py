@@ -22,12 +22,13 @@ from adapters.discord.checks import (
     recruiter_channel_problem,
 )
 from adapters.discord.commands import InterviewCommands, RecruiterCommandTree
+from adapters.discord.components import DYNAMIC_ITEMS
 from adapters.discord.config import DiscordConfig
 from adapters.discord.port import DiscordPort, ReportRefusedError
 from adapters.discord.translate import PLATFORM, NeedsText, to_edit, to_incoming
 from adapters.inflight import InFlight
 from bot.ports import ChatPort, OutgoingMessage
-from bot.service import EDIT_NOTED_NOTICE, EditOutcome, InterviewService
+from bot.service import EDIT_NOTED_NOTICE, EditOutcome, InterviewService, TeamMessage
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,8 @@ class InterviewBotClient(discord.Client):
         self.actions = RecruiterActions(service=self.service, client=self, config=config)
         self.tree = RecruiterCommandTree(self, recruiter_role=config.recruiter_role)
         self.tree.add_command(InterviewCommands(actions=self.actions, in_flight=self.in_flight))
+        # Take over, hand back and the score reviews: their state is in their custom ids.
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         self.setup_problems: list[str] = []
         self._checked = False
         self._warned_no_content = False
@@ -152,6 +155,14 @@ class InterviewBotClient(discord.Client):
             try:
                 if isinstance(found, NeedsText):
                     await self._ask_for_text(found)
+                elif self._from_recruiter(message):
+                    # Issue 12: kept while a person has the interview; otherwise not part
+                    # of it (a recruiter reading along with Manage Threads).
+                    await self.service.store_team_message(TeamMessage(
+                        platform=PLATFORM, author_id=found.author_id,
+                        author_name=message.author.display_name, text=found.text,
+                        message_id=found.message_id, channel=found.conversation.channel,
+                        thread=found.conversation.thread))
                 else:
                     await self.service.handle_message(found)
             except ReportRefusedError as exc:
@@ -179,11 +190,20 @@ class InterviewBotClient(discord.Client):
                 logger.exception("edit of message %s in %s not handled", edit.message_id,
                                  edit.conversation.channel)
 
+    def _from_recruiter(self, message: discord.Message) -> bool:
+        role = self.config.recruiter_role
+        author = message.author
+        return (role is not None and isinstance(author, discord.Member)
+                and author.get_role(role) is not None)
+
     async def _ask_for_text(self, found: NeedsText) -> None:
-        """Only in a thread where this person has an open interview."""
+        """Only in a thread where this person has an open interview, once per message
+        (a redelivered event gets no second notice)."""
         for summary in await self.service.list_status(candidate_id=found.author_id,
                                                       platform=PLATFORM):
             if summary.conversation.channel == found.conversation.channel:
+                if not await self.service.notice_once(summary.conversation, found.message_id):
+                    return
                 text = POLL_PLEASE if found.what == "a poll" else TEXT_PLEASE
                 await self.port.post(OutgoingMessage(summary.conversation, text,
                                                      kind="notice"))

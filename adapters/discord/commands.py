@@ -161,14 +161,32 @@ class InterviewCommands(app_commands.Group):
             guild_id=guild_id, interview_id=interview))
 
     @app_commands.command(name="forget")
-    @app_commands.describe(candidate="The person whose data to erase",
+    @app_commands.describe(candidate="The person whose data to erase (a member)",
+                           who="Or their name, an interview id, or their candidate id",
                            confirm="True to erase (cannot be undone); leave out to see what "
                                    "would be erased")
     async def forget(self, interaction: discord.Interaction,
-                     candidate: discord.Member | discord.User, confirm: bool = False) -> None:
+                     candidate: discord.Member | discord.User | None = None,
+                     who: app_commands.Range[str, 1, 200] | None = None,
+                     confirm: bool = False) -> None:
         """Erase everything stored about a candidate (an erasure request)."""
-        await self._work(interaction, lambda _: self.actions.forget(
-            candidate=candidate, confirm=confirm, actor=str(interaction.user.id)))
+        await self._work(interaction, lambda guild_id: self.actions.forget(
+            guild_id=guild_id, candidate=candidate, who=who, confirm=confirm,
+            actor=str(interaction.user.id)))
+
+    @app_commands.command(name="takeover")
+    @app_commands.describe(interview="The interview id (from `/interview status`)")
+    async def takeover(self, interaction: discord.Interaction, interview: str) -> None:
+        """Talk with the candidate yourself: you join their thread and the bot goes quiet."""
+        await self._work(interaction, lambda guild_id: self.actions.takeover(
+            guild_id=guild_id, interview_id=interview, recruiter=interaction.user))
+
+    @app_commands.command(name="handback")
+    @app_commands.describe(interview="The interview id (from `/interview status`)")
+    async def handback(self, interaction: discord.Interaction, interview: str) -> None:
+        """Let the bot carry on with the interview where it stopped."""
+        await self._work(interaction, lambda guild_id: self.actions.handback(
+            guild_id=guild_id, interview_id=interview, actor=interaction.user))
 
     @app_commands.command(name="roles")
     async def roles(self, interaction: discord.Interaction) -> None:
@@ -180,6 +198,8 @@ class InterviewCommands(app_commands.Group):
     @remind.autocomplete("interview")
     @extend.autocomplete("interview")
     @report.autocomplete("interview")
+    @takeover.autocomplete("interview")
+    @handback.autocomplete("interview")
     async def _interview_choices(self, interaction: discord.Interaction,
                                  current: str) -> list[app_commands.Choice[str]]:
         found = await self.actions.interview_choices(interaction.guild_id or 0, current)

@@ -31,10 +31,11 @@ import logging
 import discord
 
 from adapters.discord.checks import recruiter_channel_problem
-from adapters.discord.report import report_embed, report_file
+from adapters.discord.components import notice_view, review_view
+from adapters.discord.report import report_embed, report_file, thread_url
 from adapters.discord.split import split_message
 from adapters.discord.translate import PLATFORM, conversation_for
-from bot.ports import ConversationRef, OutgoingMessage, PostedMessage, ReportDelivery
+from bot.ports import ConversationRef, OutgoingMessage, PostedMessage, ReportDelivery, TeamNotice
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,11 @@ NO_PINGS = discord.AllowedMentions.none()
 class ReportRefusedError(RuntimeError):
     """The report was not posted; the message says why and how to fix it. The core leaves it
     unposted, so it goes out once the channel is fixed (`/interview report`, or recovery)."""
+
+
+class NoticeRefusedError(RuntimeError):
+    """A notice was not posted (the recruiter channel failed its check); the core keeps it
+    and posts it with the interview's next turn."""
 
 
 class ChannelSetupError(RuntimeError):
@@ -135,9 +141,48 @@ class DiscordPort:
             raise ReportRefusedError(f"The report was not posted: {problem}.")
         assert self.recruiter_channel is not None
         channel = self.client.get_partial_messageable(self.recruiter_channel)
+        view = review_view(report.interview_id, report.export.get("scores") or [])
         await channel.send(embed=report_embed(report), file=report_file(report),
-                           nonce=report_nonce(report.interview_id), allowed_mentions=NO_PINGS)
+                           nonce=report_nonce(report.interview_id), allowed_mentions=NO_PINGS,
+                           **({"view": view} if view is not None else {}))
         logger.info("report for interview %s posted", report.interview_id[:8])
+
+    async def redraw_report(self, report: ReportDelivery, message_id: int) -> None:
+        """The report embed again, as it reads after a review (issue 12)."""
+        assert self.recruiter_channel is not None
+        channel = self.client.get_partial_messageable(self.recruiter_channel)
+        view = review_view(report.interview_id, report.export.get("scores") or [])
+        await channel.get_partial_message(message_id).edit(
+            embed=report_embed(report), view=view, allowed_mentions=NO_PINGS)
+
+    async def post_to_recruiters(self, notice: TeamNotice) -> PostedMessage:
+        """A notice in the recruiter channel, after the same audience check as a report.
+        Relayed messages are not posted: on Discord the recruiter who takes over joins the
+        candidate's thread and reads it there."""
+        conversation = self._own(notice.conversation)
+        if notice.kind == "relay":
+            return PostedMessage(message_id="", conversation=conversation)
+        problem = await recruiter_channel_problem(
+            self.client, self.recruiter_channel, recruiter_role=self.recruiter_role,
+            candidate_id=notice.candidate_id)
+        if problem:
+            logger.error("notice for interview %s not posted: %s", notice.interview_id[:8],
+                         problem)
+            raise NoticeRefusedError(problem)
+        assert self.recruiter_channel is not None
+        channel = self.client.get_partial_messageable(self.recruiter_channel)
+        extra: dict[str, object] = {}
+        view = notice_view(notice.interview_id, notice.actions)
+        if view is not None:
+            extra["view"] = view
+        if notice.reply_to:
+            extra["reference"] = discord.MessageReference(
+                message_id=int(notice.reply_to), channel_id=self.recruiter_channel,
+                fail_if_not_exists=False)
+        nonce = f"ib-n{notice.notice_id}" if notice.notice_id is not None else None
+        sent = await channel.send(notice_content(notice), nonce=nonce,
+                                  allowed_mentions=NO_PINGS, **extra)  # type: ignore[arg-type]
+        return PostedMessage(message_id=str(sent.id), conversation=conversation)
 
     async def _tell_recruiter(self, report: ReportDelivery, problem: str) -> None:
         """A DM to the recruiter who started the interview, once per process: the report
@@ -175,3 +220,27 @@ class DiscordPort:
             raise WrongPlatformError(f"a {conversation.platform} conversation reached the "
                                      "Discord port")
         return conversation
+
+
+QUOTE_LIMIT = 1200
+# Where a recruiter talks with the candidate on Discord: in their private thread.
+WHERE_TO_WRITE = "Talk with them in their thread: {thread} (the bot adds you when you take over)."
+
+
+def notice_content(notice: TeamNotice) -> str:
+    """The core's Markdown with the candidate's name escaped in, their words quoted and
+    escaped, and where to find the thread; within Discord's 2,000 characters."""
+    name = discord.utils.escape_markdown(discord.utils.escape_mentions(notice.candidate_name))
+    text = notice.text.replace("{candidate}", name)
+    conversation = notice.conversation
+    link = thread_url(conversation.workspace, conversation.thread or conversation.channel)
+    if notice.kind in ("person_request", "takeover"):
+        text += " " + WHERE_TO_WRITE.format(thread=f"<#{conversation.thread}>")
+    elif link and notice.kind != "erasure":
+        text += f" [Interview thread]({link})"
+    if notice.quote:
+        words = discord.utils.escape_mentions(discord.utils.escape_markdown(notice.quote))
+        if len(words) > QUOTE_LIMIT:
+            words = words[:QUOTE_LIMIT - 1] + "…"
+        text += "\n" + "\n".join(f"> {line}" for line in words.splitlines() or [""])
+    return text[:2000]

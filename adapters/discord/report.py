@@ -47,7 +47,7 @@ def report_embed(report: ReportDelivery) -> discord.Embed:
         title=_cut(f"Interview report: {report.candidate_name} · {report.role_title}", 256),
         description="\n".join(description), url=link,
         colour=_colour(report.recommendation))
-    per_question = [f"**{s.get('score')}/5** {_clean(str(s.get('topic') or s.get('question_id')))}"
+    per_question = [f"{_score_shown(s)} {_clean(str(s.get('topic') or s.get('question_id')))}"
                     f": {_cut(_clean(str(s.get('question') or '')), QUESTION_PREVIEW)}"
                     for s in scores]
     _add_list(embed, "Scores by question", per_question, "No question was scored.")
@@ -63,6 +63,17 @@ def report_embed(report: ReportDelivery) -> discord.Embed:
     embed.set_footer(text=_cut(f"Interview {report.interview_id[:8]} · full HR report "
                                f"attached · {HUMAN_REVIEW}", 2048))
     return _fit(embed)
+
+
+def _score_shown(score: dict[str, Any]) -> str:
+    """The machine's score, and a recruiter's beside it once reviewed (issue 12)."""
+    human = score.get("human")
+    if not human:
+        return f"**{score.get('score')}/5**"
+    who = _clean(str(human.get("reviewer") or ""))
+    if human.get("verdict") == "agree":
+        return f"**{human.get('score')}/5** (agreed by {who})"
+    return f"~~{score.get('score')}/5~~ **{human.get('score')}/5** (adjusted by {who})"
 
 
 def report_file(report: ReportDelivery) -> discord.File:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.erasure import erase_candidate, erasure_preview
+from adapters.erasure import erasure_preview
 from adapters.slack.blocks import Block, roles_text, started_blocks
 from adapters.slack.commands import (
     CONFIRM,
@@ -24,22 +24,24 @@ from adapters.slack.commands import (
     Command,
     ExtendDeadline,
     ForgetCandidate,
+    HandBack,
     ListRoles,
     RemindCandidate,
     ShowHelp,
     ShowReport,
     ShowStatus,
     StartInterview,
+    TakeOver,
 )
 from adapters.slack.mrkdwn import escape
 from adapters.slack.port import ReportRefusedError, SlackPort
 from adapters.slack.recruiters import RecruiterGroupUnreadableError, RecruiterPolicy
 from adapters.slack.translate import PLATFORM
-from bot.errors import InterviewError, InterviewNotFoundError
+from bot.errors import AmbiguousCandidateError, InterviewError, InterviewNotFoundError
 from bot.roles import Role, list_roles
 from bot.service import InterviewService, InterviewSummary, StartRequest
 
-OPEN = ("active", "paused")
+OPEN = ("active", "paused", "handed_over")
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,13 @@ class RecruiterActions:
                 case ExtendDeadline(interview_id=interview_id, days=days):
                     return await self.extend(interview_id, days, actor=user_id,
                                              team_id=team_id)
-                case ForgetCandidate(candidate_id=candidate, confirmed=confirmed):
-                    return await self.forget(candidate, confirmed=confirmed, actor=user_id)
+                case ForgetCandidate(candidate_id=candidate, confirmed=confirmed, who=who):
+                    return await self.forget(candidate, who=who, confirmed=confirmed,
+                                             actor=user_id, team_id=team_id)
+                case TakeOver(interview_id=interview_id):
+                    return await self.takeover(interview_id, user_id=user_id, team_id=team_id)
+                case HandBack(interview_id=interview_id):
+                    return await self.handback(interview_id, user_id=user_id, team_id=team_id)
                 case ListRoles():
                     return Reply(roles_text(self.roles()))
                 case ShowHelp():
@@ -192,27 +199,82 @@ class RecruiterActions:
                      "They get a message about it (after their quiet hours, if it's night "
                      "for them).")
 
-    async def forget(self, candidate_id: str, *, confirmed: bool, actor: str) -> Reply:
-        """Erase a person's data (every Slack interview of theirs, in any state); without
-        `confirmed`, say what that would erase and how to confirm."""
+    async def forget(self, candidate_id: str | None, *, who: str | None = None,
+                     confirmed: bool, actor: str, team_id: str) -> Reply:
+        """Erase a person's data in this workspace (every interview of theirs here, in any
+        state); without `confirmed`, say what that would erase and how to confirm. The
+        person is a Slack user, or named by `who`: a name, an interview or candidate id."""
+        named = f"<@{candidate_id}>" if candidate_id else f"`{escape(who or '')}`"
+        scope = {"platform": PLATFORM, "workspaces": [team_id, ""]}
         if not confirmed:
-            return Reply(await self._forget_preview(candidate_id))
-        counts = await erase_candidate(self.service, PLATFORM, candidate_id, actor=actor)
-        if counts is None:
-            return Reply(f"I have nothing stored about <@{candidate_id}>: nothing to erase.")
+            return Reply(await self._forget_preview(candidate_id, who, scope))
+        try:
+            counts = await self.service.forget_candidate(candidate_id or who or "",
+                                                         actor=actor, **scope)
+        except AmbiguousCandidateError as exc:
+            return Reply(_several(exc, who or ""))
+        except InterviewError:
+            return Reply(f"I have nothing stored about {named} in this workspace: nothing "
+                         "to erase.")
         channel = self.port.recruiter_channel
         reports = f"reports in <#{channel}>" if channel else "reports"
-        return Reply(f"Erased everything I stored about <@{candidate_id}>: "
+        return Reply(f"Erased everything I stored about {named}: "
                      f"{rows_deleted(counts)}. Messages already posted in Slack (their DM, "
                      f"{reports}) stay; delete those in Slack if they must go too.")
 
-    async def _forget_preview(self, candidate_id: str) -> str:
-        found = await self.service.list_status(open_only=False, candidate_id=candidate_id,
-                                               platform=PLATFORM)
-        confirm = f"To erase it, send `/interview forget` <@{candidate_id}> `{CONFIRM}`."
-        return erasure_preview(found, who=f"<@{candidate_id}>", confirm=confirm,
-                               platform_name="Slack", cancel_hint="`/interview cancel <id>`",
+    async def _forget_preview(self, candidate_id: str | None, who: str | None,
+                              scope: dict[str, Any]) -> str:
+        try:
+            match = await self.service.find_candidate(candidate_id or who or "", **scope)
+        except AmbiguousCandidateError as exc:
+            return _several(exc, who or "")
+        except InterviewError:
+            match = None
+        if candidate_id:
+            user, shown = candidate_id, f"<@{candidate_id}>"
+            confirm = f"To erase it, send `/interview forget` <@{candidate_id}> `{CONFIRM}`."
+        elif match is None:
+            return (f"No candidate `{escape(who or '')}` in this workspace: give their name "
+                    "as Slack shows it, an @mention, or an interview id from `/interview "
+                    "status`.")
+        else:
+            user, shown = match.platform_user_id, f"<@{match.platform_user_id}>"
+            confirm = (f"To erase it, send `/interview forget {match.candidate_id[:8]} "
+                       f"{CONFIRM}`.")
+        found = await self.service.list_status(open_only=False, candidate_id=user, **scope)
+        return erasure_preview(found, who=shown, confirm=confirm, platform_name="Slack",
+                               cancel_hint="`/interview cancel <id>`",
                                status_line=status_line)
+
+    async def takeover(self, interview_id: str, *, user_id: str, team_id: str) -> Reply:
+        """Take an interview over from the bot: the candidate is told, and the recruiter
+        channel gets the thread to talk to them in."""
+        summary = await self._owned(interview_id, team_id)
+        taken = await self.service.takeover(summary.id, recruiter_id=user_id,
+                                            recruiter_name=await self.name_of(user_id))
+        channel = f"<#{self.port.recruiter_channel}>" if self.port.recruiter_channel else \
+            "the recruiter channel"
+        if taken.already:
+            return Reply(f"You already have interview {summary.id[:8]}: write in its thread "
+                         f"in {channel}.")
+        return Reply(f"You have taken over interview {summary.id[:8]} ({summary.role_title} "
+                     f"with <@{summary.candidate_id}>). They were told a person is joining; "
+                     f"write in the interview's thread in {channel} and I relay it to them. "
+                     f"`/interview handback {summary.id[:8]}` lets me carry on.")
+
+    async def handback(self, interview_id: str, *, user_id: str, team_id: str) -> Reply:
+        summary = await self._owned(interview_id, team_id)
+        await self.service.handback(summary.id, actor=user_id,
+                                    actor_name=await self.name_of(user_id))
+        return Reply(f"Interview {summary.id[:8]} is back with me: I carry on with the "
+                     f"question <@{summary.candidate_id}> was on.")
+
+    async def name_of(self, user_id: str) -> str:
+        """A person's name as Slack shows it (their id when it cannot be read)."""
+        try:
+            return display_name((await self.client.users_info(user=user_id))["user"])
+        except SlackApiError:
+            return user_id
 
     async def report(self, interview_id: str, *, team_id: str) -> Reply:
         summary = await self._owned(interview_id, team_id)
@@ -240,6 +302,16 @@ class RecruiterActions:
 def _in_workspace(summary: InterviewSummary, team_id: str) -> bool:
     return (summary.conversation.platform == PLATFORM
             and summary.conversation.workspace in (team_id, ""))
+
+
+def _several(exc: AmbiguousCandidateError, who: str) -> str:
+    """Several people match: list them, and say how to name one."""
+    from bot.usecases.controls import describe_match
+
+    lines = [f"`{escape(who)}` matches {len(exc.matches)} candidates here. Which one? Run "
+             f"`/interview forget <candidate id>` with one of these ids:"]
+    lines += [f"• {escape(describe_match(m))}" for m in exc.matches[:10]]  # type: ignore[arg-type]
+    return "\n".join(lines)
 
 
 def rows_deleted(counts: dict[str, int]) -> str:
@@ -273,11 +345,13 @@ def deadline_from(value: str | None, tz_name: str | None, *,
 def status_line(s: InterviewSummary) -> str:
     score = f" · {s.overall_score:.1f}/5" if s.overall_score is not None else ""
     return (f"• `{s.id[:8]}` <@{s.candidate_id}> · {escape(s.role_title)} · {s.status} · "
-            f"{s.progress}{score} · started {s.created_at:%Y-%m-%d}")
+            f"{s.progress}{score} · started {s.created_at:%Y-%m-%d} · candidate "
+            f"`{s.candidate_key[:8]}`")
 
 
 def status_detail(s: InterviewSummary) -> str:
-    lines = [f"*{escape(s.candidate_name)}* (<@{s.candidate_id}>): {escape(s.role_title)}",
+    lines = [f"*{escape(s.candidate_name)}* (<@{s.candidate_id}>, candidate "
+             f"`{s.candidate_key[:8]}`): {escape(s.role_title)}",
              f"Interview `{s.id[:8]}` is {s.status}: {s.progress}; "
              f"{s.candidate_turns} answer(s) so far."]
     if s.last_candidate_at:

@@ -32,6 +32,12 @@ from adapters.slack.listeners import SlackListeners
 from adapters.slack.port import SlackPort
 from adapters.slack.recruiters import RecruiterPolicy
 from adapters.slack.settings import SlackConfig
+from adapters.slack.team_blocks import (
+    ADJUST_FORM_ID,
+    HANDBACK_ACTION_ID,
+    REVIEW_ACTION_ID,
+    TAKEOVER_ACTION_ID,
+)
 from adapters.slack.translate import PLATFORM
 from bot.ports import ChatPort
 from bot.service import InterviewService
@@ -41,7 +47,8 @@ logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 COMMAND = "/interview"
 # Every Events API type a listener is registered for; the manifest must subscribe to each
-# (tests/slack/test_manifest.py checks it). `message` in a DM arrives as `message.im`.
+# (tests/slack/test_manifest.py checks it). `message` in a DM arrives as `message.im`; in
+# the private recruiter channel (a recruiter writing to a candidate) as `message.groups`.
 HANDLED_EVENTS = ("message",)
 RATE_LIMIT_RETRIES = 5  # each waits Retry-After; then the core keeps the message for later
 SHUTDOWN_GRACE_SECONDS = 10.0
@@ -147,6 +154,10 @@ def build_adapter(config: SlackConfig, make_service: Callable[[ChatPort], Interv
     bolt.command(COMMAND)(listeners.interview_command)
     bolt.view(START_FORM_ID)(listeners.start_form_submitted)
     bolt.action(CANCEL_ACTION_ID)(listeners.cancel_clicked)
+    bolt.action(TAKEOVER_ACTION_ID)(listeners.takeover_clicked)
+    bolt.action(HANDBACK_ACTION_ID)(listeners.handback_clicked)
+    bolt.action(REVIEW_ACTION_ID)(listeners.review_chosen)
+    bolt.view(ADJUST_FORM_ID)(listeners.adjust_submitted)
     for event in HANDLED_EVENTS:
         bolt.event(event)(listeners.message)
     return SlackAdapter(bolt=bolt, client=client, port=port, service=service,

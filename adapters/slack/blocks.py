@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from adapters.slack.mrkdwn import escape, from_markdown, split_text
+from adapters.slack.team_blocks import review_section
 from bot.ports import ReportDelivery
 from bot.roles import Role
 
@@ -81,10 +82,12 @@ def report_blocks(report: ReportDelivery, permalink: str | None, *,
     if report.partial:
         blocks.append({"type": "context", "elements": [_text(
             "_Partial: the interview did not reach its end; unasked topics are unassessed._")]})
-    per_question = "\n".join(
-        f"• *{s.get('score')}/5* {escape(str(s.get('topic') or s.get('question_id') or ''))}"
-        for s in scores)
-    blocks += _sections("*Scores by question*\n" + (per_question or "_No question was scored._"))
+    if scores:  # each with its review menu (issue 12): "Agree" or "Adjust…"
+        blocks.append({"type": "section", "text": _text(
+            "*Scores by question* · review each with its ⋯ menu: agree, or adjust it")})
+        blocks += [review_section(s, report.interview_id) for s in scores]
+    else:
+        blocks += _sections("*Scores by question*\n_No question was scored._")
     for title, key, empty in (("Strengths", "key_strengths", "None shown in this interview."),
                               ("Gaps", "areas_for_development", "None named.")):
         items = _shortened(data.get(key) or [], max_items, item_chars)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from bot.limits import MAX_EXTEND_DAYS, MIN_EXTEND_DAYS, extend_days_problem
 
-SUBCOMMANDS = ("status", "cancel", "remind", "extend", "report", "forget", "roles", "help")
+SUBCOMMANDS = ("status", "cancel", "remind", "extend", "report", "forget", "takeover",
+               "handback", "roles", "help")
 CONFIRM = "confirm"
 USAGE = """*`/interview`* runs asynchronous interviews in a DM with the candidate.
 • `/interview @candidate <role>`: start an interview (`/interview roles` lists roles)
@@ -23,7 +24,10 @@ USAGE = """*`/interview`* runs asynchronous interviews in a DM with the candidat
 • `/interview remind <id>`: nudge a quiet candidate
 • `/interview extend <id> <days>`: give the candidate more time (e.g. `3` or `1.5` days)
 • `/interview report <id>`: post a finished (or cancelled) interview's report
-• `/interview forget @candidate`: erase everything stored about a person (asks you to confirm)
+• `/interview takeover <id>`: talk with the candidate yourself (the bot relays in the thread)
+• `/interview handback <id>`: let the bot carry on where it stopped
+• `/interview forget <@candidate|name|id>`: erase everything stored about a person (asks you \
+to confirm)
 • `/interview roles` · `/interview help`"""
 
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -76,10 +80,23 @@ class ShowReport:
 
 @dataclass(frozen=True)
 class ForgetCandidate:
-    """Erase a person's data; without `confirmed`, only say what would be erased."""
+    """Erase a person's data; without `confirmed`, only say what would be erased.
+    `candidate_id` is a Slack user (a mention); `who` anything else that names them: their
+    name, an interview id or the candidate id `status` shows."""
 
-    candidate_id: str
+    candidate_id: str | None
     confirmed: bool = False
+    who: str | None = None
+
+
+@dataclass(frozen=True)
+class TakeOver:
+    interview_id: str
+
+
+@dataclass(frozen=True)
+class HandBack:
+    interview_id: str
 
 
 @dataclass(frozen=True)
@@ -93,7 +110,8 @@ class ShowHelp:
 
 
 Command = (StartInterview | OpenStartForm | ShowStatus | CancelInterview | RemindCandidate
-           | ExtendDeadline | ShowReport | ForgetCandidate | ListRoles | ShowHelp)
+           | ExtendDeadline | ShowReport | ForgetCandidate | TakeOver | HandBack | ListRoles
+           | ShowHelp)
 
 
 def parse_command(text: str, *, roles: Collection[str]) -> Command:
@@ -129,8 +147,8 @@ def _subcommand(name: str, args: list[str]) -> Command:
         raise CommandError(f"`{name}` needs one interview id, e.g. `/interview {name} 3f9c2a1b` "
                            "(`/interview status` lists the ids).")
     interview_id = _interview_id(args[0], name)
-    return {"cancel": CancelInterview, "remind": RemindCandidate,
-            "report": ShowReport}[name](interview_id)
+    return {"cancel": CancelInterview, "remind": RemindCandidate, "report": ShowReport,
+            "takeover": TakeOver, "handback": HandBack}[name](interview_id)
 
 
 def _interview_id(token: str, name: str, rest: str = "") -> str:
@@ -141,16 +159,28 @@ def _interview_id(token: str, name: str, rest: str = "") -> str:
 
 
 def _forget(args: list[str]) -> ForgetCandidate:
-    user = _USER.match(args[0]) if args else None
-    if user is None:
-        raise CommandError("`forget` needs one @candidate, picked from Slack's @-autocomplete, "
-                           "e.g. `/interview forget @ada` (shows what would be erased).")
-    if len(args) == 1:
-        return ForgetCandidate(user.group(1))
-    if len(args) == 2 and args[1].lower() == CONFIRM:
-        return ForgetCandidate(user.group(1), confirmed=True)
-    raise CommandError(f"To erase, end the command with the word `{CONFIRM}`: "
-                       f"`/interview forget @ada {CONFIRM}`.")
+    """`forget @ada`, `forget Ada Lovelace`, `forget 3f9c2a1b`, each with `confirm` at the
+    end to erase."""
+    confirmed = bool(args) and args[-1].lower() == CONFIRM
+    named = args[:-1] if confirmed else args
+    if not named:
+        raise CommandError("`forget` needs one @candidate (or their name, or an interview id), "
+                           "e.g. `/interview forget @ada` or `/interview forget Ada Lovelace` "
+                           "(shows what would be erased).")
+    user = _USER.match(named[0])
+    if user is not None:
+        if len(named) > 1:
+            raise CommandError(f"To erase, end the command with the word `{CONFIRM}`: "
+                               f"`/interview forget @ada {CONFIRM}`.")
+        return ForgetCandidate(user.group(1), confirmed=confirmed)
+    if named[0].startswith("@"):
+        raise CommandError(f"I couldn't read `{named[0]}` as a person: pick them from Slack's "
+                           "@-autocomplete, e.g. `/interview forget @ada`, or give their name "
+                           "without the @.")
+    if any(_GROUP.match(t) or _CHANNEL.match(t) or _USER.match(t) for t in named):
+        raise CommandError("`forget` takes one person: an @candidate, a name or an interview "
+                           "id, not a user group or a channel.")
+    return ForgetCandidate(None, confirmed=confirmed, who=" ".join(named))
 
 
 def _extend(args: list[str]) -> ExtendDeadline:

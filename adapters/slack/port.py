@@ -32,8 +32,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import report_card, report_fallback_text, report_thread_messages
 from adapters.slack.mrkdwn import escape, from_markdown, split_text
+from adapters.slack.team_blocks import notice_blocks, notice_fallback
 from adapters.slack.translate import PLATFORM
-from bot.ports import ConversationRef, OutgoingMessage, PostedMessage, ReportDelivery
+from bot.ports import ConversationRef, OutgoingMessage, PostedMessage, ReportDelivery, TeamNotice
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,11 @@ SHARED_FLAGS = (
     ("is_shared", "shared with another workspace"),
     ("is_org_shared", "shared with the other workspaces of this organisation"),
 )
+
+
+class NoticeRefusedError(RuntimeError):
+    """A notice for the recruiter channel was not posted (the channel failed its check, or
+    Slack refused); the core keeps it and posts it with the interview's next turn."""
 
 
 class ReportRefusedError(RuntimeError):
@@ -122,6 +128,25 @@ class SlackPort:
         del self._progress[report.interview_id]
         logger.info("report for interview %s posted in %d message(s)", report.interview_id[:8],
                     len(parts) + 1)
+
+    async def post_to_recruiters(self, notice: TeamNotice) -> PostedMessage:
+        """A notice in the recruiter channel, after the same audience check as a report
+        (it quotes the candidate): a request with its buttons, or a relayed message in the
+        thread of the notice it belongs to."""
+        channel = self.recruiter_channel
+        if not channel:
+            raise NoticeRefusedError("SLACK_RECRUITER_CHANNEL is not set")
+        problem = await self.privacy_problem(channel, candidate_id=notice.candidate_id)
+        if problem:
+            logger.error("notice for interview %s not posted: %s", notice.interview_id[:8],
+                         problem)
+            raise NoticeRefusedError(problem)
+        permalink = None if notice.kind in ("relay", "erasure") else await self._permalink(
+            notice.conversation)
+        posted = await self.client.chat_postMessage(
+            channel=channel, thread_ts=notice.reply_to or None, text=notice_fallback(notice),
+            blocks=notice_blocks(notice, permalink), unfurl_links=False, unfurl_media=False)
+        return PostedMessage(message_id=posted["ts"], conversation=notice.conversation)
 
     async def _post_part(self, report: ReportDelivery, which: str,
                          **message: Any) -> Any:
@@ -199,6 +224,10 @@ class SlackPort:
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 return members
+
+    async def permalink(self, conversation: ConversationRef) -> str | None:
+        """The interview thread's link (it opens for the candidate: it is their DM)."""
+        return await self._permalink(conversation)
 
     async def _permalink(self, conversation: ConversationRef) -> str | None:
         if not conversation.thread:

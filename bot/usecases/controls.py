@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from bot import reminders as reminder_policy
-from bot.errors import InvalidRequestError
+from bot.errors import AmbiguousCandidateError, InvalidRequestError
 from bot.flow import OPEN_STATUSES, Kind, Stage, Status
 from bot.usecases import delivery, reading
 from bot.usecases.core import ServiceCore
 from bot.usecases.reading import InterviewSummary
-from storage import reminders as reminder_store
+from storage import erasure as erasure_store
 from storage import repository as repo
 from storage.engine import scrub_erased
 from storage.models import Interview
@@ -156,19 +157,52 @@ def _extend(session: Session, core: ServiceCore, interview_id: str, actor: str,
                                   settings=core.settings.reminders, now=now)
 
 
-async def forget_candidate(core: ServiceCore, who: str) -> dict[str, int]:
-    """Erase a candidate (candidate id, chat user id, or `platform:user id`) with all of
-    their interviews, transcripts, evaluations, reminders, events and audit rows; returns
-    rows deleted per table. The answer to an erasure request."""
-    try:
-        counts = await core.tx(reminder_store.forget_candidate, who.strip())
-    except reminder_store.CandidateNotFoundError as exc:
-        raise InvalidRequestError(
-            f"No candidate {who!r}: give the candidate id or their chat user id.") from exc
-    except reminder_store.AmbiguousCandidateError as exc:
-        raise InvalidRequestError(
-            f"{who!r} is a user id on several platforms; name one of: "
-            f"{', '.join(exc.args[0])}.") from exc
+async def forget_candidate(core: ServiceCore, who: str, *, platform: str | None = None,
+                           workspaces: Sequence[str] | None = None,
+                           actor: str = "cli") -> dict[str, int]:
+    """Erase a candidate with all of their interviews (within the platform and workspaces
+    given: the adapters pass theirs), transcripts, evaluations, reminders, events and audit
+    rows; returns rows deleted per table, and leaves one `erasure_log` row with counts only.
+    `who` is a name, a candidate or interview id (or prefix), or a chat user. The answer
+    to an erasure request."""
+    scope = erasure_store.Scope(platform, tuple(workspaces) if workspaces is not None else None)
+
+    def run(session: Session) -> dict[str, int]:
+        match = _resolve(session, who, scope)
+        return erasure_store.erase(session, match.candidate_id, scope, requested_by=actor)
+
+    counts = await core.tx(run)
     await asyncio.to_thread(scrub_erased, core.engine)  # no copy left in SQLite's WAL
     logger.info("erased a candidate's data: %s", counts)
     return counts
+
+
+async def find_candidate(core: ServiceCore, who: str, *, platform: str | None = None,
+                         workspaces: Sequence[str] | None = None) -> erasure_store.Match:
+    """Whom `forget` would erase (for its preview), or the same readable errors."""
+    scope = erasure_store.Scope(platform, tuple(workspaces) if workspaces is not None else None)
+    return await core.read(_resolve, who, scope)
+
+
+def _resolve(session: Session, who: str, scope: erasure_store.Scope) -> erasure_store.Match:
+    try:
+        return erasure_store.find_candidate(session, who, scope)
+    except erasure_store.NoCandidateError as exc:
+        raise InvalidRequestError(
+            f"No candidate {who.strip()!r}: give their name, the candidate id or an interview "
+            "id (`status` shows both), or their chat user id.") from exc
+    except erasure_store.SeveralCandidatesError as exc:
+        listed = "; ".join(describe_match(m) for m in exc.matches[:10])
+        raise AmbiguousCandidateError(
+            f"{who.strip()!r} matches {len(exc.matches)} candidates: {listed}. Say which one "
+            "with its candidate id.", list(exc.matches)) from exc
+
+
+def describe_match(match: erasure_store.Match) -> str:
+    """"Ada Lovelace (candidate 1f2e3d4c, slack:U123; interviews 3f9c2a1b database-
+    administrator completed)": enough to tell two people of the same name apart."""
+    interviews = ", ".join(f"{i[:8]} {role} {status}" for i, role, status in match.interviews[:3])
+    more = f" and {len(match.interviews) - 3} more" if len(match.interviews) > 3 else ""
+    held = f"; interviews {interviews}{more}" if interviews else "; no interviews"
+    return (f"{match.name} (candidate {match.candidate_id[:8]}, "
+            f"{match.platform}:{match.platform_user_id}{held})")

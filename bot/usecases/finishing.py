@@ -143,7 +143,9 @@ def _record_notes(session: Session, interview_id: str) -> list[str]:
         notes.append(f"The candidate edited {noted} message(s) after the interview had "
                      "moved on; the first versions were scored and the edits are kept in "
                      "the audit log.")
-    return notes
+    from bot.usecases.rights import report_notes  # rights imports this module's users
+
+    return notes + report_notes(session, interview_id)
 
 
 async def _evaluate_and_store(core: ServiceCore, interview_id: str,

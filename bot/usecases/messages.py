@@ -31,7 +31,7 @@ from bot.ports import ConversationRef, IncomingMessage, MessageEdit, OutgoingMes
 from bot.reminders import restart_silence_clock
 from bot.role_snapshots import role_snapshot
 from bot.scoring.items import ConversationTurn
-from bot.usecases import delivery, finishing
+from bot.usecases import delivery, finishing, late, rights
 from bot.usecases.core import ServiceCore, conversation_of
 from bot.usecases.wording import word, word_now
 from storage import repository as repo
@@ -68,6 +68,7 @@ class _Taken:
     reply: OutgoingMessage | None = None  # stored, to post now
     status: str = ""  # the interview's status after the transaction
     process: bool = False  # left for the general path (model brain, older pending work)
+    followup: bool = False  # notices to post or an erasure to run (issue 12)
 
 
 async def handle_message(core: ServiceCore, message: IncomingMessage) -> list[OutgoingMessage]:
@@ -93,6 +94,8 @@ async def handle_message(core: ServiceCore, message: IncomingMessage) -> list[Ou
                 sent = await delivery.post_stored(core, taken.reply)
             else:
                 sent = []
+            if taken.followup or taken.process:
+                await rights.after_turn(core, interview_id)  # issue 12: notices, erasure
         if taken.reply is not None and not taken.process:
             await finishing.finish_if_ended(core, interview_id, status=taken.status)
         else:
@@ -134,6 +137,9 @@ def _take(connection: Connection, core: ServiceCore, message: IncomingMessage,
     if not turns.record_event(connection, platform=conv.platform, event_key=key,
                               interview_id=row.id):
         return _Taken(row.id, status=row.status, process=bool(row.unhandled or row.undelivered))
+    if row.status not in turns.OPEN:  # after the end (issue 12): kept within a cap
+        stored, reply = late.take(connection, core, row, message, answer=answer)
+        return _Taken(row.id, stored=stored, reply=reply, status=row.status, followup=True)
     seq = row.last_turn_seq + 1
     turn_id = turns.insert_turn(connection, interview_id=row.id, seq=seq, speaker="candidate",
                                 kind="pending", stage=row.stage, text=message.text,
@@ -142,9 +148,9 @@ def _take(connection: Connection, core: ServiceCore, message: IncomingMessage,
     if answer and not row.unhandled:
         answered = _answer(connection, core, row, turn_id, message.text, stored)
         if answered is not None:
-            reply, status = answered
+            reply, status, followup = answered
             return _Taken(row.id, stored=True, reply=reply, status=status,
-                          process=bool(row.undelivered))
+                          process=bool(row.undelivered), followup=followup)
     turns.update_interview(connection, row.id, stored)
     core.sync_reminders_on(connection, row.id)  # an answer restarts the silence clock
     return _Taken(row.id, stored=True, status=row.status, process=True)
@@ -152,7 +158,7 @@ def _take(connection: Connection, core: ServiceCore, message: IncomingMessage,
 
 def _answer(connection: Connection, core: ServiceCore, row: Any, turn_id: int, text: str,
             stored: dict[str, Any]
-            ) -> tuple[OutgoingMessage, str] | None:
+            ) -> tuple[OutgoingMessage | None, str, bool] | None:
     """Decide the message, word the reply and store it, inside the message's transaction;
     None (nothing written) when the brain's wording must be awaited."""
     role = role_snapshot(row.role_name, row.role_version,
@@ -170,19 +176,22 @@ def _answer(connection: Connection, core: ServiceCore, row: Any, turn_id: int, t
         answered=view.state.current_question_id(), status=row.status, stage=row.stage,
         decision=decision, text=reply_text, composed=composed,
         values={**stored, "last_turn_seq": stored["last_turn_seq"] + 1}, row=row)
+    followup = bool(decision.rights)
+    if reply_id is None:  # silent: a person has the interview
+        return None, status, followup
     reply = OutgoingMessage(conversation=conversation_of(row), text=reply_text,
                             kind=decision.reply_kind.value, question_id=decision.question_id,
                             turn_id=reply_id)
-    return reply, status
+    return reply, status, followup
 
 
 def _apply(connection: Connection, core: ServiceCore, *, interview_id: str,
            version: int, turn_id: int, answered: str | None, status: str, stage: str,
            decision: Decision, text: str, composed: Composed | None, values: dict[str, Any],
-           row: Any = None) -> tuple[str, int]:
+           row: Any = None) -> tuple[str, int | None]:
     """Write one decision and its reply, only if nobody moved the interview meanwhile (else
     `_Conflict`: the caller's transaction rolls back). Returns the status after and the
-    reply's turn id.
+    reply's turn id (None for a silent decision: no reply is stored).
 
     On the turn path (`row`: the interview as the message's transaction read it) a message
     has just arrived, so the reminders restart counting; elsewhere they change only with
@@ -205,10 +214,13 @@ def _apply(connection: Connection, core: ServiceCore, *, interview_id: str,
     if seq is None or not turns.mark_handled(connection, turn_id, kind=decision.candidate_kind,
                                              question_id=answered):
         raise _Conflict(interview_id)
-    reply_id = turns.insert_turn(connection, interview_id=interview_id, seq=seq, speaker="bot",
-                                 kind=decision.reply_kind.value,
-                                 stage=changes.get("stage", stage), text=text,
-                                 question_id=decision.question_id)
+    reply_id = None if decision.silent else turns.insert_turn(
+        connection, interview_id=interview_id, seq=seq, speaker="bot",
+        kind=decision.reply_kind.value, stage=changes.get("stage", stage), text=text,
+        question_id=decision.question_id)
+    if decision.rights:  # issue 12: requests, relays, a confirmed erasure
+        rights.record(connection, core, interview_id=interview_id, exercised=decision.rights,
+                      turn_id=turn_id)
     if composed is not None and composed.notes:
         turns.audit(connection, interview_id=interview_id, actor=composed.brain,
                     action="reply_fallback", detail={"notes": list(composed.notes)})

@@ -303,6 +303,19 @@ class FakeDiscord:
                     return 404, _error(10013, "Unknown User")
                 self.thread_members.setdefault(int(thread), set()).add(int(user))
                 return 204, None
+            case "DELETE", ["channels", thread, "thread-members", user]:
+                # Remove Thread Member: Manage Threads, or the creator of a private thread
+                # (discord.com/developers/docs/resources/channel#remove-thread-member).
+                found = self.channels.get(int(thread))
+                if found is None:
+                    return 404, _error(10003, "Unknown Channel")
+                owner = found.get("owner_id") == self.bot["id"] and found["type"] == 12
+                if not owner and not self.bot_can(MANAGE_THREADS):
+                    return 403, _error(50013, "Missing Permissions")
+                self.thread_members.setdefault(int(thread), set()).discard(int(user))
+                return 204, None
+            case "PATCH", ["channels", channel, "messages", message]:
+                return self._edit_message(int(channel), int(message), call.body)
             case "POST", ["channels", channel, "messages"]:
                 return self._create_message(int(channel), call.body, call.files)
             case "POST", ["interactions", interaction_id, _, "callback"]:
@@ -400,8 +413,13 @@ class FakeDiscord:
         nonce = body.get("nonce")
         if nonce and body.get("enforce_nonce") and nonce in self._nonces:
             return 200, self._nonces[nonce]
+        if components_problem(body.get("components") or []):
+            return 400, {"message": "Invalid Form Body", "code": 50035}
         message = self.message_payload(channel, self.bot, content, embeds=embeds,
                                        nonce=nonce, files=files)
+        message["components"] = _sent_components(body.get("components") or [])
+        if body.get("message_reference"):
+            message["message_reference"] = body["message_reference"]
         self.messages.setdefault(channel, []).append(message)
         if nonce:
             self._nonces[nonce] = message
@@ -424,6 +442,26 @@ class FakeDiscord:
             "embeds": embeds or [], "pinned": False, "type": 0, "flags": 0,
             "components": [], **({"nonce": nonce} if nonce else {})}
 
+    def _edit_message(self, channel: int, message_id: int, body: JSON) -> tuple[int, Any]:
+        """Edit Message: only the bot's own message, by channel and id."""
+        found = next((m for m in self.messages.get(channel, []) if int(m["id"]) == message_id),
+                     None)
+        if found is None:
+            return 404, _error(10008, "Unknown Message")
+        if components_problem(body.get("components") or []):
+            return 400, {"message": "Invalid Form Body", "code": 50035}
+        for key in ("content", "embeds"):
+            if key in body:
+                found[key] = body[key]
+        if "components" in body:
+            found["components"] = _sent_components(body["components"])
+        found["edited_timestamp"] = _now()
+        return 200, found
+
+    def message_by_id(self, channel: int | str, message_id: int | str) -> JSON:
+        return next(m for m in self.messages.get(int(channel), [])
+                    if int(m["id"]) == int(message_id))
+
     def _interaction_callback(self, interaction_id: str, call: Call) -> tuple[int, Any]:
         if call.query.get("with_response") != "1":
             return 204, None
@@ -438,6 +476,7 @@ class FakeDiscord:
         message = self.message_payload(0, author, call.body.get("content") or "",
                                        embeds=call.body.get("embeds"))
         message["flags"] = int(call.body.get("flags", 0))
+        message["components"] = _sent_components(call.body.get("components") or [])
         message["webhook_id"] = str(self.application_id)
         return 200, message
 
@@ -456,6 +495,30 @@ def user_payload(user_id: int, name: str, *, bot: bool = False) -> JSON:
     return {"id": str(user_id), "username": name.lower().replace(" ", ""),
             "global_name": name, "discriminator": "0", "avatar": None, "bot": bot,
             "public_flags": 0}
+
+
+def components_problem(rows: list[JSON]) -> str | None:
+    """The component limits Discord answers 50035 for (discord.com/developers/docs/
+    components/reference): at most 5 action rows, 5 buttons or 1 select per row, a
+    custom_id of at most 100 characters, a select of 1 to 25 options."""
+    if len(rows) > 5:
+        return "more than 5 action rows"
+    for row in rows:
+        items = row.get("components") or []
+        if row.get("type") != 1 or not 1 <= len(items) <= 5:
+            return "an action row holds 1 to 5 components"
+        for item in items:
+            if len(item.get("custom_id") or "") > 100:
+                return "custom_id over 100 characters"
+            if item.get("type") == 3 and (len(items) > 1
+                                          or not 1 <= len(item.get("options") or []) <= 25):
+                return "a select is alone in its row with 1 to 25 options"
+    return None
+
+
+def _sent_components(rows: list[JSON]) -> list[JSON]:
+    """Components as Discord echoes them back on the message (ids added)."""
+    return [{**row, "id": n + 1} for n, row in enumerate(rows)]
 
 
 def _error(code: int, message: str) -> JSON:

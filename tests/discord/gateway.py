@@ -113,3 +113,40 @@ def interaction(fake: FakeDiscord, *, user_id: int, channel_id: int, subcommand:
                  "options": [{"name": subcommand, "type": 1, "options": sub_options}],
                  **({"resolved": resolved} if resolved else {})},
     }
+
+
+def component_interaction(fake: FakeDiscord, *, user_id: int, channel_id: int | str,
+                          message: JSON, custom_id: str, values: list[str] | None = None
+                          ) -> JSON:
+    """A button press or a select choice (type 3, MESSAGE_COMPONENT) on `message`, the whole
+    message as Discord sends it with its components."""
+    component = next(c for row in message.get("components") or []
+                     for c in row.get("components") or [] if c.get("custom_id") == custom_id)
+    data: JSON = {"custom_id": custom_id, "component_type": component["type"]}
+    if component["type"] == 3:
+        data["values"] = list(values or [])
+    return {**_interaction_base(fake, user_id, channel_id), "type": 3, "data": data,
+            "message": {**message, "channel_id": str(channel_id)}}
+
+
+def modal_submit(fake: FakeDiscord, *, user_id: int, channel_id: int | str, custom_id: str,
+                 fields: dict[str, str]) -> JSON:
+    """A form submitted (type 5, MODAL_SUBMIT): one action row per text input."""
+    rows = [{"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+            for key, value in fields.items()]
+    return {**_interaction_base(fake, user_id, channel_id), "type": 5,
+            "data": {"custom_id": custom_id, "components": rows}}
+
+
+def _interaction_base(fake: FakeDiscord, user_id: int, channel_id: int | str) -> JSON:
+    channel = fake.channels.get(int(channel_id)) or {"type": 0, "name": "channel"}
+    return {
+        "id": str(fake.snowflake()), "application_id": str(fake.application_id),
+        "token": f"itok-{next(_tokens)}", "version": 1, "guild_id": str(fake.guild_id),
+        "channel_id": str(channel_id),
+        "channel": {"id": str(channel_id), "type": channel["type"],
+                    "guild_id": str(fake.guild_id), "name": channel.get("name", "")},
+        "member": {**fake.member_payload(user_id), "permissions": "2248473465835073"},
+        "app_permissions": "2248473465835073", "locale": "en-GB", "guild_locale": "en-US",
+        "entitlements": [], "authorizing_integration_owners": {"0": str(fake.guild_id)},
+        "context": 0, "attachment_size_limit": 26214400}

@@ -34,7 +34,8 @@ async def test_commands_are_synced_to_the_configured_server_at_login(
     (group,) = sync.body
     assert group["name"] == "interview" and group["type"] == 1
     assert {o["name"] for o in group["options"]} == {"start", "status", "cancel", "remind",
-                                                     "extend", "report", "forget", "roles"}
+                                                     "extend", "report", "forget", "takeover",
+                                                     "handback", "roles"}
     start = next(o for o in group["options"] if o["name"] == "start")
     kinds = {o["name"]: (o["type"], o.get("required", False), o.get("autocomplete", False))
              for o in start["options"]}
@@ -218,7 +219,9 @@ async def test_extend_and_forget_options_are_declared(quick_world: DiscordWorld)
     assert (days["type"], days["required"], days["min_value"], days["max_value"]) == (
         10, True, 0.5, 60)
     forget = _options(quick_world, "forget")
-    assert (forget["candidate"]["type"], forget["candidate"]["required"]) == (6, True)
+    # A member, or (issue 12) a name or an id in `who`: neither is required on its own.
+    assert (forget["candidate"]["type"], forget["candidate"]["required"]) == (6, False)
+    assert (forget["who"]["type"], forget["who"]["required"]) == (3, False)
     assert (forget["confirm"]["type"], forget["confirm"].get("required", False)) == (5, False)
 
 

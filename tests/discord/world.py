@@ -119,6 +119,33 @@ class DiscordWorld:
         self.dispatch("THREAD_CREATE", gateway.thread_create(self.fake, thread))
         return summary.id, thread
 
+    async def press(self, message: dict[str, Any], custom_id: str, *, user: int = RECRUITER,
+                    channel: int | str = RECRUITERS, values: list[str] | None = None
+                    ) -> list[Any]:
+        """Press a button (or choose in a select) on a message; the calls that answered."""
+        data = gateway.component_interaction(self.fake, user_id=user, channel_id=channel,
+                                             message=message, custom_id=custom_id,
+                                             values=values)
+        return await self._answered(data)
+
+    async def submit(self, custom_id: str, fields: dict[str, str], *, user: int = RECRUITER,
+                     channel: int | str = RECRUITERS) -> list[Any]:
+        """Submit a form (modal) the bot opened."""
+        data = gateway.modal_submit(self.fake, user_id=user, channel_id=channel,
+                                    custom_id=custom_id, fields=fields)
+        return await self._answered(data)
+
+    async def _answered(self, data: dict[str, Any]) -> list[Any]:
+        """Every component callback ends by answering: a message (callback type 4), a form
+        (type 9) or a follow-up after deferring; its work is done by then."""
+        self.dispatch("INTERACTION_CREATE", data)
+        token = data["token"]
+        await self.fake.wait_for(lambda: any(
+            c.path.startswith("/webhooks/") or c.body.get("type") in (4, 9)
+            for c in self.fake.interaction_replies(token)))
+        await self.settle()
+        return self.fake.interaction_replies(token)
+
     # ------------------------------------------------------------ candidates
 
     async def say(self, text: str, *, thread: str, user: int = CANDIDATE,

@@ -70,6 +70,7 @@ class FakeSlack:
         self.usergroups: dict[str, list[str]] = {}
         self.members: dict[str, list[str]] = {}
         self.calls: list[Call] = []
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) → message
         self.hooks: list[Call] = []
         self.scripts: dict[str, list[Scripted]] = {}
         self._ts = itertools.count(1)
@@ -267,7 +268,32 @@ class FakeSlack:
                    "text": text, "ts": ts, "blocks": blocks}
         if params.get("thread_ts"):
             message["thread_ts"] = params["thread_ts"]
+        self.messages[(channel, ts)] = message
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        """chat.update (docs.slack.dev/reference/methods/chat.update): only a message this
+        app posted, by channel and ts; the same block limits as posting."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        found = self.messages.get((channel, ts))
+        if found is None:
+            return {"ok": False, "error": "message_not_found"}
+        blocks = params.get("blocks") or []
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        if blocks_problem(blocks):
+            return {"ok": False, "error": "invalid_blocks"}
+        if blocks_text_length(blocks) > BLOCKS_TEXT_LIMIT:
+            return {"ok": False, "error": "msg_blocks_too_long"}
+        found.update(text=str(params.get("text") or found["text"]), blocks=blocks)
+        return {"ok": True, "channel": channel, "ts": ts, "text": found["text"],
+                "message": dict(found)}
+
+    def message_in(self, channel: str, ts: str) -> dict[str, Any]:
+        """A message as it reads now (after any chat.update)."""
+        return self.messages[(channel, ts)]
 
     def _conversations_members(self, params: dict[str, Any]) -> dict[str, Any]:
         """Paginated as Slack pages it: `limit` members, then `response_metadata.next_cursor`
@@ -347,4 +373,16 @@ def blocks_problem(blocks: list[dict[str, Any]]) -> str | None:
             return "header over 150"
         if len(block.get("fields") or []) > 10:
             return "more than 10 fields"
+        accessory = block.get("accessory") or {}
+        if accessory.get("type") == "overflow":  # Block Kit reference: 2 to 5 options
+            options = accessory.get("options") or []
+            if not 2 <= len(options) <= 5 or any(len(o.get("value", "")) > 150
+                                                 for o in options):
+                return "overflow needs 2-5 options with values of at most 150 characters"
+        for element in block.get("elements") or []:
+            if element.get("type") == "button" and (len(element.get("value", "")) > 2000
+                                                    or len(element["text"]["text"]) > 75):
+                return "button value over 2000 or label over 75 characters"
+        if block.get("type") == "actions" and len(block.get("elements") or []) > 25:
+            return "more than 25 elements in an actions block"
     return None

@@ -83,7 +83,8 @@ class SlackSender:
         return urlencode({"payload": json.dumps(payload)})
 
     def view_submission(self, *, user_id: str, values: dict[str, Any],
-                        private_metadata: str) -> dict[str, Any]:
+                        private_metadata: str,
+                        callback_id: str = "interview_start") -> dict[str, Any]:
         return {
             "type": "view_submission", "team": {"id": self.fake.team_id, "domain": "fake"},
             "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(),
@@ -91,7 +92,7 @@ class SlackSender:
             "api_app_id": API_APP_ID, "token": "legacy-verification-token",
             "trigger_id": f"{next(self._ids)}.{int(time.time())}.abcdef",
             "view": {"id": "V0VIEW", "team_id": self.fake.team_id, "type": "modal",
-                     "callback_id": "interview_start", "private_metadata": private_metadata,
+                     "callback_id": callback_id, "private_metadata": private_metadata,
                      "state": {"values": values}, "hash": "1700000000.abc",
                      "app_id": API_APP_ID, "bot_id": self.fake.bot_id, "blocks": []},
             "response_urls": [], "is_enterprise_install": False, "enterprise": None}
@@ -109,6 +110,47 @@ class SlackSender:
             "response_url": self.fake.hook_url("actions"),
             "actions": [{"action_id": action_id, "block_id": "cancel", "value": value,
                          "type": "button", "action_ts": self.fake.next_ts()}]}
+
+    def action_on_message(self, *, user_id: str, channel: str, message: dict[str, Any],
+                          action_id: str, value: str | None = None,
+                          option: str | None = None) -> dict[str, Any]:
+        """A button or an overflow menu pressed on a message the bot posted in `channel`
+        (docs.slack.dev, block_actions payload: `container`, `message`, `actions[]`; an
+        overflow's choice is in `selected_option`)."""
+        element = next(e for b in message.get("blocks") or [] for e in
+                       ([b["accessory"]] if b.get("accessory") else b.get("elements") or [])
+                       if isinstance(e, dict) and e.get("action_id") == action_id
+                       and (option is None or any(o["value"] == option
+                                                  for o in e.get("options") or [])))
+        action: dict[str, Any] = {"action_id": action_id, "block_id": "b1",
+                                  "type": element["type"], "action_ts": self.fake.next_ts()}
+        if element["type"] == "overflow":
+            chosen = next(o for o in element["options"] if o["value"] == option)
+            action["selected_option"] = chosen
+        else:
+            action["value"] = element.get("value") if value is None else value
+            action["text"] = element["text"]
+        return {
+            "type": "block_actions", "team": {"id": self.fake.team_id, "domain": "fake"},
+            "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(),
+                     "team_id": self.fake.team_id},
+            "api_app_id": API_APP_ID, "token": "legacy-verification-token",
+            "container": {"type": "message", "message_ts": message["ts"],
+                          "channel_id": channel, "is_ephemeral": False},
+            "trigger_id": f"{next(self._ids)}.{int(time.time())}.abcdef",
+            "channel": {"id": channel, "name": "recruiters"}, "message": message,
+            "response_url": self.fake.hook_url("actions"), "actions": [action]}
+
+    def channel_message(self, *, user: str, channel: str, text: str,
+                        thread_ts: str | None = None) -> dict[str, Any]:
+        """A person's message in a private channel: the `message.groups` event."""
+        ts = self.fake.next_ts()
+        event = {"type": "message", "channel": channel, "channel_type": "group", "user": user,
+                 "text": text, "ts": ts, "event_ts": ts, "team": self.fake.team_id,
+                 "client_msg_id": f"c0ffee00-0000-4000-8000-{next(self._ids):012d}"}
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return event
 
     # ------------------------------------------------------------ sending
 

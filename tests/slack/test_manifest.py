@@ -23,6 +23,7 @@ METHOD_SCOPES: dict[str, tuple[str, frozenset[str]]] = {
     "auth_test": ("auth.test", frozenset()),
     "chat_postMessage": ("chat.postMessage", frozenset({"chat:write"})),
     "chat_getPermalink": ("chat.getPermalink", frozenset()),
+    "chat_update": ("chat.update", frozenset({"chat:write"})),
     "conversations_open": ("conversations.open", frozenset({"im:write"})),
     # public channels need channels:read, private ones groups:read; we must tell them apart
     "conversations_info": ("conversations.info", frozenset({"channels:read", "groups:read"})),
@@ -37,7 +38,10 @@ METHOD_SCOPES: dict[str, tuple[str, frozenset[str]]] = {
 APP_TOKEN_METHODS = {"apps.connections.open"}
 # Events API type a listener handles → the subscriptions (and their scopes) it needs here.
 EVENT_SUBSCRIPTIONS: dict[str, dict[str, frozenset[str]]] = {
-    "message": {"message.im": frozenset({"im:history"})},  # only DMs reach the interview
+    # DMs reach the interview; the private recruiter channel's threads reach a candidate
+    # taken over by a person (issue 12).
+    "message": {"message.im": frozenset({"im:history"}),
+                "message.groups": frozenset({"groups:history"})},
 }
 
 
