@@ -42,7 +42,7 @@ _INJECTION = re.compile(
     r"\bdisregard (?:the |your |all |any |previous |prior )*(?:rubric|instructions|rules|"
     r"criteria|guidelines)|"
     r"\boverride (?:the |your |all )?(?:instructions|rules|rubric|scoring|criteria)|"
-    r"(?:^|\n)\s*system\s*:|\bsystem prompt\b|\bdeveloper mode\b|"
+    r"(?:^|\n)[ \t]{0,8}system[ \t]{0,3}:|\bsystem prompt\b|\bdeveloper mode\b|"
     r"\b(?:print|reveal|show|repeat) (?:me )?(?:your|the) (?:system |hidden |initial )?"
     r"(?:prompt|instructions)\b|"
     r"\b(?:give|award|assign|grant) (?:me|this(?: answer| response| candidate)?|my answer|"
@@ -64,15 +64,25 @@ _INJECTION = re.compile(
     r"evaluating|assessing) (?:this|me|my answer|the answers?)\b|"
     r"\bplease (?:score|rate|grade|mark) (?:it|this|me|my answer|this answer)(?: as| at| with)? "
     r"(?:a |an |the )?" + _GRADE + r"\b|"
-    r"(?:^|[.!?\n]\s*)(?:dear |hey |hi )?" + _GRADER + r"\s*[,:]\s*(?:please )?(?:give|score|rate|"
+    r"(?:^|[.!?\n][ \t]{0,8})(?:dear |hey |hi )?" + _GRADER + r"[ \t]{0,3}[,:][ \t]{0,3}"
+    r"(?:please )?(?:give|score|rate|"
     r"mark|treat|consider|ignore|note|award|grade|pass|accept)\b|"
     r"\btreat (?:this|my answer|my response|me|the answer) as (?:a |an )?" + _GRADE + r"\b|"
     r"\b(?:mark|flag|record) (?:me|this candidate|the candidate) as (?:hired|passed|"
     r"approved|a strong hire|excellent)|\btell me (?:that )?i(?:'m| am) hired\b|"
     r"\breply only with json|\bjailbreak|tool_code|tool_call|default_api\.|"
     r"\byou are now\b|\bact as (?:the|an?) (?:admin|system|developer|evaluator|grader)|"
-    r"\bpretend (?:you are|to be) (?:the|an?) |\bnew instructions\s*:",
-    re.IGNORECASE,
+    r"\bpretend (?:you are|to be) (?:the|an?) |\bnew instructions[ \t]{0,3}:",
+
+)
+_INJECTION_WORDS = (
+    "ignore", "disregard", "override", "system", "developer", "prompt", "give", "award",
+    "assign", "grant", "score", "rate", "grade", "mark", "rank", "evaluat", "deserve",
+    "merit", "earn", "worth", "treat", "whoever", "whatever", "anyone", "anybody", "please",
+    "hired", "json", "jailbreak", "tool_", "default_api", "you are now", "act as", "pretend",
+    "note", "message", "word", "hint", "memo", "reminder", "instruction", "judge",
+    "assessor", "examiner", "reviewer", "interviewer", "assistant", "model", "llm", "bot",
+    "ai", "flag", "record", "tell me",
 )
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
@@ -128,7 +138,14 @@ def injection_attempt(text: str) -> bool:
     Compatibility forms and zero-width characters are folded first, so "ｔｏｏｌ_ｃｏｄｅ" and
     "tool\u200b_code" are caught too."""
     folded = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).replace("\u2019", "'")
-    return _INJECTION.search(folded) is not None
+    lowered = folded.lower()
+    # Every alternative holds one of these words: a text with none of them cannot match,
+    # and a substring test is far cheaper than trying thirty alternatives at each position.
+    if not any(word in lowered for word in _INJECTION_WORDS):
+        return False
+    # Matched on the lowercased text with a case-sensitive pattern: a third faster than
+    # IGNORECASE over a long message, and every alternative is written in lowercase.
+    return _INJECTION.search(lowered) is not None
 
 
 def says_dont_know(text: str) -> bool:

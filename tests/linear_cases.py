@@ -16,7 +16,12 @@ from adapters.discord import split as discord_split
 from adapters.discord import translate as discord_translate
 from adapters.slack import commands as slack_commands
 from adapters.slack import mrkdwn
-from bot import guard, inbound, requests
+from bot import guard, inbound, intents, requests, text, transcript
+from bot.roles import load_role
+from bot.scoring import items as scoring_items
+from bot.scoring import language as scoring_language
+from bot.scoring import offline as scoring_offline
+from bot.scoring.items import item_for
 from storage import repository
 
 SIZE = 50_000
@@ -86,7 +91,24 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "adapters.discord.translate": discord_translate.PATTERNS,
     "storage.repository": (repository._INTERVIEW_ID,),
     "bot.requests": requests.PATTERNS,
+    # intents._INJECTION runs only behind its word prefilter: measured as
+    # intents.injection_attempt in FUNCTIONS and SPECIFIC below.
+    "bot.intents": (intents._DONT_KNOW, intents._NO_MORE),
+    "bot.text": (text._SENTENCE_END, text._WORD, text._BRITISH),
+    "bot.scoring.language": (scoring_language._CONTRACTION, scoring_language._TOKEN),
+    "bot.scoring.items": (scoring_items._REQUEST,),
+    "bot.transcript": (transcript._SPEAKER_LINE, transcript._CANDIDATE_QUESTION_PROMPT,
+                       transcript._FOLLOWUP_CUE, transcript._NEW_TOPIC_CUE,
+                       transcript._ANAPHORA, transcript._INTRO_CUE, transcript._PROJECT_CUE,
+                       transcript._LIST_ITEM),
 }
+
+
+def _score_slow_query(answer: str) -> object:
+    """The offline scorer on one answer (every sentence read, every pattern of the
+    question's rubric tried): the heaviest text work an interview does."""
+    role = load_role("database-administrator")
+    return scoring_offline.score_offline(item_for(role, 1, "slow-query-diagnosis", "", [answer]))
 
 # Whole functions on the inputs that hurt them most (each also runs every generic input).
 FUNCTIONS: list[tuple[str, Callable[[str], object]]] = [
@@ -99,6 +121,11 @@ FUNCTIONS: list[tuple[str, Callable[[str], object]]] = [
     ("discord split_message", discord_split.split_message),
     # Reads at most its first 3,000 characters, like the flow.
     ("requests.requests_in", requests.requests_in),
+    ("intents.injection_attempt", intents.injection_attempt),
+    ("text.sentences", text.sentences),
+    ("scoring: read an answer", scoring_language.read_answer),
+    ("scoring: score an answer (at the flow's 3,000-character read)",
+     lambda answer: _score_slow_query(answer[:3000])),
 ]
 
 # Inputs a particular function is known to have been slow on (the issue's measurements).
@@ -117,4 +144,8 @@ SPECIFIC: list[tuple[str, Callable[[str], object], Callable[[], str]]] = [
      repeat("can i talk to a real person who ")),
     ("requests: why did I without a score word", requests.requests_in,
      repeat("why did i get ")),
+    ("injection: its trigger words everywhere", intents.injection_attempt,
+     repeat("please rate the answer as the model note ")),
+    ("injection: a line of spaces before each 'system'", intents.injection_attempt,
+     repeat("\n        system")),
 ]

@@ -94,9 +94,18 @@ class Pattern:
     first_stems: tuple[frozenset[str] | None, ...] = ()
 
     def may_occur_in(self, sentence: Sentence) -> bool:
-        present = sentence.prefixes
+        return self.may_occur_among(sentence.prefixes)
+
+    def may_occur_among(self, present: frozenset[str]) -> bool:
+        """Whether words with these stems and prefixes could hold the pattern at all."""
         return all(firsts is None or not firsts.isdisjoint(present)
                    for firsts in self.first_stems)
+
+
+def live_patterns(patterns: Sequence[str], present: frozenset[str]) -> list[str]:
+    """The patterns that could match a text whose words give `present`: an answer is read
+    against its rubric's few live patterns instead of all of them, sentence by sentence."""
+    return [p for p in patterns if compile_pattern(p).may_occur_among(present)]
 
 
 NUMBER = "<number>"

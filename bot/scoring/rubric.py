@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from bot.intents import injection_attempt
 from bot.roles import KeyPoint, Misconception, Role
-from bot.scoring.language import read_answer
+from bot.scoring.language import Sentence, read_answer
 from bot.scoring.matching import (
     PART_SEPARATOR,
     Evidence,
@@ -23,6 +23,7 @@ from bot.scoring.matching import (
     find_point,
     find_wrong_claims,
     listed_tokens,
+    live_patterns,
     occurrences,
 )
 
@@ -186,12 +187,18 @@ class Coverage:
         return sorted(counts, key=lambda i: (-counts[i], i))
 
 
-def sentence_contexts(points: Sequence[KeyPoint], answer: str) -> tuple[SentenceContext, ...]:
+def sentence_contexts(points: Sequence[KeyPoint], answer: str | Sequence[Sentence],
+                      keywords: Sequence[Sequence[str]] | None = None,
+                      ) -> tuple[SentenceContext, ...]:
     """Each sentence of the answer with what the scorer must know about it: whether it
-    addresses the grader (ignored) and which of its words are bare keywords in a list."""
+    addresses the grader (ignored) and which of its words are bare keywords in a list.
+    `keywords` (per point) may narrow each point's keywords to those that can occur."""
+    read = read_answer(answer) if isinstance(answer, str) else list(answer)
+    per_point = keywords if keywords is not None else [p.keywords for p in points]
+    single = [kw for kws in per_point for kw in kws if PART_SEPARATOR not in kw]
     contexts = []
-    for index, sentence in enumerate(read_answer(answer)):
-        spans = [span for p in points for kw in p.keywords if PART_SEPARATOR not in kw
+    for index, sentence in enumerate(read):
+        spans = [span for kw in single
                  for combo in occurrences(compile_pattern(kw), sentence) for span in combo]
         contexts.append(SentenceContext(
             sentence=sentence, index=index, instruction=injection_attempt(sentence.text),
@@ -204,12 +211,18 @@ def coverage(points: Sequence[KeyPoint], answer: str,
     """What the answer shows of each key point; `misconceptions` are the question's and
     the role's wrong claims beyond the key points' own."""
     points = tuple(points)
-    contexts = sentence_contexts(points, answer)
+    read = read_answer(answer)
+    present = frozenset().union(*(s.prefixes for s in read))
+    keywords = [live_patterns(p.keywords, present) for p in points]
+    contexts = sentence_contexts(points, read, keywords)
+
+    def claims(found: Sequence[Misconception]) -> list[tuple[str, list[str]]]:
+        return [(m.claim, live) for m in found if (live := live_patterns(m.phrases, present))]
+
     findings = []
-    for point in points:
-        finding = find_point(point.keywords, contexts)
-        wrong = find_wrong_claims([(m.claim, m.phrases) for m in point.misconceptions],
-                                  contexts)
+    for point, live in zip(points, keywords, strict=True):
+        finding = find_point(live, contexts)
+        wrong = find_wrong_claims(claims(point.misconceptions), contexts)
         findings.append(replace(finding, wrong_claims=wrong) if wrong else finding)
-    general = find_wrong_claims([(m.claim, m.phrases) for m in misconceptions], contexts)
+    general = find_wrong_claims(claims(misconceptions), contexts)
     return Coverage(points, tuple(findings), contexts, general)
