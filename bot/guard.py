@@ -18,6 +18,7 @@ no bot message comes near it, and it bounds the work done on the event loop.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -145,9 +146,9 @@ def find_violations(text: str, *, job_description: str = "",
     if (wanted is None or "json" in wanted) and _looks_like_json(seen):
         found.append(Violation("json", seen.strip()[:80]))
     if wanted is None or "link" in wanted:
-        allowed = allowed_sites(job_description) if job_description else frozenset()
-        foreign = next((link for link in _links(seen) if not _site_allowed(link, allowed)),
-                       None)
+        links = list(_links(seen))
+        allowed = allowed_sites(job_description) if links and job_description else frozenset()
+        foreign = next((link for link in links if not _site_allowed(link, allowed)), None)
         if foreign is not None:
             found.append(Violation("link", foreign[:80]))
     if (wanted is None or "empty" in wanted) and not seen.strip():
@@ -164,8 +165,12 @@ def _links(seen: str) -> Iterator[str]:
     return (m.group(1) or m.group(0) for m in _LINK.finditer(seen))
 
 
+@functools.lru_cache(maxsize=64)
 def allowed_sites(job_description: str) -> frozenset[str]:
-    """The sites (host names, without `www.`) the job description itself links to."""
+    """The sites (host names, without `www.`) the job description itself links to.
+
+    Cached: a role's description is the same on every turn, and reading it for links is
+    most of a guard check."""
     return frozenset(host for link in links_in(job_description) if (host := _host(link)))
 
 
