@@ -206,9 +206,11 @@ _NEW_TOPIC_CUE = re.compile(
     r"\b(?:different|new|another|next|separate|unrelated|other) (?:topic|question|area|"
     r"subject|one)\b|\bswitching (?:gears|topics)\b|\bchanging (?:gears|topics?)\b|"
     r"\bmoving on\b|\bnot (?:specific|related) to\b|\bisn'?t about\b|\bon another note\b|"
-    r"\b(?:not|isn'?t) (?:on|in) (?:my|the|our) (?:usual )?list\b|"
+    r"\b(?:not|isn'?t) (?:on|in|from) (?:my|the|our) (?:usual )?list\b|"
     r"\boutside (?:the|my) (?:usual|list|bank)\b|\boff (?:the|my) (?:list|script)\b|"
-    r"\bhere'?s one\b|\bsomething (?:different|else entirely)\b|"
+    r"\bhere'?s (?:a |an )?(?:(?:more|less|quick|short|different|new|practical|hands-on|"
+    r"harder|easier|simpler|tricky|general|broader) ){0,2}one\b|"
+    r"\bsomething (?:different|else entirely)\b|"
     r"\blast (?:technical )?(?:one|question)\b|\bone last (?:one|question)\b|"
     r"\b(?:next|new|different) (?:area|subject)\b",
     re.IGNORECASE,

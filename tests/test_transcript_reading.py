@@ -108,3 +108,27 @@ async def test_evaluate_on_every_export_reproduces_the_live_scores(memory_engine
         live = [(s["question_id"], s["score"], s["flags"]) for s in export["scores"]]
         again = [(e.question_id, e.score, e.flags) for e in rescored]
         assert again == live, (profile, role.name, seed)
+
+
+def test_a_question_announced_as_new_is_not_a_follow_up() -> None:
+    """'One that's not from our usual list: ...' and "Here's a more hands-on one. How would
+    you check ...?" open new questions, even after a follow-up or with a follow-up's words."""
+    role = load_role("site-reliability-engineer")
+    text = """\
+Interviewer: Hello, thanks for joining. Please introduce yourself.
+Candidate: I'm an SRE with five years on Kubernetes and Prometheus.
+Interviewer: On-call engineers get 60 pages a week and most are ignored. How would you fix
+the alerting?
+Candidate: Delete the alerts nobody acts on and page on symptoms.
+Interviewer: Here's a more hands-on one. How would you check whether a Linux server is
+running out of disk space?
+Candidate: df -h, then du on the big folders.
+Interviewer: One that's not from our usual list: how do you pick a log retention period?
+Candidate: From how far back incidents need to look, and the cost.
+Interviewer: Do you have any questions about the role?
+Candidate: No, thanks.
+"""
+    turns = label_turns(parse_transcript_text(text), role)
+    items = items_from_conversation(role, turns)
+    assert [i.question_id for i in items] == ["intro", "alerting-strategy", "open-1", "open-2"]
+    assert all(len(i.answers) == 1 for i in items)
