@@ -47,6 +47,30 @@ def test_the_fluent_bluffer_from_the_issue_is_not_rewarded() -> None:
     assert not any("RPO is zero" in quote for quote in e.evidence)
 
 
+def test_one_mistaken_sentence_about_one_point_is_one_mistake() -> None:
+    """Two listed wordings of the same point's error in one sentence cap the score as one
+    wrong claim (at most 3); two points' errors, as in the issue's bluffer, count twice."""
+    from bot.roles import KeyPoint, Misconception
+
+    points = [
+        KeyPoint(point="Sizes the pool from cores", keywords=["pool size + cores"],
+                 misconceptions=[
+                     Misconception(claim="Sizes the pool to the clients",
+                                   phrases=["pool size & equal* & clients"]),
+                     Misconception(claim="Says the pool should be as large as possible",
+                                   phrases=["as large as possible"])]),
+        KeyPoint(point="Puts a pooler in front", keywords=["pgbouncer"]),
+        KeyPoint(point="Uses transaction pooling", keywords=["transaction pooling"]),
+    ]
+    one = coverage(points, "PgBouncer in front, with transaction pooling for the app. I set "
+                           "the pool size equal to the clients, as large as possible.")
+    assert len(one.wrong_claims) == 2 and one.mistakes == 1
+    two = coverage(points, "PgBouncer in front, with transaction pooling for the app. I set "
+                           "the pool size equal to the clients. It should be as large as "
+                           "possible.")
+    assert two.mistakes == 2
+
+
 def test_a_point_named_only_to_reject_it_earns_nothing() -> None:
     separate = _point_index("database-administrator", "backup-recovery", "separate instance")
     cov = coverage(DBA.question("backup-recovery").key_points,

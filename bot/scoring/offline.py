@@ -119,7 +119,7 @@ def _score(cov: Coverage, n_words: int, flags: list[str]) -> int:
         score = min(score, 4)
     # A wrong idea proposed tentatively ("I guess we could lower alpha to 0.1") is still
     # the candidate's idea: guessed claims count like stated ones.
-    wrong = len(cov.wrong_claims)
+    wrong = cov.mistakes
     if wrong == 1:
         score = min(score - 1, 3)
     elif wrong >= 2:

@@ -166,6 +166,16 @@ class Coverage:
             self.general_wrong_claims
 
     @property
+    def mistakes(self) -> int:
+        """Wrong claims counted as mistakes: a sentence that matches two listed wordings of
+        one point's error ("pool size = max_connections" is both "sized to the clients" and
+        "as large as possible") is one mistake; wrong claims about two points are two."""
+        per_point = {(c.sentence, i) for i, f in enumerate(self.findings)
+                     for c in f.wrong_claims}
+        general = {(c.sentence, -1) for c in self.general_wrong_claims}
+        return len(per_point | general)
+
+    @property
     def weak_hedges(self) -> int:
         return sum(1 for hit, f in zip(self.hits, self.findings, strict=True)
                    if hit and f.weak_hedge)
