@@ -71,6 +71,20 @@ def test_one_mistaken_sentence_about_one_point_is_one_mistake() -> None:
     assert two.mistakes == 2
 
 
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("With async the RPO is effectively zero.", True),
+    ("With async the RPO is basically, practically zero.", False),  # a comma is not a filler
+    ("With async the RPO is really basically zero.", True),
+    ("With async the RPO is not zero.", False),
+    ("With async the RPO is only zero if nothing fails.", False),
+])
+def test_degree_words_inside_a_phrase_do_not_hide_it(sentence: str, found: bool) -> None:
+    from bot.scoring.language import read_sentence
+    from bot.scoring.matching import compile_pattern, occurrences
+
+    assert bool(occurrences(compile_pattern("rpo is zero"), read_sentence(sentence))) is found
+
+
 def test_a_point_named_only_to_reject_it_earns_nothing() -> None:
     separate = _point_index("database-administrator", "backup-recovery", "separate instance")
     cov = coverage(DBA.question("backup-recovery").key_points,

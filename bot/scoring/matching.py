@@ -175,10 +175,25 @@ def pattern_problem(text: str) -> str | None:
 Span = tuple[int, int]
 
 
+# Degree words a speaker slips inside a phrase without changing what it claims: "the RPO
+# is effectively zero" says "the RPO is zero", "the replica has fully applied it" says "the
+# replica has applied it". A phrase's words may have these between them (never a negator:
+# "is not zero" must not read as "is zero"; never "only", "always" or "usually", which
+# change the claim).
+FILLERS = frozenset({
+    "actually", "really", "fully", "effectively", "basically", "essentially", "practically",
+    "virtually", "completely", "totally", "entirely", "literally", "simply", "truly",
+    "genuinely", "quite", "very", "pretty", "also", "definitely", "certainly", "clearly",
+    "obviously", "honestly", "typically", "generally",
+})
+MAX_FILLERS = 2
+
+
 def phrase_spans(phrase: Phrase, sentence: Sentence) -> list[Span]:
     """Every place the phrase occurs in the sentence, as token spans. Starts are looked up
     in the sentence's index of stems, so a phrase whose first word is absent costs one
-    dictionary lookup: role files hold thousands of alternatives."""
+    dictionary lookup: role files hold thousands of alternatives. Up to MAX_FILLERS degree
+    words (FILLERS) may stand between the phrase's words."""
     stems, words = sentence.stems, sentence.words
     n = len(phrase.stems)
     first = phrase.stems[0]
@@ -194,11 +209,27 @@ def phrase_spans(phrase: Phrase, sentence: Sentence) -> list[Span]:
     for start in starts:
         if start + n > len(stems):
             break
-        if all(_stem_matches(phrase, k, stems[start + k], words[start + k])
-               for k in range(1, n)) and (n == 0 or _stem_matches(phrase, 0, stems[start],
-                                                                     words[start])):
-            found.append((start, start + n))
+        if not _stem_matches(phrase, 0, stems[start], words[start]):
+            continue
+        end = _rest_matches(phrase, stems, words, start + 1)
+        if end is not None:
+            found.append((start, end))
     return found
+
+
+def _rest_matches(phrase: Phrase, stems: tuple[str, ...], words: tuple[str, ...],
+                  j: int) -> int | None:
+    """Where the phrase's words after the first end, matched from token `j` on, or None."""
+    skipped = 0
+    for k in range(1, len(phrase.stems)):
+        while (j < len(stems) and skipped < MAX_FILLERS and words[j] in FILLERS
+               and not _stem_matches(phrase, k, stems[j], words[j])):
+            j += 1
+            skipped += 1
+        if j >= len(stems) or not _stem_matches(phrase, k, stems[j], words[j]):
+            return None
+        j += 1
+    return j
 
 
 def _stem_matches(phrase: Phrase, k: int, token_stem: str, token_word: str) -> bool:
