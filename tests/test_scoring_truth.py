@@ -85,6 +85,31 @@ def test_degree_words_inside_a_phrase_do_not_hide_it(sentence: str, found: bool)
     assert bool(occurrences(compile_pattern("rpo is zero"), read_sentence(sentence))) is found
 
 
+@pytest.mark.parametrize(("answer", "credited"), [
+    # Dismissed in its own clause, whatever the wording.
+    ("With hashing a sample ratio mismatch can never happen, so that check is a waste.", False),
+    ("Checking the split for a sample ratio mismatch is a waste of time with our hashing.",
+     False),
+    # Reported, then answered: what people say is not what the candidate says.
+    ("People always bring up sample ratio mismatch, but our hashing is solid.", False),
+    ("You'll often hear about sample ratio mismatch, but honestly that's overrated.", False),
+    # Not done: "without".
+    ("We ship without looking for a sample ratio mismatch.", False),
+    # Look-alikes that assert it.
+    ("Checking for a sample ratio mismatch is never a waste of time.", True),
+    ("I never ship without checking for a sample ratio mismatch first.", True),
+    ("People often skip it, but I always check for a sample ratio mismatch.", True),
+    ("A sample ratio mismatch means assignment is broken, so nothing else can be trusted.",
+     True),
+])
+def test_dismissed_reported_or_undone_points_earn_nothing(answer: str, credited: bool) -> None:
+    from bot.roles import KeyPoint
+
+    points = [KeyPoint(point="Checks for a sample ratio mismatch",
+                       keywords=["sample ratio mismatch"])]
+    assert coverage(points, answer).hits == (credited,)
+
+
 def test_a_point_named_only_to_reject_it_earns_nothing() -> None:
     separate = _point_index("database-administrator", "backup-recovery", "separate instance")
     cov = coverage(DBA.question("backup-recovery").key_points,

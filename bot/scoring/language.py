@@ -63,6 +63,26 @@ _NECESSITY = frozenset(stem(w) for w in (
 _REJECTING_WORDS = frozenset(stem(w) for w in (
     "unnecessary", "pointless", "overkill", "irrelevant", "needless", "useless",
 ))
+# Dismissals longer than a word: each rejects what its clause names ("an SRM simply can't
+# happen", "hunting for slots is a waste of time"), unless a negator stands just before it
+# ("it is never a waste of time").
+_DISMISSALS = tuple(tuple(p.split()) for p in (
+    "waste of time", "a waste", "a myth", "is a myth", "overrated", "overblown",
+    "can not happen", "can never happen", "never happens", "does not happen in practice",
+    "only in theory", "purely theoretical", "nothing to worry about", "safe to ignore",
+    "safely ignore", "not worth checking", "not worth testing", "not worth the effort",
+    "no point in", "no point checking", "no point testing",
+))
+# Reported speech before a turn: "People always bring up SRM, but ...", "You'll often hear
+# that slots hold back cleanup, but that's a myth". What is reported is not asserted.
+_REPORTING = tuple(tuple(p.split()) for p in (
+    "people always", "people often", "people usually", "people like to", "people say",
+    "people think", "people assume", "people worry", "people bring up", "people mention",
+    "people talk about", "you will hear", "you will often hear", "you often hear",
+    "you hear", "everyone talks about", "everyone says", "some people", "many people",
+    "the textbooks say", "the textbook says", "the books say", "the docs say",
+))
+_CONTRASTS = frozenset({"but", "however", "though", "although", "yet"})
 # "there is no X", "had no X", "with no X": the absence is an observation, not a rejection.
 _EXISTENTIAL = frozenset({"is", "was", "were", "are", "be", "been", "had", "has", "have",
                           "with"})
@@ -206,8 +226,16 @@ def _rejections(words: tuple[str, ...], stems: tuple[str, ...],
                 clause: tuple[int, ...]) -> tuple[bool, ...]:
     """Which tokens sit where the candidate rejects something (see the module docstring)."""
     rejected = [False] * len(words)
+    _reported_before_a_turn(rejected, words, clause)
     for i, w in enumerate(words):
         c = clause[i]
+        if _dismissal_at(words, i):
+            _mark_clause(rejected, clause, c)
+        if w == "without" and not any(words[j] in NEGATORS for j in range(i)
+                                      if clause[j] == c):
+            # "without spending hours on restore tests": what follows is not done; after a
+            # negator it is ("never change a plan without reading EXPLAIN").
+            _mark_scope(rejected, words, clause, i + 1)
         if stems[i] in _REJECTING_WORDS:
             _mark_clause(rejected, clause, c)
         elif (w == "instead" and i + 1 < len(words) and words[i + 1] == "of") or (
@@ -228,6 +256,30 @@ def _rejections(words: tuple[str, ...], stems: tuple[str, ...],
             elif _spoken_by_practitioner(words, clause, i, imperative=True):
                 _mark_scope(rejected, words, clause, i + 1)
     return tuple(rejected)
+
+
+def _starts_with(words: tuple[str, ...], i: int, phrase: tuple[str, ...]) -> bool:
+    return words[i:i + len(phrase)] == phrase
+
+
+def _dismissal_at(words: tuple[str, ...], i: int) -> bool:
+    if not any(_starts_with(words, i, d) for d in _DISMISSALS):
+        return False
+    return not any(words[j] in NEGATORS for j in range(max(0, i - 2), i))
+
+
+def _reported_before_a_turn(rejected: list[bool], words: tuple[str, ...],
+                            clause: tuple[int, ...]) -> None:
+    """Marks what a reporting cue reports, up to the contrast that answers it."""
+    for i in range(len(words)):
+        if not any(_starts_with(words, i, r) for r in _REPORTING):
+            continue
+        turn = next((j for j in range(i + 1, len(words)) if words[j] in _CONTRASTS), None)
+        if turn is None:
+            return
+        for j in range(i, turn):
+            rejected[j] = True
+        return
 
 
 def _next_content(words: tuple[str, ...], start: int, c: int,
