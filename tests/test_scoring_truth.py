@@ -110,6 +110,19 @@ def test_dismissed_reported_or_undone_points_earn_nothing(answer: str, credited:
     assert coverage(points, answer).hits == (credited,)
 
 
+@pytest.mark.parametrize(("sentence", "refuted"), [
+    ("You can run async replication without zero data loss guarantees.", True),
+    ("Async replication gives zero data loss without any tuning.", False),
+])
+def test_without_refutes_only_what_follows_it(sentence: str, refuted: bool) -> None:
+    from bot.scoring.language import read_sentence
+    from bot.scoring.matching import _refuted, compile_pattern, occurrences
+
+    s = read_sentence(sentence)
+    spans = occurrences(compile_pattern("zero data loss"), s)[0]
+    assert _refuted(spans, s) is refuted
+
+
 def test_a_point_named_only_to_reject_it_earns_nothing() -> None:
     separate = _point_index("database-administrator", "backup-recovery", "separate instance")
     cov = coverage(DBA.question("backup-recovery").key_points,

@@ -355,8 +355,12 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
         return True
     inside = {t for a, b in spans for t in range(a, b)}
     clauses = {s.clause[t] for t in inside}
+    first = min(inside) if inside else 0
     return any(s.clause[j] in clauses and j not in inside and w in _REFUTING
                and not (w in NEGATORS and j > 0 and s.words[j - 1] in _DESCRIPTIVE_BEFORE_NEGATOR)
+               # "without X" refutes X; a claim followed by "without touching the rest"
+               # is still made.
+               and not (w == "without" and j > first)
                for j, w in enumerate(s.words))
 
 
