@@ -113,6 +113,10 @@ def test_dismissed_reported_or_undone_points_earn_nothing(answer: str, credited:
 @pytest.mark.parametrize(("sentence", "refuted"), [
     ("You can run async replication without zero data loss guarantees.", True),
     ("Async replication gives zero data loss without any tuning.", False),
+    ("Avoid promising zero data loss with async replication.", True),
+    ("Async gives zero data loss and you avoid the latency of sync.", False),
+    ("Use sync instead of zero data loss promises from async.", True),
+    ("Instead of waiting for the standby, async gives zero data loss.", False),
 ])
 def test_without_refutes_only_what_follows_it(sentence: str, refuted: bool) -> None:
     from bot.scoring.language import read_sentence

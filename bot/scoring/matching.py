@@ -45,6 +45,9 @@ _REFUTING = frozenset({*NEGATORS, "without", "myth", "misconception", "wrong", "
                        "inflates", "inflate", "biases", "hides", "hacking", "dangerous",
                        "flawed", "unsafe", "risky", "misleads", "breaks", "nobody",
                        "lacks", "impossible", "unrealistic"})
+# Words that refute only what follows them: "without X", "avoid X". In "the RPO is zero and
+# you avoid the write latency" the claim before "avoid" is still made.
+_REFUTE_WHAT_FOLLOWS = frozenset({"without", "avoid"})
 # A negator describing a noun ("users who never logged in", "with no logins") is part of
 # the claim's subject, not a refutation of it.
 _DESCRIPTIVE_BEFORE_NEGATOR = frozenset({"who", "that", "which", "with"})
@@ -360,8 +363,21 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
                and not (w in NEGATORS and j > 0 and s.words[j - 1] in _DESCRIPTIVE_BEFORE_NEGATOR)
                # "without X" refutes X; a claim followed by "without touching the rest"
                # is still made.
-               and not (w == "without" and j > first)
+               and not (w in _REFUTE_WHAT_FOLLOWS and j > first)
+               and not _beyond_alternative(s.words, j, inside)
                for j, w in enumerate(s.words))
+
+
+ALTERNATIVE_REACH = 4
+
+
+def _beyond_alternative(words: tuple[str, ...], j: int, inside: set[int]) -> bool:
+    """'instead of X' / 'rather than X' refutes X, the few words after it: in "instead of
+    shipping WAL it ships the SQL statements" the statements are what is claimed."""
+    if words[j] == "instead" and j + 1 < len(words) and words[j + 1] == "of" or \
+            words[j] == "rather" and j + 1 < len(words) and words[j + 1] == "than":
+        return not any(j + 2 <= t < j + 2 + ALTERNATIVE_REACH for t in inside)
+    return False
 
 
 def listed_tokens(sentence: Sentence, term_spans: Sequence[Span]) -> frozenset[int]:
