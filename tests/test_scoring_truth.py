@@ -127,6 +127,25 @@ def test_without_refutes_only_what_follows_it(sentence: str, refuted: bool) -> N
     assert _refuted(spans, s) is refuted
 
 
+@pytest.mark.parametrize(("answer", "dismissed"), [
+    ("Honestly pooling makes no difference for latency nowadays.", True),
+    ("Latency is pretty much irrelevant once the pool is warm.", True),
+    ("Pooling makes a big difference: a new connection costs a fork and an authentication.",
+     False),
+    ("The pool size does not matter as much as the pool mode.", False),
+    ("It is not true that pooling is irrelevant; each new connection forks a process.", False),
+])
+def test_dismissing_what_the_question_asks_about_is_a_wrong_claim(answer: str,
+                                                                  dismissed: bool) -> None:
+    """Whatever the rubric lists: asked how pooling affects latency, "pooling makes no
+    difference" is wrong."""
+    from bot.scoring.rubric import dismissals_of
+
+    question = "How does connection pooling affect query latency?"
+    found = coverage([], answer, dismissals_of(question)).general_wrong_claims
+    assert bool(found) is dismissed, [c.claim for c in found]
+
+
 def test_a_point_named_only_to_reject_it_earns_nothing() -> None:
     separate = _point_index("database-administrator", "backup-recovery", "separate instance")
     cov = coverage(DBA.question("backup-recovery").key_points,

@@ -23,7 +23,7 @@ from bot.scoring.evaluation import (
     ScoreItem,
 )
 from bot.scoring.matching import Evidence
-from bot.scoring.rubric import Coverage, coverage
+from bot.scoring.rubric import Coverage, coverage, dismissals_of
 from bot.text import sentences, shorten, words
 
 SCORER = "offline-2"
@@ -40,7 +40,10 @@ def score_offline(item: ScoreItem) -> QuestionEvaluation:
     # A message made mostly of instructions to the grader (a wall of "this answer deserves
     # full marks") is not an answer: none of it is scored, its last cut-off sentence neither.
     answered = "\n".join(a for a in item.answers if a.strip() and not mostly_instructions(a))
-    cov = coverage(item.key_points, answered, item.misconceptions)
+    claims = item.misconceptions
+    if item.rubric in (Rubric.BANK, Rubric.GENERIC):
+        claims = (*claims, *dismissals_of(item.question))
+    cov = coverage(item.key_points, answered, claims)
     content_sentences = [c.sentence.text for c in cov.sentences if not c.instruction]
     n_words = len(words(" ".join(content_sentences)))
     flags = _flags(item, cov, raw, n_words)

@@ -26,6 +26,7 @@ from bot.scoring.matching import (
     live_patterns,
     occurrences,
 )
+from bot.text import STOPWORDS, words
 
 _ACTION_VERBS = ("implemented|added|designed|built|wrote|led|introduced|analysed|analyzed|"
                  "migrated|rewrote|set|automated|started|proposed|identified|took|ran|moved|"
@@ -125,6 +126,34 @@ def generic_points(role: Role) -> tuple[KeyPoint, ...]:
     concepts = KeyPoint(point="Uses the field's concepts and tools correctly",
                         keywords=vocabulary)
     return (concepts, *_GENERIC_STRUCTURE)
+
+
+# Words of a question that frame it rather than name its subject.
+_FRAMING = frozenset(
+    """would could should how what when why which who whom where you your yours explain
+    describe walk through tell talk affect affects affected difference between make makes sure
+    handle use using used decide choose pick design find fix check know work works happen
+    happens think well best good one ones usual list outside here there let lets say give
+    take way ways want need needs get gets keep like also now next last first case team
+    our ours we us question questions thing things something anything actually really
+    approach compare cover briefly quick new old big large small high low many much more
+    most less least two three four five ten hundred thousand day days week weeks""".split())
+# Only absolute dismissals: "X does not matter as much as Y" compares, it does not dismiss.
+_DISMISSED = ("irrelevant|does not really matter|do not really matter|does not matter at all|"
+              "do not matter at all|makes no difference|make no difference|has no effect|"
+              "have no effect|no longer matters|no longer matter|a myth|not a thing|overrated|"
+              "non issue|a non-issue|not relevant|not really relevant")
+
+
+def dismissals_of(question: str) -> tuple[Misconception, ...]:
+    """Wrong claims that dismiss what the question asks about: asked how DNS TTL affects a
+    failover, "TTL is pretty much irrelevant for failover" is wrong whatever the rubric
+    lists. One per content word of the question."""
+    terms = dict.fromkeys(w for w in words(question)
+                          if len(w) >= 3 and w.isalpha() and w not in STOPWORDS
+                          and w not in _FRAMING)
+    return tuple(Misconception(claim=f"Dismisses what the question asks about ({term})",
+                               phrases=[f"{term} & {_DISMISSED}"]) for term in terms)
 
 
 LONG_LIST_TOKENS = 8  # a sentence listing this many keyword words is a list of keywords
