@@ -146,6 +146,19 @@ def test_dismissing_what_the_question_asks_about_is_a_wrong_claim(answer: str,
     assert bool(found) is dismissed, [c.claim for c in found]
 
 
+def test_a_wrong_claim_the_bank_lists_is_wrong_in_a_project_story_too() -> None:
+    asked = "You mentioned the DR site. What was the hardest part?"
+    bluff = ("The hard part was the DR site. I built it so that our asynchronous replication "
+             "never loses a commit on failover, and write latency dropped 40%.")
+    e = score_offline(item_for(DBA, 2, "project", asked, [bluff]))
+    assert [c.claim for c in e.incorrect_claims] == [
+        "Says asynchronous replication cannot lose committed data on failover"]
+    honest = ("The hard part was the DR site. Async replication could lose the last commits on "
+              "failover, so I moved payments to a synchronous standby in the next zone and "
+              "kept async for DR; write latency rose 2 ms, which we accepted.")
+    assert not score_offline(item_for(DBA, 2, "project", asked, [honest])).incorrect_claims
+
+
 def test_a_point_named_only_to_reject_it_earns_nothing() -> None:
     separate = _point_index("database-administrator", "backup-recovery", "separate instance")
     cov = coverage(DBA.question("backup-recovery").key_points,

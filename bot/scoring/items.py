@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.flow import INTRO_ID, PROJECT_ID, Kind
-from bot.roles import Role
+from bot.roles import Misconception, Role
 from bot.scoring.evaluation import Rubric, ScoreItem
 from bot.scoring.rubric import generic_points, intro_points, project_points
 from bot.text import sentences
@@ -52,9 +52,12 @@ def item_for(role: Role, position: int, question_id: str, asked: str,
                          answers=tuple(answers), rubric=Rubric.INTRO, followups=followups,
                          misconceptions=claims)
     if question_id == PROJECT_ID:
+        # A project story touches the bank's topics: a wrong claim the rubric lists under
+        # any question is as wrong told as an achievement ("async with Pgpool gave us zero
+        # data loss").
         return ScoreItem(position, PROJECT_ID, "Project experience", asked, project_points(),
                          answers=tuple(answers), rubric=Rubric.PROJECT, followups=followups,
-                         misconceptions=claims)
+                         misconceptions=claims + bank_misconceptions(role))
     try:
         q = role.question(question_id)
     except KeyError:
@@ -67,6 +70,12 @@ def item_for(role: Role, position: int, question_id: str, asked: str,
     return ScoreItem(position, q.id, q.topic, text, tuple(q.key_points),
                      anchors=dict(q.anchors), answers=tuple(answers), followups=followups,
                      misconceptions=tuple(q.misconceptions) + claims)
+
+
+def bank_misconceptions(role: Role) -> tuple[Misconception, ...]:
+    """Every wrong claim the role's bank lists, for its questions and their key points."""
+    return (*(m for q in role.questions for m in q.misconceptions),
+            *(m for q in role.questions for p in q.key_points for m in p.misconceptions))
 
 
 @dataclass
