@@ -159,6 +159,21 @@ def test_a_wrong_claim_the_bank_lists_is_wrong_in_a_project_story_too() -> None:
     assert not score_offline(item_for(DBA, 2, "project", asked, [honest])).incorrect_claims
 
 
+@pytest.mark.parametrize(("intro", "meets"), [
+    ("I've been a database administrator for six years, mostly PostgreSQL.", True),
+    ("DBA for about ten years, PostgreSQL and MySQL.", True),
+    ("I'm a senior DBA working with PostgreSQL.", True),
+    ("I've done two years of IT support and some PostgreSQL.", False),
+    ("Four years of experience with PostgreSQL and MySQL.", False),  # the posting asks five
+])
+def test_the_intro_credits_experience_that_meets_the_postings_bar(intro: str,
+                                                                 meets: bool) -> None:
+    from bot.scoring.rubric import experience_point, required_years
+
+    assert required_years(DBA) == 5
+    assert coverage([experience_point(DBA)], intro).hits == (meets,)
+
+
 def test_a_point_named_only_to_reject_it_earns_nothing() -> None:
     separate = _point_index("database-administrator", "backup-recovery", "separate instance")
     cov = coverage(DBA.question("backup-recovery").key_points,

@@ -7,6 +7,7 @@ here, so that every question asked can be scored the same way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -63,11 +64,15 @@ _PROJECT_POINTS = (
     ),
 )
 
+_EXPERIENCE = KeyPoint(
+    point="States their experience (years or seniority)",
+    keywords=["years", "year", "senior", "lead", "principal", "junior", "experience"],
+)
+_NUMBER_NAMES = ("zero one two three four five six seven eight nine ten eleven twelve "
+                 "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
+_REQUIRED_YEARS = re.compile(r"\bat least (\w+) years\b", re.IGNORECASE)
+MAX_YEARS = 40
 _INTRO_EXTRA = (
-    KeyPoint(
-        point="States their experience (years or seniority)",
-        keywords=["years", "year", "senior", "lead", "principal", "junior", "experience"],
-    ),
     KeyPoint(
         point="Connects their background to this role",
         keywords=["excited", "interested", "passionate", "motivated", "looking for",
@@ -88,8 +93,38 @@ def intro_points(role: Role) -> tuple[KeyPoint, ...]:
         KeyPoint(point=f"Mentions skills the role needs ({', '.join(skills[:3])}, ...)",
                  keywords=skills[:half]),
         KeyPoint(point="Mentions further relevant skills", keywords=skills[half:] or skills),
+        experience_point(role),
         *_INTRO_EXTRA,
     )
+
+
+def required_years(role: Role) -> int | None:
+    """The experience the job description asks for ("at least four years"), if it says."""
+    found = _REQUIRED_YEARS.search(role.job_description)
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_NAMES.index(word) if word in _NUMBER_NAMES else None
+
+
+def experience_point(role: Role) -> KeyPoint:
+    """Experience counts when it meets what the role asks for: "two years of IT support" is
+    not the four years of production operations the posting wants. A seniority title
+    counts as stated experience; a bare "years" or "experience" does not."""
+    need = required_years(role)
+    if need is None:
+        return _EXPERIENCE
+    spelled = [str(n) for n in range(need, MAX_YEARS + 1)]
+    spelled += _NUMBER_NAMES[need:] + [
+        f"{tens}{sep}{unit}" for tens in ("twenty", "thirty") for sep in (" ", "-")
+        for unit in _NUMBER_NAMES[1:10]] + ["thirty", "forty"]
+    years = "|".join(f"{n} years|{n} and a half years|{n}+ years|{n} year" for n in spelled)
+    return KeyPoint(
+        point=f"States experience meeting the role's {need} years (or seniority)",
+        keywords=[years, "senior", "lead", "principal", "staff engineer", "decade",
+                  "decades"])
 
 
 _GENERIC_STRUCTURE = (
