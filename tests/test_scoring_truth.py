@@ -174,6 +174,21 @@ def test_the_intro_credits_experience_that_meets_the_postings_bar(intro: str,
     assert coverage([experience_point(DBA)], intro).hits == (meets,)
 
 
+@pytest.mark.parametrize(("intro", "connects"), [
+    ("We run a stack very similar to yours: EKS, Terraform and Argo CD.", True),
+    ("I moved half our clusters to RDS last year, so this migration is familiar ground.", True),
+    ("I'm passionate about building resilient, self-healing platforms.", False),
+    ("I'm so excited about this opportunity and a perfect fit for the culture.", False),
+])
+def test_the_intro_connects_to_the_role_by_substance_not_enthusiasm(intro: str,
+                                                                    connects: bool) -> None:
+    from bot.scoring.rubric import intro_points
+
+    point = intro_points(DBA)[-1]
+    assert point.point == "Connects their background to this role"
+    assert coverage([point], intro).hits == (connects,)
+
+
 def test_a_point_named_only_to_reject_it_earns_nothing() -> None:
     separate = _point_index("database-administrator", "backup-recovery", "separate instance")
     cov = coverage(DBA.question("backup-recovery").key_points,

@@ -75,8 +75,11 @@ MAX_YEARS = 40
 _INTRO_EXTRA = (
     KeyPoint(
         point="Connects their background to this role",
-        keywords=["excited", "interested", "passionate", "motivated", "looking for",
-                  "this role", "the role", "your team", "contribute"],
+        # A concrete link ("your AWS migration is familiar ground", "close to dispatch"),
+        # not enthusiasm: "passionate" and "excited" are what every intro says.
+        keywords=["interested", "looking for", "this role", "the role", "your team",
+                  "contribute", "similar + stack|setup|platform|to yours|to your|to what you",
+                  "familiar ground", "close to", "caught my eye"],
     ),
 )
 
