@@ -115,7 +115,8 @@ def _score(cov: Coverage, n_words: int, flags: list[str]) -> int:
     if n_words == 0:
         return 1
     frac = cov.fraction
-    score = 5 if frac >= 0.8 else 4 if frac >= 0.6 else 3 if frac >= 0.4 else 2 if frac > 0 else 1
+    # 5 is "correct and complete": four points of five is correct with a gap, a 4.
+    score = 5 if frac > 0.8 else 4 if frac >= 0.6 else 3 if frac >= 0.4 else 2 if frac > 0 else 1
     if n_words < ONE_LINER_WORDS:
         score = min(score, 2)
     elif n_words < SHORT_WORDS:
