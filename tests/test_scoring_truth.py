@@ -239,6 +239,15 @@ def _salads(role_name: str) -> list[tuple[str, str]]:
     return out
 
 
+def test_an_answer_of_nothing_but_term_lists_scores_1() -> None:
+    salad = "EXPLAIN ANALYZE, statistics, ANALYZE, bloat, autovacuum, indexes, pg_stat_statements."
+    only = _score("database-administrator", "slow-query-diagnosis", salad)
+    assert Flag.STUFFING in only.flags and only.score == 1
+    beside = _score("database-administrator", "slow-query-diagnosis",
+                    salad + " I would start by reading the plan to see which node is slow.")
+    assert beside.score == 2
+
+
 @pytest.mark.parametrize("role_name", [r.name for r in list_roles()])
 def test_keyword_salad_from_the_role_file_scores_low_and_is_flagged(role_name: str) -> None:
     for question_id, salad in _salads(role_name):

@@ -129,7 +129,9 @@ def _score(cov: Coverage, n_words: int, flags: list[str]) -> int:
     elif wrong >= 2:
         score = min(score - 2, 2)
     if Flag.STUFFING in flags:
-        score = min(score, 2)
+        # Nothing but lists of terms ("Hypothesis, primary metric, MDE, power 80%, ...")
+        # is keyword salad: nothing of value. Lists beside prose still get their 2.
+        score = min(score, 1 if _only_lists(cov) else 2)
     if Flag.INJECTION in flags:
         # An answer that tries to talk the grader up is never a top score on the machine's
         # word alone: at most 3, and a person looks (the confidence drops below).
@@ -175,6 +177,11 @@ def _confidence(item: ScoreItem, cov: Coverage, score: int, n_words: int,
     if rejected:
         lose(min(0.15, 0.05 * rejected), f"{rejected} point(s) named only to reject them")
     return round(max(0.05, min(0.95, value)), 2), reasons
+
+
+def _only_lists(cov: Coverage) -> bool:
+    content = [c for c in cov.sentences if not c.instruction and words(c.sentence.text)]
+    return bool(content) and all(c.listed for c in content)
 
 
 def _mostly_questions(text: str) -> bool:
