@@ -17,9 +17,11 @@ from tests.test_cli import cli
 
 GOLD = Path(__file__).parent / "data" / "gold"
 
-# Floors for the tuned half, set a little below what the scorer reached when it was tuned.
-TUNED_SPEARMAN_FLOOR = 0.80
-TUNED_WITHIN_ONE_FLOOR = 0.90
+# Floors for the tuned half, set a little below what the scorer reached when it was tuned
+# (third round, 24 interviews: Spearman 0.90, QWK 0.90, within one 97%).
+TUNED_SPEARMAN_FLOOR = 0.87
+TUNED_QWK_FLOOR = 0.87
+TUNED_WITHIN_ONE_FLOOR = 0.94
 
 
 def test_the_gold_sets_are_big_and_varied_enough() -> None:
@@ -49,6 +51,7 @@ def tuned_result():
 def test_tuned_half_agreement_floors(tuned_result) -> None:
     a = tuned_result.agreement(TUNED)
     assert a.spearman >= TUNED_SPEARMAN_FLOOR, a
+    assert a.qwk >= TUNED_QWK_FLOOR, a
     assert a.within_one >= TUNED_WITHIN_ONE_FLOOR, a
 
 
