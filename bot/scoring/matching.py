@@ -44,7 +44,8 @@ _REFUTING = frozenset({*NEGATORS, "without", "myth", "misconception", "wrong", "
                        # critiques: "stopping at the first significant result inflates ..."
                        "inflates", "inflate", "biases", "hides", "hacking", "dangerous",
                        "flawed", "unsafe", "risky", "misleads", "breaks", "nobody",
-                       "lacks", "impossible", "unrealistic"})
+                       "lacks", "impossible", "unrealistic", "fragile", "brittle",
+                       "unreliable"})
 # Words that refute only what follows them: "without X", "avoid X". In "the RPO is zero and
 # you avoid the write latency" the claim before "avoid" is still made.
 _REFUTE_WHAT_FOLLOWS = frozenset({"without", "avoid"})
