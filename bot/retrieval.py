@@ -32,7 +32,10 @@ class Bm25Index:
         self._bm25 = BM25Okapi(self._docs or [[]])
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
-        q = terms(query)
+        return self.search_terms(terms(query), k)
+
+    def search_terms(self, q: list[str], k: int | None = None) -> list[Hit]:
+        """`search` for a query already cut into terms (by `bot.text.terms`)."""
         if not q or not self._docs:
             return []
         scores = self._bm25.get_scores(q)
