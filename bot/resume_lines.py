@@ -66,7 +66,8 @@ _ACTION_VERBS = frozenset(stem(v) for v in (
     "model", "test", "deliver", "coordinate", "serve", "set", "cut", "grow", "grew", "make",
     "made", "find", "found", "take", "took", "win", "won", "bring", "brought", "keep", "kept",
     "teach", "taught", "hold", "held", "oversee", "oversaw", "rebuild", "rebuilt", "raise",
-    "move", "speed", "halve", "own", "onboard", "help", "work", "use", "roll"))
+    "move", "speed", "halve", "onboard", "help", "work", "use", "roll", "responsible",
+    "contribute", "collaborate", "partner", "investigate", "diagnose", "resolve", "fix"))
 
 
 @dataclass(frozen=True)
@@ -77,32 +78,38 @@ class _Line:
 
 
 def resume_lines(resume: str) -> list[_Line]:
-    """The resume's lines (long ones cut into sentences) that could be quoted: without
-    headers, names, contact details, education, dates, section titles and skill lists."""
+    """The resume's sentences that could be quoted: claims, and lines naming what the person
+    worked on, without the header block (everything before the first claim), names,
+    contact details, education, dates, section titles and skill lists."""
     out: list[_Line] = []
     raw_lines = [ln.strip().lstrip(_BULLET).strip() for ln in resume.splitlines()]
-    raw_lines = [ln for ln in raw_lines if ln]
-    for position, line in enumerate(raw_lines):
-        pieces = sentences(line) if len(line) > MAX_CHARS else [line]
-        for piece in pieces:
-            piece = piece.strip().rstrip(".;").strip()
-            if _quotable(piece, first=position == 0):
-                out.append(_Line(piece, len(out), _is_claim(piece)))
+    seen_claim = False
+    for line in (ln for ln in raw_lines if ln):
+        if not _line_quotable(line):
+            continue
+        for piece in sentences(line):
+            piece = piece.strip().lstrip(_BULLET).rstrip(".;").strip()
+            claim = _is_claim(piece)
+            seen_claim = seen_claim or claim
+            if MIN_CHARS <= len(piece) <= MAX_CHARS and (claim or seen_claim
+                                                          and _piece_quotable(piece)):
+                out.append(_Line(piece, len(out), claim))
     return out
 
 
-def _quotable(line: str, *, first: bool) -> bool:
-    if not MIN_CHARS <= len(line) <= MAX_CHARS or line.endswith(":"):
+def _line_quotable(line: str) -> bool:
+    """Whole-line checks, before a line is cut into sentences ("B.Sc. in ..." would be cut)."""
+    if _CONTACT.search(line) or _SECTION.match(line) or line.endswith(":"):
         return False
-    if _CONTACT.search(line) or _SECTION.match(line):
-        return False
-    if _is_claim(line):
-        return True
-    if first or _NAME_LINE.match(line) or _YEARS.search(line):
-        return False  # the header: who they are and how long, not something they did
-    listed = line.count(",") + line.count("|") + line.count("/")
-    # Education, where-and-when lines and skill lists ("PostgreSQL, MySQL, Patroni, AWS").
-    return not (_EDUCATION.search(line) or _DATES.search(line) or listed >= 3)
+    return _is_claim(line) or not (_EDUCATION.search(line) or _DATES.search(line)
+                                   or _NAME_LINE.match(line))
+
+
+def _piece_quotable(piece: str) -> bool:
+    if _YEARS.search(piece) or _EDUCATION.search(piece) or _NAME_LINE.match(piece):
+        return False  # who they are and how long, not something they did
+    listed = piece.count(",") + piece.count("|") + piece.count("/")
+    return listed < 3  # not a skill list ("PostgreSQL, MySQL, Patroni, AWS")
 
 
 def _is_claim(line: str) -> bool:
