@@ -30,8 +30,11 @@ from bot.settings import FlowSettings, Settings
 from storage.engine import make_engine
 from storage.migrate import upgrade
 
+# Held-back sets 1 and 2 were each measured once and then seen (22/24 and 18/20 right on
+# that first measurement); set 3 is the one no change has been made against.
 SETS = {"tuned": TUNED_FILE, "held-back 1 (seen)": HELD_BACK_FILE,
-        "held-back 2": HELD_BACK_FILE.with_name("role_questions_held_back_2.yaml")}
+        "held-back 2 (seen)": HELD_BACK_FILE.with_name("role_questions_held_back_2.yaml"),
+        "held-back 3": HELD_BACK_FILE.with_name("role_questions_held_back_3.yaml")}
 
 
 async def run_set(path: Path, offset: int) -> tuple[list[Judged], list[float]]:

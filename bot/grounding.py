@@ -83,24 +83,30 @@ def _answer_one(units: _Sentences, question: str) -> GroundedAnswer:
     sensitive = sorted(t for t in asked if BY_NAME[t].sensitive)
     specific = [t for t in terms(question) if t not in _GENERIC_TERMS]
     scores = {h.index: h for h in units.index.search_terms(specific)}
-    if asked:
-        # The sentence must speak to what was asked: every sensitive topic, or at least one
-        # of the others. Nothing does: the description does not say.
+    # A sentence holding every specific word of a longer question answers it whatever the
+    # topic cues say ("Do you use Celery for background jobs?" is not about requirements).
+    every_word = {i for i, hit in scores.items()
+                  if len(set(specific)) >= 2 and hit.matched >= set(specific)}
+    if sensitive:
+        # Only a sentence about each sensitive topic asked answers; otherwise the
+        # description does not say.
         candidates = [i for i, said in enumerate(units.topics)
-                      if all(t in said for t in sensitive) and (sensitive or asked & said)]
-        if not candidates:
-            missing = sensitive[0] if sensitive else sorted(asked)[0]
-            return GroundedAnswer(question, None, BY_NAME[missing].label)
+                      if all(t in said for t in sensitive)]
+    elif asked:
+        candidates = [i for i, said in enumerate(units.topics)
+                      if asked & said or i in every_word]
     else:
         candidates = [i for i, hit in scores.items() if _enough_words(hit, specific)]
-        if not candidates:
-            return GroundedAnswer(question, None)
+    if not candidates:
+        missing = sensitive[0] if sensitive else min(asked) if asked else None
+        return GroundedAnswer(question, None, BY_NAME[missing].label if missing else None)
 
     def rank(i: int) -> tuple[int, int, float, int]:
         hit = scores.get(i)
         # Asked about the stack, the sentence naming more of it tells more.
         named = units.skills_named[i] if "stack" in asked else 0
-        return (len(asked & units.topics[i]), named, hit.score if hit else 0.0, -i)
+        fit = len(asked & units.topics[i]) + (i in every_word and not sensitive)
+        return (fit, named, hit.score if hit else 0.0, -i)
 
     ordered = sorted(candidates, key=rank, reverse=True)
     return GroundedAnswer(question, _quote(units, ordered, rank))
