@@ -95,8 +95,13 @@ def _answer_one(units: _Sentences, question: str) -> GroundedAnswer:
     elif asked:
         candidates = [i for i, said in enumerate(units.topics)
                       if asked & said or i in every_word]
-    else:
+    elif all(units.index.knows(t) for t in specific):
         candidates = [i for i, hit in scores.items() if _enough_words(hit, specific)]
+    else:
+        # A word the description never uses is what the question is about ("a successful
+        # first three months", "the dress code"): a sentence sharing the other words would
+        # answer something else.
+        candidates = []
     if not candidates:
         missing = sensitive[0] if sensitive else min(asked) if asked else None
         return GroundedAnswer(question, None, BY_NAME[missing].label if missing else None)
@@ -113,9 +118,11 @@ def _answer_one(units: _Sentences, question: str) -> GroundedAnswer:
 
 
 def _enough_words(hit: Hit, specific: list[str]) -> bool:
-    """Without a topic, the sentence must hold most of what the question is about: one
-    specific word of a one-word question ('Kafka?'), two of a longer one."""
-    return len(hit.matched) >= min(2, len(set(specific)))
+    """Without a topic, the sentence must hold most of what the question is about: the
+    word of a one-word question ('Kafka?'), two of a longer one, and more than half of them
+    ("a successful first three months" is not answered by "in their first month")."""
+    wanted = len(set(specific))
+    return len(hit.matched) >= min(2, wanted) and len(hit.matched) > wanted / 2
 
 
 def _quote(units: _Sentences, ordered: list[int], rank) -> str:

@@ -30,6 +30,11 @@ class Bm25Index:
         self._docs = [terms(d) for d in documents]
         # BM25Okapi divides by the corpus size; an empty corpus still needs one (empty) doc.
         self._bm25 = BM25Okapi(self._docs or [[]])
+        self._vocabulary = frozenset(t for doc in self._docs for t in doc)
+
+    def knows(self, term: str) -> bool:
+        """Whether any document holds `term` (a term from `bot.text.terms`)."""
+        return term in self._vocabulary
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         return self.search_terms(terms(query), k)

@@ -124,3 +124,24 @@ def test_a_sensitive_topic_is_answered_only_by_a_sentence_about_it() -> None:
     assert bonus.passage is None and bonus.topic == "benefits"
     [health] = answer_questions(analyst, "is there health insurance")  # Fernleaf *Health*
     assert health.passage is None
+
+
+@pytest.mark.parametrize(("role_name", "question", "quoted"), [
+    # What the simulated candidates ask in the demos, on every shipped role.
+    ("data-analyst", "How strict are the working hours?", "The team works on Irish time."),
+    ("data-analyst", "What would a successful first three months look like?", None),
+    ("backend-engineer", "What's the biggest challenge the team is working on right now?",
+     None),
+    ("site-reliability-engineer", "How is the team structured?", "The Reliability team owns"),
+    ("database-administrator", "What's the policy on side projects?", None),
+    ("database-administrator", "How fast could I get promoted if I do well?", None),
+    ("database-administrator", "Could I start at a more senior title than advertised?", None),
+    ("database-administrator", "Is there travel involved?", None),
+])
+def test_questions_from_the_demos_get_the_sentence_or_the_recruiter(
+        role_name: str, question: str, quoted: str | None) -> None:
+    [grounded] = answer_questions(load_role(role_name), question)
+    if quoted is None:
+        assert grounded.passage is None, grounded.passage
+    else:
+        assert grounded.passage is not None and quoted in grounded.passage
