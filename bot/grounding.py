@@ -10,6 +10,7 @@ the description does not answer gets an honest "the recruiter will follow up". T
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.retrieval import Bm25Index, Hit, index_for
@@ -125,7 +126,11 @@ def _enough_words(hit: Hit, specific: list[str]) -> bool:
     return len(hit.matched) >= min(2, wanted) and len(hit.matched) > wanted / 2
 
 
-def _quote(units: _Sentences, ordered: list[int], rank) -> str:
+def _quote(units: _Sentences, ordered: list[int],
+           rank: Callable[[int], tuple[int, int, float, int]]) -> str:
+    """The best sentence, and the runner-up too when it is its neighbour in the same
+    paragraph, speaks to as many of the asked topics and scores nearly as high: two
+    sentences that answer together, never a paragraph."""
     best = ordered[0]
     chosen = [best]
     if len(ordered) > 1:

@@ -145,3 +145,16 @@ def test_questions_from_the_demos_get_the_sentence_or_the_recruiter(
         assert grounded.passage is None, grounded.passage
     else:
         assert grounded.passage is not None and quoted in grounded.passage
+
+
+def test_two_neighbouring_sentences_that_answer_together_are_both_quoted() -> None:
+    role = ROLE.model_copy(update={"job_description": (
+        "We build billing software for utilities. Our customers are in twelve countries. "
+        "Invoices go out every night.\n\n"
+        "Our office is in Porto, near the river. The office is open to the team on weekdays. "
+        "We deploy to AWS with Terraform.")})
+    [grounded] = answer_questions(role, "Where is the office?")
+    assert grounded.passage == ("Our office is in Porto, near the river. The office is open "
+                                "to the team on weekdays.")
+    [one] = answer_questions(role, "Do you use Terraform?")
+    assert one.passage == "We deploy to AWS with Terraform."
