@@ -31,7 +31,7 @@ _GENERIC_TERMS = frozenset(stem(t) for t in (
     "like", "would", "could", "current", "typical", "look", "looks", "use", "used", "using",
     "still", "need", "needed", "offer", "kind", "sort", "type", "thing", "things", "guys",
     "actually", "exactly", "much", "often", "usually", "currently", "mostly", "main",
-    "situation", "policy", "possible", "allowed", "going", "part", "run", "runs", "have",
+    "situation", "policy", "possible", "allowed", "part", "run", "runs", "have",
     "has", "get", "do", "does",
 ))
 

@@ -137,6 +137,8 @@ def test_a_sensitive_topic_is_answered_only_by_a_sentence_about_it() -> None:
     ("database-administrator", "How fast could I get promoted if I do well?", None),
     ("database-administrator", "Could I start at a more senior title than advertised?", None),
     ("database-administrator", "Is there travel involved?", None),
+    # "going" stems to `go`: it must not make the language Go a word of no meaning.
+    ("site-reliability-engineer", "Do I need to know Go?", "mostly written in Go and Java"),
 ])
 def test_questions_from_the_demos_get_the_sentence_or_the_recruiter(
         role_name: str, question: str, quoted: str | None) -> None:
