@@ -71,17 +71,17 @@ _ACTION_VERBS = frozenset(stem(v) for v in (
 
 
 @dataclass(frozen=True)
-class _Line:
+class ResumeLine:
     text: str
     order: int
     claim: bool  # starts like something they did ("Led ...", "I built ...")
 
 
-def resume_lines(resume: str) -> list[_Line]:
+def resume_lines(resume: str) -> list[ResumeLine]:
     """The resume's sentences that could be quoted: claims, and lines naming what the person
     worked on, without the header block (everything before the first claim), names,
     contact details, education, dates, section titles and skill lists."""
-    out: list[_Line] = []
+    out: list[ResumeLine] = []
     raw_lines = [ln.strip().lstrip(_BULLET).strip() for ln in resume.splitlines()]
     seen_claim = False
     for line in (ln for ln in raw_lines if ln):
@@ -93,7 +93,7 @@ def resume_lines(resume: str) -> list[_Line]:
             seen_claim = seen_claim or claim
             if MIN_CHARS <= len(piece) <= MAX_CHARS and (claim or seen_claim
                                                           and _piece_quotable(piece)):
-                out.append(_Line(piece, len(out), claim))
+                out.append(ResumeLine(piece, len(out), claim))
     return out
 
 
@@ -114,8 +114,10 @@ def _piece_quotable(piece: str) -> bool:
 
 def _is_claim(line: str) -> bool:
     first = line.split(maxsplit=1)[0].lower().strip(",.:;()") if line.split() else ""
-    if first in ("i", "we") or first in _NOT_VERBS:
-        return first in ("i", "we")
+    if first in ("i", "we"):
+        return True
+    if first in _NOT_VERBS:
+        return False
     return stem(first) in _ACTION_VERBS or (first.isalpha() and len(first) > 4
                                             and first.endswith("ed"))
 
@@ -132,9 +134,10 @@ def legacy_skills(role: Role) -> frozenset[str]:
 
 
 def pick_resume_line(role: Role, resume: str) -> str | None:
-    """The claim that best fits the role: most of the role's skills the description names as
-    current (a skill only the role file lists counts half, a legacy one counts against),
-    a result, then most job-description terms; None when no claim names a role skill."""
+    """The line that best fits the role: claims before other lines, then most of the role's
+    skills the description names as current (a skill only the role file lists counts half,
+    a legacy one counts against, a result adds one), then most job-description terms; None
+    when no quotable line names a role skill."""
     skills = tuple(s.lower() for s in role.skills)
     legacy = legacy_skills(role)
     in_description = skills_in(role.job_description, skills) - legacy
