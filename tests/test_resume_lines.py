@@ -97,3 +97,19 @@ def test_every_shipped_sample_resume_gets_a_claim_naming_a_current_skill() -> No
         assert line != header.rstrip(".")
         named = {s for s in role.skills if s.lower() in line.lower()}
         assert named - legacy_skills(role), (role.name, line)
+
+
+async def test_the_project_question_in_a_real_interview_quotes_the_claim(memory_engine) -> None:
+    from adapters.console import ConsolePort
+    from bot.service import InterviewService
+    from tests.conftest import make_settings
+    from tests.helpers import start
+
+    service = InterviewService(engine=memory_engine, port=ConsolePort(),
+                               settings=make_settings())
+    candidate = await start(service, name="Maria Patel", resume=DBA_RESUME)
+    [project] = await candidate.say("Hi, I'm Maria, a DBA for nine years.")
+    assert project.kind == "project"
+    assert 'You mentioned "Cut p99 checkout query latency from 800 ms to 90 ms' in project.text
+    for never in ("Maria Patel -", "@example.com", "MySQL 8", "University", "SKILLS"):
+        assert never not in project.text
