@@ -20,11 +20,9 @@ from bot.calibration.role_questions import (
     TUNED_FILE,
     Judged,
     Verdict,
-    ask_in_question_stage,
-    judge,
+    ask_and_judge,
     load_gold,
 )
-from bot.roles import load_role
 from bot.service import InterviewService
 from bot.settings import FlowSettings, Settings
 from storage.engine import make_engine
@@ -44,12 +42,10 @@ async def run_set(path: Path, offset: int) -> tuple[list[Judged], list[float]]:
         flow=FlowSettings(technical_questions=1, followups_per_question=0)))
     judged, seconds = [], []
     for number, question in enumerate(load_gold(path)):
-        role = load_role(question.role)
         started = time.perf_counter()
-        reply = await ask_in_question_stage(service, role, question.ask,
-                                            candidate_id=f"B{offset + number}")
+        judged.append(await ask_and_judge(service, question,
+                                          candidate_id=f"B{offset + number}"))
         seconds.append(time.perf_counter() - started)
-        judged.append(Judged(question, reply, judge(question, role, reply)))
     engine.dispose()
     return judged, seconds
 

@@ -14,7 +14,7 @@ from bot.calibration.role_questions import (
     GoldQuestion,
     Judged,
     Verdict,
-    ask_in_question_stage,
+    ask_and_judge,
     judge,
     load_gold,
 )
@@ -32,13 +32,8 @@ async def asked_through_the_flow(engine, path: Path) -> list[Judged]:
     service = InterviewService(engine=engine, port=ConsolePort(),
                                settings=make_settings(technical_questions=1,
                                                       followups_per_question=0))
-    judged = []
-    for number, question in enumerate(load_gold(path)):
-        role = load_role(question.role)
-        reply = await ask_in_question_stage(service, role, question.ask,
-                                            candidate_id=f"C{number}")
-        judged.append(Judged(question, reply, judge(question, role, reply)))
-    return judged
+    return [await ask_and_judge(service, question, candidate_id=f"C{number}")
+            for number, question in enumerate(load_gold(path))]
 
 
 def test_the_gold_set_is_large_varied_and_points_at_real_sentences() -> None:

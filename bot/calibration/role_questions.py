@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.flow import Kind
 from bot.ports import IncomingMessage, OutgoingMessage
-from bot.roles import Role
+from bot.roles import Role, load_role
 from bot.service import InterviewService, StartRequest
 
 NOT_COVERED = "not covered"
@@ -130,6 +130,14 @@ async def ask_in_question_stage(service: InterviewService, role: Role, text: str
     else:
         raise AssertionError(f"{role.name}: the interview never reached the question stage")
     return "\n".join(r.text for r in await say(text))
+
+
+async def ask_and_judge(service: InterviewService, question: GoldQuestion, *,
+                        candidate_id: str) -> Judged:
+    """One gold question asked in a fresh interview's question stage, and judged."""
+    role = load_role(question.role)
+    reply = await ask_in_question_stage(service, role, question.ask, candidate_id=candidate_id)
+    return Judged(question, reply, judge(question, role, reply))
 
 
 def rates(judged: Iterable[Judged]) -> Counter[Verdict]:
