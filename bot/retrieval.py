@@ -30,9 +30,17 @@ class Bm25Index:
         self._docs = [terms(d) for d in documents]
         # BM25Okapi divides by the corpus size; an empty corpus still needs one (empty) doc.
         self._bm25 = BM25Okapi(self._docs or [[]])
+        self._vocabulary = frozenset(t for doc in self._docs for t in doc)
+
+    def knows(self, term: str) -> bool:
+        """Whether any document holds `term` (a term from `bot.text.terms`)."""
+        return term in self._vocabulary
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
-        q = terms(query)
+        return self.search_terms(terms(query), k)
+
+    def search_terms(self, q: list[str], k: int | None = None) -> list[Hit]:
+        """`search` for a query already cut into terms (by `bot.text.terms`)."""
         if not q or not self._docs:
             return []
         scores = self._bm25.get_scores(q)

@@ -38,6 +38,10 @@ _BRITISH = re.compile(r"(?<=[a-z]{3})is(?=(?:e|ed|es|ing|ation|ations|er|ers)$)|
                       r"(?<=[a-z]{3})tre(?=s?$)|(?<=[a-z]{3})ogue(?=s?$)")
 _AMERICAN = {"is": "iz", "ys": "yz", "our": "or", "tre": "ter", "ogue": "og"}
 _SNOWBALL = snowballstemmer.stemmer("english")
+# Where Porter2 joins words that mean different things, or splits one word's forms:
+# "experiment" and "experience" both stem to `experi`, "experienced" to `experienc`.
+_STEM_EXCEPTIONS = {"experiment": "experiment", "experiments": "experiment",
+                    "experienced": "experi"}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -47,13 +51,29 @@ def stem(word: str) -> str:
     Index and query, keyword and answer all go through this one function."""
     if not word.isalpha():
         return word
+    if word in _STEM_EXCEPTIONS:
+        return _STEM_EXCEPTIONS[word]
     folded = _BRITISH.sub(lambda m: _AMERICAN[m.group(0)], word)
     return _SNOWBALL.stemWord(folded)
 
 
+# Short names candidates type for what descriptions spell out, folded before stemming in
+# retrieval ("Which postgres versions?" meets "PostgreSQL (versions 14 to 16)").
+ALIASES = {"postgres": "postgresql", "pg": "postgresql", "k8s": "kubernetes",
+           "js": "javascript", "ts": "typescript", "gcp": "google", "tf": "terraform"}
+
+
 def terms(text: str) -> list[str]:
-    """Content terms for retrieval: stemmed words without stopwords."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
+    """Content terms for retrieval: stemmed words without stopwords. A hyphenated word is kept
+    whole and also split, so 'remote-first' meets both 'remote-first' and 'remote', and
+    'on-call' meets 'on call'. Index and query both go through here."""
+    out: list[str] = []
+    for w in words(text):
+        parts = w.split("-") if "-" in w else []
+        for t in (w, *parts):
+            if t not in STOPWORDS and len(t) > 1:
+                out.append(stem(ALIASES.get(t, t)))
+    return out
 
 
 def sentences(text: str) -> list[str]:

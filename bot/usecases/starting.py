@@ -18,8 +18,9 @@ from bot.errors import AlreadyInterviewingError, InvalidRequestError
 from bot.flow import INTRO_ID, FlowConfig, Kind, Stage
 from bot.guard import find_violations
 from bot.inbound import clean_text
-from bot.planning import pick_resume_line, plan_questions
+from bot.planning import plan_questions
 from bot.ports import ConversationRef, OutgoingMessage
+from bot.resume_lines import pick_resume_line
 from bot.roles import Role, RoleNotFoundError, load_role_by_name
 from bot.usecases import delivery
 from bot.usecases.core import ServiceCore
