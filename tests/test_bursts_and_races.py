@@ -1,0 +1,92 @@
+"""Bursts, redeliveries and racing starts (issue 17), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from adapters.console import ConsolePort
+from bot.errors import AlreadyInterviewingError
+from bot.service import InterviewService, StartRequest
+from storage.engine import make_engine, session
+from storage.models import RoleRecord, Turn
+from tests.conftest import make_settings
+from tests.helpers import start
+
+ANSWERS = [
+    "I'm Ada, a senior DBA with eight years on PostgreSQL and MySQL.",
+    "I ran streaming replication with Patroni for failover.",
+    "Backups with pgBackRest, tested restores every week.",
+    "Query tuning with EXPLAIN ANALYZE and the right indexes.",
+    "Partitioned the largest tables by month.",
+]
+
+
+@pytest.fixture
+def replicas(database_url: str, engine: Engine, port: ConsolePort
+             ) -> Iterator[list[InterviewService]]:
+    """Two services on one database, each with its own engine and locks: two processes."""
+    second = make_engine(database_url)
+    yield [InterviewService(engine=engine, port=port, settings=make_settings()),
+           InterviewService(engine=second, port=port, settings=make_settings())]
+    second.dispose()
+
+
+def turns_of(engine: Engine, interview_id: str) -> list[Turn]:
+    with session(engine) as s:
+        return list(s.exec(select(Turn).where(Turn.interview_id == interview_id)
+                           .order_by(Turn.seq)).all())
+
+
+async def test_a_burst_is_stored_whole_in_order_and_answered_once_each(replicas, engine) -> None:
+    cand = await start(replicas[0])
+    messages = [cand.message(text) for text in ANSWERS]
+
+    async def send(i: int) -> None:
+        await asyncio.sleep(i * 0.002)
+        await replicas[i % 2].handle_message(messages[i])
+
+    await asyncio.gather(*(send(i) for i in range(len(messages))))
+    await replicas[0].recover()
+    stored = turns_of(engine, cand.started.interview_id)
+    assert [t.seq for t in stored] == list(range(1, len(stored) + 1))
+    said = [t for t in stored if t.speaker == "candidate"]
+    assert sorted(t.platform_message_id for t in said) == sorted(m.message_id for m in messages)
+    assert all(t.handled for t in said)
+    replies = [t for t in stored if t.speaker == "bot" and t.seq > 1]
+    assert len(replies) == len(said)
+
+
+async def test_one_message_delivered_five_times_at_once_stores_one_turn(replicas,
+                                                                       engine) -> None:
+    cand = await start(replicas[0])
+    message = cand.message(ANSWERS[0])
+    await asyncio.gather(*(replicas[i % 2].handle_message(message) for i in range(5)))
+    stored = turns_of(engine, cand.started.interview_id)
+    assert [t.speaker for t in stored] == ["bot", "candidate", "bot"]
+
+
+async def test_racing_starts_for_one_candidate_open_one_conversation(replicas, engine,
+                                                                    port) -> None:
+    request = StartRequest(role="database-administrator", candidate_id="U9",
+                           candidate_name="Grace", platform="console", recruiter_id="R1")
+    results = await asyncio.gather(*(replicas[i % 2].start_interview(request)
+                                     for i in range(4)), return_exceptions=True)
+    started = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, AlreadyInterviewingError)]
+    assert len(started) == 1 and len(refused) == 3, results
+
+
+async def test_racing_starts_for_one_role_all_succeed(replicas, engine) -> None:
+    requests = [StartRequest(role="database-administrator", candidate_id=f"U{i}",
+                             candidate_name=f"C{i}", platform="console", recruiter_id="R1")
+                for i in range(6)]
+    results = await asyncio.gather(*(replicas[i % 2].start_interview(r)
+                                     for i, r in enumerate(requests)), return_exceptions=True)
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    with session(engine) as s:
+        assert len(s.exec(select(RoleRecord)).all()) == 1
