@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage import turns
 from storage.models import (
     AuditEvent,
     Candidate,
@@ -110,6 +111,13 @@ def find_interview_for_message(
     return session.exec(
         query.where(col(Interview.status).in_(OPEN)).order_by(col(Interview.created_at).desc())
     ).first()
+
+
+def locked_interview(session: Session, interview_id: str) -> Interview | None:
+    """The interview, row-locked until commit (`turns.lock_interview`): how a write
+    transaction of the ORM paths starts."""
+    turns.lock_interview(session.connection(), interview_id)
+    return session.get(Interview, interview_id, populate_existing=True)
 
 
 def get_interview(session: Session, interview_id: str) -> Interview | None:

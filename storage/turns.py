@@ -44,6 +44,19 @@ def begin_write(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_LOCK_INTERVIEW = sa.select(_I.c.id).where(_I.c.id == sa.bindparam("iid")).with_for_update()
+
+
+def lock_interview(connection: Connection, interview_id: str) -> None:
+    """Take the interview's row lock (PostgreSQL) or the write lock (SQLite) before the
+    transaction reads or writes anything else of it. Every writer takes the interview
+    first, then its turns, reminders and notices: two writers never hold one each and wait
+    for the other's (a deadlock, which PostgreSQL resolves by aborting one of them), and
+    what they read of the interview stays true until they commit."""
+    begin_write(connection)
+    connection.execute(_LOCK_INTERVIEW, {"iid": interview_id})
+
+
 # ------------------------------------------------------------------ which interview
 
 
