@@ -126,7 +126,7 @@ def role_definition(connection: Connection, role_id: int) -> dict[str, Any]:
 
 
 # RETURNING rather than rowcount: drivers disagree on rowcount for ON CONFLICT inserts.
-_RECORD_EVENT = {
+RECORD_EVENT = {
     "postgresql": postgresql.insert(_E).on_conflict_do_nothing().returning(_E.c.id),
     "sqlite": sqlite.insert(_E).on_conflict_do_nothing().returning(_E.c.id),
 }
@@ -135,7 +135,7 @@ _RECORD_EVENT = {
 def record_event(connection: Connection, *, platform: str, event_key: str,
                  interview_id: str | None) -> bool:
     """True the first time an event is seen; False on redelivery (unique key, any replica)."""
-    return connection.execute(_RECORD_EVENT[connection.dialect.name], {
+    return connection.execute(RECORD_EVENT[connection.dialect.name], {
         "platform": platform, "event_key": event_key, "interview_id": interview_id,
         "created_at": utcnow()}).first() is not None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -12,8 +13,10 @@ from sqlmodel import select
 from adapters.console import ConsolePort
 from bot.errors import AlreadyInterviewingError
 from bot.service import InterviewService, StartRequest
+from bot.usecases import starting
+from storage import start_claims
 from storage.engine import make_engine, session
-from storage.models import RoleRecord, Turn
+from storage.models import ProcessedEvent, RoleRecord, Turn, utcnow
 from tests.conftest import make_settings
 from tests.helpers import start
 
@@ -70,15 +73,62 @@ async def test_one_message_delivered_five_times_at_once_stores_one_turn(replicas
     assert [t.speaker for t in stored] == ["bot", "candidate", "bot"]
 
 
+def grace(candidate_id: str = "U9") -> StartRequest:
+    return StartRequest(role="database-administrator", candidate_id=candidate_id,
+                        candidate_name="Grace", platform="console", recruiter_id="R1")
+
+
 async def test_racing_starts_for_one_candidate_open_one_conversation(replicas, engine,
                                                                     port) -> None:
-    request = StartRequest(role="database-administrator", candidate_id="U9",
-                           candidate_name="Grace", platform="console", recruiter_id="R1")
-    results = await asyncio.gather(*(replicas[i % 2].start_interview(request)
+    results = await asyncio.gather(*(replicas[i % 2].start_interview(grace())
                                      for i in range(4)), return_exceptions=True)
     started = [r for r in results if not isinstance(r, BaseException)]
     refused = [r for r in results if isinstance(r, AlreadyInterviewingError)]
     assert len(started) == 1 and len(refused) == 3, results
+    assert port.opened == [started[0].conversation] and port.closed == []
+    with session(engine) as s:
+        assert s.exec(select(ProcessedEvent)).all() == []  # the claim went with the start
+
+
+async def test_a_start_that_fails_after_opening_closes_it_and_can_be_tried_again(
+        service, engine, port, monkeypatch) -> None:
+    def no_plan(*_args: object) -> None:
+        raise RuntimeError("planning failed")
+
+    monkeypatch.setattr(starting, "_plan", no_plan)
+    with pytest.raises(RuntimeError):
+        await service.start_interview(grace())
+    assert port.closed == port.opened and len(port.opened) == 1
+    monkeypatch.undo()
+    started = await service.start_interview(grace())
+    assert port.opened[-1] == started.conversation and len(port.closed) == 1
+
+
+async def test_a_start_refused_by_the_database_after_opening_closes_it(
+        replicas, engine, port, monkeypatch) -> None:
+    """Should both starts get past the claim (one's claim gone stale meanwhile), the
+    unique index refuses the second interview, and its conversation is closed."""
+    first = await replicas[0].start_interview(grace())
+    monkeypatch.setattr(starting.start_claims, "claim_start", lambda *_a, **_k: True)
+    monkeypatch.setattr(starting.repo, "open_interview_for", lambda *_a, **_k: None)
+    with pytest.raises(AlreadyInterviewingError):
+        await replicas[1].start_interview(grace())
+    assert port.opened[0] == first.conversation and port.closed == port.opened[1:]
+
+
+async def test_a_claim_left_by_a_start_that_died_expires(engine) -> None:
+    now = utcnow()
+    claim = {"platform": "console", "candidate_id": "U9", "role_name": "dba"}
+    with engine.begin() as conn:
+        assert start_claims.claim_start(conn, **claim, now=now)
+    with engine.begin() as conn:
+        assert not start_claims.claim_start(conn, **claim, now=now + timedelta(seconds=30))
+    with engine.begin() as conn:
+        assert start_claims.claim_start(
+            conn, **claim, now=now + start_claims.STALE_AFTER + timedelta(seconds=1))
+    with engine.begin() as conn:
+        start_claims.release_start(conn, **{k: claim[k] for k in claim})
+        assert start_claims.claim_start(conn, **claim, now=now)
 
 
 async def test_racing_starts_for_one_role_all_succeed(replicas, engine) -> None:
