@@ -1,0 +1,143 @@
+"""A transaction the database refuses is run again, never dropped (issue 17), on SQLite and
+PostgreSQL: a turn number someone took first (a real unique-key violation), a deadlock or
+SQLite's "database is locked", in the turn path and in the ORM paths; retries are bounded
+and their log lines carry no candidate text."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+import psycopg.errors
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.service import InterviewService
+from storage import repository as repo
+from storage import transient
+from storage import turns as turn_store
+from storage.engine import session
+from storage.models import AuditEvent, Turn
+from tests.helpers import start
+
+ANSWER = ("I'm Ada, a senior DBA: eight years on PostgreSQL and MySQL, replication, backups "
+          "and query tuning for a 10 TB reporting system.")
+
+
+def refused(engine: Engine) -> sa.exc.DBAPIError:
+    """The error each driver raises for a lock conflict, as SQLAlchemy wraps it."""
+    if engine.dialect.name == "postgresql":
+        return sa.exc.OperationalError("INSERT INTO turns ...", None,
+                                       psycopg.errors.DeadlockDetected("deadlock detected"))
+    return sa.exc.OperationalError("INSERT INTO turns ...", None,
+                                   sqlite3.OperationalError("database is locked"))
+
+
+def turns_of(engine: Engine, interview_id: str) -> list[Turn]:
+    with session(engine) as s:
+        return list(s.exec(select(Turn).where(Turn.interview_id == interview_id)
+                           .order_by(Turn.seq)).all())
+
+
+def assert_stored_once_and_answered(engine: Engine, interview_id: str) -> None:
+    stored = turns_of(engine, interview_id)
+    assert [(t.seq, t.speaker) for t in stored] == [(1, "bot"), (2, "candidate"), (3, "bot")]
+    assert stored[1].text == ANSWER and stored[1].handled
+
+
+async def test_a_turn_number_taken_first_is_retried_and_the_message_kept(
+        service: InterviewService, engine: Engine, monkeypatch, caplog) -> None:
+    cand = await start(service)
+    real = turn_store.insert_turn
+    calls = []
+
+    def collide_once(connection, **values):  # noqa: ANN001, ANN003, ANN202
+        calls.append(values["speaker"])
+        if len(calls) == 1:  # as if another writer had numbered a turn meanwhile
+            return real(connection, **{**values, "seq": 1})
+        return real(connection, **values)
+
+    monkeypatch.setattr(turn_store, "insert_turn", collide_once)
+    with caplog.at_level(logging.WARNING):
+        [reply] = await cand.say(ANSWER)
+    assert reply.kind == "project"
+    assert calls == ["candidate", "candidate", "bot"]  # the first run rolled back whole
+    assert_stored_once_and_answered(engine, cand.started.interview_id)
+    assert "trying again (2 of 6)" in caplog.text and caplog.text.count("trying again") == 1
+    assert "Ada" not in caplog.text and "PostgreSQL" not in caplog.text
+
+
+async def test_a_deadlock_or_locked_database_on_a_turn_is_retried(
+        service: InterviewService, engine: Engine, monkeypatch, caplog) -> None:
+    cand = await start(service)
+    real = turn_store.insert_turn
+    failures = iter([refused(engine), refused(engine)])
+
+    def refuse_twice(connection, **values):  # noqa: ANN001, ANN003, ANN202
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real(connection, **values)
+
+    monkeypatch.setattr(turn_store, "insert_turn", refuse_twice)
+    with caplog.at_level(logging.WARNING):
+        [reply] = await cand.say(ANSWER)
+    assert reply.kind == "project"
+    assert_stored_once_and_answered(engine, cand.started.interview_id)
+    assert caplog.text.count("trying again") == 2 and "storing it alone" not in caplog.text
+    assert ANSWER[:20] not in caplog.text
+
+
+async def test_a_message_the_database_keeps_refusing_raises_instead_of_vanishing(
+        service: InterviewService, engine: Engine, monkeypatch) -> None:
+    """The adapter then knows the message is not stored (and must not ack it)."""
+    cand = await start(service)
+    runs = []
+
+    def always_refused(connection, **values):  # noqa: ANN001, ANN003, ANN202
+        runs.append(1)
+        raise refused(engine)
+
+    monkeypatch.setattr(transient, "FIRST_WAIT", 0.0001)
+    monkeypatch.setattr(turn_store, "insert_turn", always_refused)
+    with pytest.raises(sa.exc.OperationalError):
+        await cand.say(ANSWER)
+    assert len(runs) == 2 * transient.ATTEMPTS  # answered, then stored alone: each bounded
+    assert [t.speaker for t in turns_of(engine, cand.started.interview_id)] == ["bot"]
+
+
+async def test_an_orm_transaction_refused_once_runs_again(service: InterviewService,
+                                                          engine: Engine, monkeypatch) -> None:
+    cand = await start(service)
+    real = repo.audit
+    failures = iter([refused(engine)])
+
+    def refuse_once(session_, **values):  # noqa: ANN001, ANN003, ANN202
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real(session_, **values)
+
+    monkeypatch.setattr(repo, "audit", refuse_once)
+    summary = await service.pause(cand.started.interview_id, actor="R1")
+    assert summary.status == "paused"
+    with session(engine) as s:
+        actions = s.exec(select(AuditEvent.action).where(
+            AuditEvent.interview_id == cand.started.interview_id)).all()
+    assert actions.count("paused") == 1
+    stored = turns_of(engine, cand.started.interview_id)
+    assert [t.seq for t in stored] == [1, 2]  # one notice: the refused run left nothing
+
+
+@pytest.mark.parametrize(("error", "transient_"), [
+    (sa.exc.OperationalError("x", None, psycopg.errors.DeadlockDetected()), True),
+    (sa.exc.OperationalError("x", None, psycopg.errors.SerializationFailure()), True),
+    (sa.exc.OperationalError("x", None, sqlite3.OperationalError("database is locked")), True),
+    (sa.exc.OperationalError("x", None, sqlite3.OperationalError("no such table: t")), False),
+    (sa.exc.IntegrityError("x", None, sqlite3.IntegrityError("UNIQUE constraint")), False),
+    (ValueError("not a database error"), False),
+])
+def test_which_errors_are_worth_another_run(error: BaseException, transient_: bool) -> None:
+    assert transient.is_transient(error) is transient_
