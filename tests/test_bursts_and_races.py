@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -11,12 +12,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from adapters.console import ConsolePort
+from bot import reminders as reminder_policy
 from bot.errors import AlreadyInterviewingError
 from bot.service import InterviewService, StartRequest
+from bot.sweeper import ReminderSweeper
 from bot.usecases import starting
 from storage import start_claims
 from storage.engine import make_engine, session
-from storage.models import ProcessedEvent, RoleRecord, Turn, utcnow
+from storage.models import Candidate, ProcessedEvent, RoleRecord, Turn, utcnow
 from tests.conftest import make_settings
 from tests.helpers import start
 
@@ -140,3 +143,76 @@ async def test_racing_starts_for_one_role_all_succeed(replicas, engine) -> None:
     assert not [r for r in results if isinstance(r, BaseException)], results
     with session(engine) as s:
         assert len(s.exec(select(RoleRecord)).all()) == 1
+
+
+@pytest.fixture
+def three_replicas(database_url: str, engine: Engine, port: ConsolePort
+                   ) -> Iterator[list[InterviewService]]:
+    engines = [engine, make_engine(database_url), make_engine(database_url)]
+    yield [InterviewService(engine=e, port=port, settings=make_settings()) for e in engines]
+    for extra in engines[1:]:
+        extra.dispose()
+
+
+async def test_reminder_resyncs_and_sweeps_racing_bursts_lose_no_message(three_replicas,
+                                                                         engine) -> None:
+    """Bursts on three replicas while recruiters extend and nudge (each re-syncs the
+    interview's reminders) and every replica's sweeper sends what is due: every message is
+    stored once, in order, and answered; no transaction is lost to a deadlock."""
+    services = three_replicas
+    sweepers = [ReminderSweeper(s) for s in services]
+    people = [await start(services[0], candidate_id=f"U{i}", name=f"Person {i}")
+              for i in range(4)]
+    rng = random.Random(17)
+
+    async def burst(who: int) -> None:
+        cand = people[who]
+
+        async def say(j: int) -> None:
+            await asyncio.sleep(rng.uniform(0, 0.01))
+            await services[rng.randrange(3)].handle_message(cand.message(ANSWERS[j]))
+
+        async def nudge(k: int) -> None:
+            await asyncio.sleep(rng.uniform(0, 0.01))
+            service = services[k % 3]
+            if k % 2:
+                await service.extend(cand.started.interview_id, actor="R1", days=1)
+            else:
+                await service.remind(cand.started.interview_id, actor="R1")
+
+        await asyncio.gather(*(say(j) for j in range(len(ANSWERS))),
+                             *(nudge(k) for k in range(3)))
+
+    async def sweep(sweeper: ReminderSweeper) -> None:
+        for _ in range(5):
+            await sweeper.tick()
+            await asyncio.sleep(0.003)
+
+    await asyncio.gather(*(burst(i) for i in range(len(people))),
+                         *(sweep(s) for s in sweepers))
+    for cand in people:
+        stored = turns_of(engine, cand.started.interview_id)
+        assert [t.seq for t in stored] == list(range(1, len(stored) + 1))
+        said = [t for t in stored if t.speaker == "candidate"]
+        assert sorted(t.text for t in said) == sorted(ANSWERS) and all(t.handled for t in said)
+        answers = [t for t in stored if t.speaker == "bot"
+                   and t.kind not in ("greeting", reminder_policy.TURN_KIND)]
+        assert len(answers) == len(said)
+
+
+async def test_unstorable_characters_in_a_burst_and_a_start_are_dropped_not_the_text(
+        replicas, engine) -> None:
+    """PostgreSQL refuses NUL in text and no encoder writes a lone surrogate: both go at
+    the core's door, the rest of what the candidate wrote is kept and answered."""
+    cand = await start(replicas[1], name="Ada\x00 Love\udc80lace",
+                       resume="DBA,\x00 8 years\ud83d of PostgreSQL")
+    hostile = [cand.message("I'm Ada\x00, a DBA."), cand.message("Replication \udc00and backups.")]
+    await asyncio.gather(*(replicas[i].handle_message(m) for i, m in enumerate(hostile)))
+    await replicas[0].recover()
+    stored = turns_of(engine, cand.started.interview_id)
+    said = sorted(t.text for t in stored if t.speaker == "candidate")
+    assert said == ["I'm Ada, a DBA.", "Replication and backups."]
+    assert len([t for t in stored if t.speaker == "bot"]) == 3
+    with session(engine) as s:
+        person = s.exec(select(Candidate).where(Candidate.platform_user_id == "U123")).one()
+    assert (person.display_name, person.resume) == ("Ada Lovelace", "DBA, 8 years of PostgreSQL")

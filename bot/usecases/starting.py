@@ -27,6 +27,7 @@ from bot.usecases.core import ServiceCore
 from bot.usecases.wording import word
 from storage import repository as repo
 from storage import start_claims
+from storage import turns as repo_turns
 from storage.models import Candidate, Interview
 
 logger = logging.getLogger(__name__)
@@ -167,20 +168,26 @@ def _plan(core: ServiceCore, role: Role, resume: str, questions: int
 def _prepare_candidate(session: Session, core: ServiceCore, request: StartRequest,
                        role: Role) -> Candidate:
     """The candidate, once nobody else has that candidate and role open or starting (the
-    claim is committed with the candidate, before any conversation is opened)."""
+    claim is committed with the candidate, before any conversation is opened).
+
+    The claim comes before the check for an open interview: a claim that had to wait for
+    another start's transaction (which stores its interview and deletes its claim) is
+    followed by a check that sees that interview."""
+    repo_turns.begin_write(session.connection())  # SQLite: one start decides at a time
     candidate = repo.get_or_create_candidate(
         session, platform=request.platform, platform_user_id=request.candidate_id,
         display_name=request.candidate_name or request.candidate_id,
         resume=request.resume or None, timezone=request.timezone)
+    claimed = start_claims.claim_start(
+        session.connection(), platform=request.platform, candidate_id=request.candidate_id,
+        role_name=role.name, now=core.clock())
     existing = repo.open_interview_for(session, candidate_id=candidate.id, role_name=role.name)
     if existing:
-        raise AlreadyInterviewingError(
+        raise AlreadyInterviewingError(  # the claim, if taken, rolls back with this
             f"{candidate.display_name} already has an open {role.title} interview "
             f"({existing.id[:8]}). Cancel it first (`cancel {existing.id[:8]}`) or wait "
             "for it to finish.")
-    if not start_claims.claim_start(session.connection(), platform=request.platform,
-                                    candidate_id=request.candidate_id, role_name=role.name,
-                                    now=core.clock()):
+    if not claimed:
         raise AlreadyInterviewingError(
             f"A {role.title} interview with {candidate.display_name} is being started "
             "right now (by you or someone else): nothing new was opened. Check `status` "
