@@ -291,6 +291,20 @@ class FakeSlack:
         return {"ok": True, "channel": channel, "ts": ts, "text": found["text"],
                 "message": dict(found)}
 
+    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """chat.delete (docs.slack.dev/reference/methods/chat.delete): a bot token deletes
+        only its own messages (`cant_delete_message` otherwise); answers channel and ts."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        found = self.messages.get((channel, ts))
+        if found is None:
+            return {"ok": False, "error": "message_not_found"}
+        if found.get("bot_id") != self.bot_id:
+            return {"ok": False, "error": "cant_delete_message"}
+        del self.messages[(channel, ts)]
+        return {"ok": True, "channel": channel, "ts": ts}
+
     def message_in(self, channel: str, ts: str) -> dict[str, Any]:
         """A message as it reads now (after any chat.update)."""
         return self.messages[(channel, ts)]
