@@ -320,6 +320,8 @@ def _amend(session: Session, core: ServiceCore, edit: MessageEdit) -> EditOutcom
     conv = edit.conversation
     interview = repo.find_interview_for_message(
         session, platform=conv.platform, channel=conv.channel, thread=conv.thread)
+    if interview is not None:  # locked before its turns are read: a racing turn waits
+        interview = repo.locked_interview(session, interview.id)
     candidate = session.get(Candidate, interview.candidate_id) if interview else None
     if interview is None or candidate is None \
             or candidate.platform_user_id != edit.author_id:
