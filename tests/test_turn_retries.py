@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
+from typing import Any
 
 import psycopg.errors
 import pytest
@@ -33,6 +35,19 @@ def refused(engine: Engine) -> sa.exc.DBAPIError:
                                        psycopg.errors.DeadlockDetected("deadlock detected"))
     return sa.exc.OperationalError("INSERT INTO turns ...", None,
                                    sqlite3.OperationalError("database is locked"))
+
+
+def refusing(real: Callable[..., Any], *errors: BaseException) -> Callable[..., Any]:
+    """`real`, which first raises each of `errors` in turn."""
+    failures = iter(errors)
+
+    def call(first: Any, **values: Any) -> Any:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real(first, **values)
+
+    return call
 
 
 def turns_of(engine: Engine, interview_id: str) -> list[Turn]:
@@ -72,16 +87,8 @@ async def test_a_turn_number_taken_first_is_retried_and_the_message_kept(
 async def test_a_deadlock_or_locked_database_on_a_turn_is_retried(
         service: InterviewService, engine: Engine, monkeypatch, caplog) -> None:
     cand = await start(service)
-    real = turn_store.insert_turn
-    failures = iter([refused(engine), refused(engine)])
-
-    def refuse_twice(connection, **values):  # noqa: ANN001, ANN003, ANN202
-        error = next(failures, None)
-        if error is not None:
-            raise error
-        return real(connection, **values)
-
-    monkeypatch.setattr(turn_store, "insert_turn", refuse_twice)
+    monkeypatch.setattr(turn_store, "insert_turn", refusing(
+        turn_store.insert_turn, refused(engine), refused(engine)))
     with caplog.at_level(logging.WARNING):
         [reply] = await cand.say(ANSWER)
     assert reply.kind == "project"
@@ -111,16 +118,7 @@ async def test_a_message_the_database_keeps_refusing_raises_instead_of_vanishing
 async def test_an_orm_transaction_refused_once_runs_again(service: InterviewService,
                                                           engine: Engine, monkeypatch) -> None:
     cand = await start(service)
-    real = repo.audit
-    failures = iter([refused(engine)])
-
-    def refuse_once(session_, **values):  # noqa: ANN001, ANN003, ANN202
-        error = next(failures, None)
-        if error is not None:
-            raise error
-        return real(session_, **values)
-
-    monkeypatch.setattr(repo, "audit", refuse_once)
+    monkeypatch.setattr(repo, "audit", refusing(repo.audit, refused(engine)))
     summary = await service.pause(cand.started.interview_id, actor="R1")
     assert summary.status == "paused"
     with session(engine) as s:
