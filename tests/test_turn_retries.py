@@ -139,3 +139,14 @@ async def test_an_orm_transaction_refused_once_runs_again(service: InterviewServ
 ])
 def test_which_errors_are_worth_another_run(error: BaseException, transient_: bool) -> None:
     assert transient.is_transient(error) is transient_
+
+
+async def test_a_start_refused_once_stores_one_interview(service: InterviewService,
+                                                         engine: Engine, port,
+                                                         monkeypatch) -> None:
+    monkeypatch.setattr(repo, "audit", refusing(repo.audit, refused(engine)))
+    cand = await start(service)
+    assert [t.kind for t in turns_of(engine, cand.started.interview_id)] == ["greeting"]
+    assert len(await service.list_status()) == 1 and len(port.posted) == 1
+    with session(engine) as s:
+        assert s.exec(select(AuditEvent.action)).all() == ["started"]

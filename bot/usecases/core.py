@@ -105,8 +105,14 @@ class ServiceCore:
 
     def _run(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
         with new_session(self.engine) as session:
-            result = fn(session, *args, **kwargs)
-            session.commit()
+            try:
+                result = fn(session, *args, **kwargs)
+                session.commit()
+            except BaseException:
+                # The ORM's own rollback, not only the connection's: objects the failed
+                # run added go back to new (transient), so a run again inserts them again.
+                session.rollback()
+                raise
             return result
 
     def _committed(self) -> None:

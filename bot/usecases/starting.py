@@ -203,9 +203,9 @@ def _create_interview(session: Session, core: ServiceCore, interview: Interview,
     interview.role_id = record.id or 0
     interview.consent_shown_at = core.clock()
     interview.created_at = interview.updated_at = core.clock()
-    if composed:
-        interview.prompt_tokens += composed.prompt_tokens
-        interview.completion_tokens += composed.completion_tokens
+    if composed:  # set, not added: a transaction run again must not count them twice
+        interview.prompt_tokens = composed.prompt_tokens
+        interview.completion_tokens = composed.completion_tokens
     session.add(interview)
     try:
         session.flush()
