@@ -5,8 +5,10 @@ and their log lines carry no candidate text."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -20,8 +22,9 @@ from bot.service import InterviewService
 from storage import repository as repo
 from storage import transient
 from storage import turns as turn_store
-from storage.engine import session
+from storage.engine import make_engine, session
 from storage.models import AuditEvent, Turn
+from tests.conftest import make_settings
 from tests.helpers import start
 
 ANSWER = ("I'm Ada, a senior DBA: eight years on PostgreSQL and MySQL, replication, backups "
@@ -150,3 +153,57 @@ async def test_a_start_refused_once_stores_one_interview(service: InterviewServi
     assert len(await service.list_status()) == 1 and len(port.posted) == 1
     with session(engine) as s:
         assert s.exec(select(AuditEvent.action)).all() == ["started"]
+
+
+class _Seen(logging.Handler):
+    """Sets `event` when a retry is logged: the test lets go of its lock only then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.event = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "trying again" in record.getMessage():
+            self.event.set()
+
+
+async def test_a_transaction_blocked_by_another_connection_runs_again_when_it_lets_go(
+        database_url: str, engine: Engine, port, caplog) -> None:
+    """A real refusal from the driver: another connection holds the interview (its row on
+    PostgreSQL, the write lock on SQLite) past this connection's patience (`lock_timeout`,
+    `busy_timeout`, made short here); the pause is refused, waits, and goes through once
+    the other connection lets go."""
+    postgres = engine.dialect.name == "postgresql"
+
+    @sa.event.listens_for(engine, "connect")
+    def impatient(dbapi_connection, _record) -> None:  # noqa: ANN001
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET lock_timeout = '50ms'" if postgres else "PRAGMA busy_timeout=50")
+        cursor.close()
+
+    engine.dispose()  # every connection from here on is impatient
+    service = InterviewService(engine=engine, port=port, settings=make_settings())
+    cand = await start(service)
+    seen = _Seen()
+    logging.getLogger("storage.transient").addHandler(seen)
+    other = make_engine(database_url)
+    try:
+        with other.connect() as holder:
+            if postgres:
+                holder.execute(sa.text("SELECT id FROM interviews WHERE id = :i FOR UPDATE"),
+                               {"i": cand.started.interview_id})
+            else:
+                holder.exec_driver_sql("BEGIN IMMEDIATE")
+            pausing = asyncio.create_task(service.pause(cand.started.interview_id,
+                                                        actor="R1"))
+            while not seen.event.is_set():  # wait for the refusal, not for a time
+                assert not pausing.done(), pausing
+                await asyncio.sleep(0.005)
+            holder.rollback()
+        summary = await pausing
+    finally:
+        logging.getLogger("storage.transient").removeHandler(seen)
+        other.dispose()
+    assert summary.status == "paused"
+    assert [t.seq for t in turns_of(engine, cand.started.interview_id)] == [1, 2]
+    assert ("LockNotAvailable (55P03)" if postgres else "OperationalError") in caplog.text
