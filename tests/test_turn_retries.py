@@ -1,7 +1,9 @@
 """A transaction the database refuses is run again, never dropped (issue 17), on SQLite and
 PostgreSQL: a turn number someone took first (a real unique-key violation), a deadlock or
-SQLite's "database is locked", in the turn path and in the ORM paths; retries are bounded
-and their log lines carry no candidate text."""
+SQLite's "database is locked" (injected as each driver raises it, and for real: another
+connection holding the lock past this one's patience, and a real PostgreSQL deadlock on the
+turn path), in the turn path and in the ORM paths; retries are bounded and their log lines
+carry no candidate text."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import asyncio
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg.errors
@@ -18,13 +20,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from adapters.console import ConsolePort
 from bot.service import InterviewService
 from storage import repository as repo
 from storage import transient
 from storage import turns as turn_store
 from storage.engine import make_engine, session
+from storage.migrate import upgrade
 from storage.models import AuditEvent, Turn
-from tests.conftest import make_settings
+from tests.conftest import PG_URL, _drop_pg_database, _new_pg_database, make_settings
 from tests.helpers import start
 
 ANSWER = ("I'm Ada, a senior DBA: eight years on PostgreSQL and MySQL, replication, backups "
@@ -207,3 +211,53 @@ async def test_a_transaction_blocked_by_another_connection_runs_again_when_it_le
     assert summary.status == "paused"
     assert [t.seq for t in turns_of(engine, cand.started.interview_id)] == [1, 2]
     assert ("LockNotAvailable (55P03)" if postgres else "OperationalError") in caplog.text
+
+
+@pytest.fixture(params=["postgresql"] if PG_URL else [])
+def pg_database(request: pytest.FixtureRequest) -> Iterator[tuple[str, Engine]]:
+    """A fresh migrated PostgreSQL database (none, so the test is reported as not run,
+    without TEST_DATABASE_URL)."""
+    name, url = _new_pg_database()
+    engine = make_engine(url)
+    upgrade(engine)
+    try:
+        yield url, engine
+    finally:
+        engine.dispose()
+        _drop_pg_database(name)
+
+
+async def test_a_real_deadlock_on_a_turn_is_retried_and_the_message_kept(
+        pg_database: tuple[str, Engine], caplog) -> None:
+    """PostgreSQL only (SQLite has one writer, so no deadlock). Another connection takes
+    the interview's reminders first and then the interview, the opposite of the order every
+    writer here keeps; the turn, holding the interview and waiting for the reminders, is
+    the transaction PostgreSQL aborts (it waited first, and the other's deadlock_timeout is
+    longer). The message is stored once and answered when the turn runs again."""
+    database_url, engine = pg_database
+    service = InterviewService(engine=engine, port=ConsolePort(), settings=make_settings())
+    cand = await start(service)
+    interview_id = cand.started.interview_id
+    other = make_engine(database_url)
+    try:
+        with other.connect() as holder, other.connect() as watcher:
+            holder.execute(sa.text("SET deadlock_timeout = '10s'"))
+            holder.execute(sa.text("UPDATE reminders SET created_at = created_at "
+                                   "WHERE interview_id = :i AND status = 'pending'"),
+                           {"i": interview_id})
+            turn = asyncio.create_task(cand.say(ANSWER))
+            while not watcher.execute(sa.text(  # the turn waits for the reminders
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()")).scalar():
+                assert not turn.done(), turn
+                await asyncio.sleep(0.005)
+            # Now the interview: a deadlock, which PostgreSQL breaks by aborting the turn.
+            await asyncio.to_thread(holder.execute, sa.text(
+                "SELECT id FROM interviews WHERE id = :i FOR UPDATE"), {"i": interview_id})
+            holder.rollback()
+        [reply] = await turn
+    finally:
+        other.dispose()
+    assert reply.kind == "project"
+    assert_stored_once_and_answered(engine, interview_id)
+    assert "DeadlockDetected (40P01)" in caplog.text and "storing it alone" not in caplog.text
