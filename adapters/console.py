@@ -39,12 +39,19 @@ class ConsolePort:
     posted: list[OutgoingMessage] = field(default_factory=list)
     reports: list[ReportDelivery] = field(default_factory=list)
     notices: list[TeamNotice] = field(default_factory=list)
+    opened: list[ConversationRef] = field(default_factory=list)
+    closed: list[ConversationRef] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     async def open_interview_conversation(self, *, platform: str, candidate_id: str,
                                           workspace: str, title: str) -> ConversationRef:
-        return ConversationRef("console", workspace or "local", f"dm-{candidate_id}",
-                               uuid.uuid4().hex[:12])
+        opened = ConversationRef("console", workspace or "local", f"dm-{candidate_id}",
+                                 uuid.uuid4().hex[:12])
+        self.opened.append(opened)
+        return opened
+
+    async def close_interview_conversation(self, conversation: ConversationRef) -> None:
+        self.closed.append(conversation)
 
     async def post(self, message: OutgoingMessage) -> PostedMessage:
         self.posted.append(message)

@@ -36,6 +36,9 @@ class PlatformRouter:
         return await self._port(platform).open_interview_conversation(
             platform=platform, candidate_id=candidate_id, workspace=workspace, title=title)
 
+    async def close_interview_conversation(self, conversation: ConversationRef) -> None:
+        await self._port(conversation.platform).close_interview_conversation(conversation)
+
     async def post(self, message: OutgoingMessage) -> PostedMessage:
         return await self._port(message.conversation.platform).post(message)
 

@@ -30,6 +30,8 @@ Rows:
 - slash-command ack: the real Bolt app over HTTP on 127.0.0.1 with the fake Slack Web API
   from tests/slack, signed `/interview help` commands timed to their HTTP response, idle and
   while 100 candidates answer through signed message events (closed loop);
+- bursts: 100 interviews at once, each sending 3 answers 0-10 ms apart (a fast typist);
+  every message must be stored once and answered (issue 17);
 - RSS per interview in flight: peak resident memory during the 1,000-interview row, less
   the resident memory before it, per interview;
 - `interview-bot --help` against a bare typer app with two commands, each run as a fresh
@@ -44,6 +46,7 @@ import gc
 import itertools
 import logging
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -262,6 +265,38 @@ async def open_loop(lives: list[Live], rate: float, count: int) -> tuple[list[fl
     return samples, time.perf_counter() - started
 
 
+BURST = 3  # messages a fast typist sends before the first reply
+
+
+async def bursts(lives: list[Live], size: int) -> tuple[list[float], float]:
+    """Every interview at once sends `size` answers 0-10 ms apart; each message's time from
+    its sending until `handle_message` returns (its reply, or a later one's, posted)."""
+    samples: list[float] = []
+    rng = random.Random(17)
+
+    async def say(live: Live, k: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        text = live.answers.pop(0)
+        started = time.perf_counter()
+        await live.service.handle_message(IncomingMessage(
+            live.conversation, live.author, text, f"burst{k}"))
+        samples.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(say(live, k, rng.uniform(0, 0.01))
+                           for live in lives for k in range(size)))
+    return samples, time.perf_counter() - started
+
+
+def burst_turns(engine: sa.Engine) -> tuple[int, int, int]:
+    """Burst messages stored, distinct ones among them, and those left unanswered."""
+    with engine.connect() as conn:
+        return tuple(conn.execute(sa.text(
+            "SELECT count(*), count(DISTINCT interview_id || platform_message_id), "
+            "coalesce(sum(CASE WHEN handled THEN 0 ELSE 1 END), 0) FROM turns "
+            "WHERE speaker = 'candidate' AND platform_message_id LIKE 'burst%'")).one())
+
+
 class PeakRss:
     """Samples resident memory every millisecond in a thread while the block runs."""
 
@@ -330,6 +365,14 @@ async def bench_database(url: str, label: str, scripts: list[Script], plan: Plan
         rows.append(Row("closed loop, 100 interviews", label, samples, elapsed, cpu,
                         ">= 500 turns/s" if label == "sqlite" else "",
                         fast_enough if label == "sqlite" else None))
+
+        burst = await start_interviews(service, port, scripts, 100, BURST)
+        samples, elapsed, cpu = await measured(bursts(burst, BURST))
+        stored, distinct, unhandled = burst_turns(engine)
+        whole = stored == distinct == 100 * BURST and unhandled == 0
+        rows.append(Row(f"bursts, 100 interviews x {BURST}", label, samples, elapsed, cpu,
+                        f"all stored once ({distinct} of {100 * BURST}, "
+                        f"{stored - distinct} twice, {unhandled} unanswered)", whole))
 
         thousand = await start_interviews(service, port, scripts, 1000, plan.thousand)
         gc.collect()

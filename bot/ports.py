@@ -115,6 +115,11 @@ class ChatPort(Protocol):
         """Open the place (DM thread, private thread) where the interview runs. `platform`
         lets one process route to the right adapter when it serves several."""
 
+    async def close_interview_conversation(self, conversation: ConversationRef) -> None:
+        """Close a conversation `open_interview_conversation` gave, for a start that failed
+        before its interview was stored: nothing may stay behind that looks like an
+        interview (Slack: the DM thread's header; Discord: the private thread)."""
+
     async def post(self, message: OutgoingMessage) -> PostedMessage:
         """Post a candidate-facing message in the interview's conversation."""
 

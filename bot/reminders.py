@@ -30,6 +30,7 @@ from bot.flow import Kind, Stage, Status
 from bot.settings import ReminderSettings
 from bot.text import first_name
 from storage import reminders as store
+from storage import turns as turn_store
 from storage.models import Candidate, Interview
 
 logger = logging.getLogger(__name__)
@@ -193,7 +194,10 @@ def sync(session: Session, interview_id: str, *, settings: ReminderSettings, now
          resume_by: datetime | None = None) -> None:
     """Re-derive an interview's pending reminders; called in the same transaction as each
     change that resets the silence clock (start, candidate message, status change, extend).
-    Nudges count from `now`; a pause keeps its resume-by date unless one is given."""
+    Nudges count from `now`; a pause keeps its resume-by date unless one is given.
+    The interview's row is locked before its reminders (a no-op when the caller holds it):
+    the lock order every writer keeps, so a re-sync never deadlocks against a turn."""
+    turn_store.lock_interview(session.connection(), interview_id)
     interview = session.get(Interview, interview_id)
     if interview is None:
         return

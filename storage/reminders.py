@@ -487,11 +487,17 @@ def delete_interviews(session: Session, interview_ids: Sequence[str]) -> dict[st
     ids = sorted(set(interview_ids))
     if not ids:
         return counts
+    # The interviews first, in id order, as every writer takes them: a message arriving
+    # meanwhile waits, then finds no interview, instead of adding a turn under a delete.
+    begin_write(session)
+    interviews = Interview.__table__
+    session.execute(sa.select(interviews.c.id).where(interviews.c.id.in_(ids))
+                    .order_by(interviews.c.id).with_for_update())
     for name, table in _CHILD_TABLES:
         counts[name] = session.execute(
             sa.delete(table).where(table.c.interview_id.in_(ids))).rowcount
-    table = Interview.__table__
-    counts["interviews"] = session.execute(sa.delete(table).where(table.c.id.in_(ids))).rowcount
+    counts["interviews"] = session.execute(
+        sa.delete(interviews).where(interviews.c.id.in_(ids))).rowcount
     return counts
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage import turns
 from storage.models import (
     AuditEvent,
     Candidate,
@@ -45,9 +46,7 @@ def upsert_role_snapshot(session: Session, *, name: str, title: str,
     # interview of a role): the loser's insert does nothing and it reads the winner's row.
     values = {"name": name, "title": title, "version": version, "definition": definition,
               "created_at": utcnow()}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(RoleRecord).values(**values).on_conflict_do_nothing())
+    session.execute(_insert_for(session)(RoleRecord).values(**values).on_conflict_do_nothing())
     return session.exec(
         select(RoleRecord).where(RoleRecord.name == name, RoleRecord.version == version)
     ).one()
@@ -57,23 +56,34 @@ def get_or_create_candidate(
     session: Session, *, platform: str, platform_user_id: str, display_name: str,
     resume: str | None = None, timezone: str | None = None,
 ) -> Candidate:
-    candidate = session.exec(
-        select(Candidate).where(
-            Candidate.platform == platform, Candidate.platform_user_id == platform_user_id
-        )
-    ).first()
+    """The candidate with this platform user id, created if new. Two starts for one new
+    candidate at once (a double-submitted form, two replicas) both get the one row: the
+    insert does nothing when another transaction has just made it, then both read it."""
+    key = (Candidate.platform == platform, Candidate.platform_user_id == platform_user_id)
+    candidate = session.exec(select(Candidate).where(*key)).first()
     if candidate is None:
-        candidate = Candidate(platform=platform, platform_user_id=platform_user_id,
-                              display_name=display_name, resume=resume or "", timezone=timezone)
-    else:
-        candidate.display_name = display_name or candidate.display_name
-        if resume:
-            candidate.resume = resume
-        if timezone:
-            candidate.timezone = timezone
+        fresh = Candidate(platform=platform, platform_user_id=platform_user_id,
+                          display_name=display_name, resume=resume or "", timezone=timezone)
+        session.execute(_insert_for(session)(Candidate).values(
+            fresh.model_dump()).on_conflict_do_nothing())
+        candidate = session.exec(select(Candidate).where(*key)).one()
+        if candidate.id == fresh.id:
+            return candidate
+    candidate.display_name = display_name or candidate.display_name
+    if resume:
+        candidate.resume = resume
+    if timezone:
+        candidate.timezone = timezone
     session.add(candidate)
     session.flush()
     return candidate
+
+
+def _insert_for(session: Session) -> Any:
+    """The dialect's INSERT, which has `on_conflict_do_nothing` (both PostgreSQL's and
+    SQLite's)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" \
+        else sqlite.insert
 
 
 def open_interview_for(session: Session, *, candidate_id: str, role_name: str) -> Interview | None:
@@ -101,6 +111,13 @@ def find_interview_for_message(
     return session.exec(
         query.where(col(Interview.status).in_(OPEN)).order_by(col(Interview.created_at).desc())
     ).first()
+
+
+def locked_interview(session: Session, interview_id: str) -> Interview | None:
+    """The interview, row-locked until commit (`turns.lock_interview`): how a write
+    transaction of the ORM paths starts."""
+    turns.lock_interview(session.connection(), interview_id)
+    return session.get(Interview, interview_id, populate_existing=True)
 
 
 def get_interview(session: Session, interview_id: str) -> Interview | None:

@@ -44,6 +44,19 @@ def begin_write(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_LOCK_INTERVIEW = sa.select(_I.c.id).where(_I.c.id == sa.bindparam("iid")).with_for_update()
+
+
+def lock_interview(connection: Connection, interview_id: str) -> None:
+    """Take the interview's row lock (PostgreSQL) or the write lock (SQLite) before the
+    transaction reads or writes anything else of it. Every writer takes the interview
+    first, then its turns, reminders and notices: two writers never hold one each and wait
+    for the other's (a deadlock, which PostgreSQL resolves by aborting one of them), and
+    what they read of the interview stays true until they commit."""
+    begin_write(connection)
+    connection.execute(_LOCK_INTERVIEW, {"iid": interview_id})
+
+
 # ------------------------------------------------------------------ which interview
 
 
@@ -113,7 +126,7 @@ def role_definition(connection: Connection, role_id: int) -> dict[str, Any]:
 
 
 # RETURNING rather than rowcount: drivers disagree on rowcount for ON CONFLICT inserts.
-_RECORD_EVENT = {
+RECORD_EVENT = {
     "postgresql": postgresql.insert(_E).on_conflict_do_nothing().returning(_E.c.id),
     "sqlite": sqlite.insert(_E).on_conflict_do_nothing().returning(_E.c.id),
 }
@@ -122,7 +135,7 @@ _RECORD_EVENT = {
 def record_event(connection: Connection, *, platform: str, event_key: str,
                  interview_id: str | None) -> bool:
     """True the first time an event is seen; False on redelivery (unique key, any replica)."""
-    return connection.execute(_RECORD_EVENT[connection.dialect.name], {
+    return connection.execute(RECORD_EVENT[connection.dialect.name], {
         "platform": platform, "event_key": event_key, "interview_id": interview_id,
         "created_at": utcnow()}).first() is not None
 

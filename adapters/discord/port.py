@@ -102,6 +102,13 @@ class DiscordPort:
         logger.info("opened thread %s in guild %s", thread.id, thread.guild.id)
         return conversation_for(thread.guild.id, thread.id)
 
+    async def close_interview_conversation(self, conversation: ConversationRef) -> None:
+        """A failed start's private thread: archived and locked, as when the candidate
+        cannot be added (deleting would need Manage Threads)."""
+        thread = await self.client.fetch_channel(int(self._own(conversation).thread))
+        if isinstance(thread, discord.Thread):
+            await self._close_unused(thread, why="the interview could not be started")
+
     async def post(self, message: OutgoingMessage) -> PostedMessage:
         """Long texts become several messages; the first one's id is kept."""
         conversation = self._own(message.conversation)
@@ -118,9 +125,10 @@ class DiscordPort:
         assert first is not None
         return PostedMessage(message_id=str(first.id), conversation=conversation)
 
-    async def _close_unused(self, thread: discord.Thread) -> None:
+    async def _close_unused(self, thread: discord.Thread, *,
+                            why: str = "the candidate could not be added") -> None:
         """Archive and lock a thread nobody will use (the creator may; deleting may not)."""
-        reason = "interview-bot: the candidate could not be added"
+        reason = f"interview-bot: {why}"
         try:
             await thread.edit(archived=True, locked=True, reason=reason)
         except discord.Forbidden:  # where locking needs Manage Threads, archive alone

@@ -90,6 +90,12 @@ class SlackPort:
         return ConversationRef(platform=PLATFORM, workspace=workspace, channel=channel,
                                thread=header["ts"])
 
+    async def close_interview_conversation(self, conversation: ConversationRef) -> None:
+        """A failed start's DM thread: its header (the bot's own message) is deleted, so no
+        header stays without an interview under it. The DM itself is the candidate's
+        conversation with the bot and stays."""
+        await self.client.chat_delete(channel=conversation.channel, ts=conversation.thread)
+
     async def post(self, message: OutgoingMessage) -> PostedMessage:
         """Always a thread reply; long texts become several replies (the first ts is kept)."""
         conversation = message.conversation

@@ -22,7 +22,6 @@ from bot.usecases.reading import InterviewSummary
 from storage import erasure as erasure_store
 from storage import repository as repo
 from storage.engine import scrub_erased
-from storage.models import Interview
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +77,7 @@ async def set_status(core: ServiceCore, interview_id: str, actor: str, status: S
 
 def _change_status(session: Session, core: ServiceCore, interview_id: str, actor: str,
                    status: Status, text: str, final: bool) -> None:
-    interview = session.get(Interview, interview_id)
+    interview = repo.locked_interview(session, interview_id)
     assert interview is not None
     if Status(interview.status) not in OPEN_STATUSES:
         raise InvalidRequestError(
@@ -109,7 +108,7 @@ async def remind(core: ServiceCore, interview_id: str, *,
 
 def _schedule_once(session: Session, core: ServiceCore, interview_id: str, actor: str,
                    kind: str) -> reminder_policy.Scheduled:
-    interview = session.get(Interview, interview_id)
+    interview = repo.locked_interview(session, interview_id)
     assert interview is not None
     if interview.status != Status.ACTIVE:
         raise InvalidRequestError(
@@ -134,7 +133,7 @@ async def extend(core: ServiceCore, interview_id: str, *, actor: str,
 
 def _extend(session: Session, core: ServiceCore, interview_id: str, actor: str,
             days: float | None, until: datetime | None) -> None:
-    interview = session.get(Interview, interview_id)
+    interview = repo.locked_interview(session, interview_id)
     assert interview is not None
     if Status(interview.status) not in OPEN_STATUSES:
         raise InvalidRequestError(

@@ -6,6 +6,9 @@ reply), runs in worker threads so adapters' event loops stay free for acknowledg
 Write transactions run on the service's own writer threads: one for SQLite, which takes one
 writer at a time anyway (queued here, a waiting turn starts the moment the last one commits;
 queued in SQLite's busy handler, it would sleep and retry), a few for PostgreSQL.
+A write transaction the database refused for a lock conflict (a deadlock, SQLite's
+"database is locked") runs again from its start (`storage.transient`): a refused
+transaction is never the end of the work it carried.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from storage import repository as repo
 from storage.engine import WalCheckpoints, is_sqlite_file
 from storage.engine import session as new_session
 from storage.models import Candidate, Interview, RoleRecord
+from storage.transient import is_transient, run_retrying
 
 T = TypeVar("T")
 
@@ -68,20 +72,28 @@ class ServiceCore:
         self.checkpoints = WalCheckpoints(engine) if is_sqlite_file(engine) else None
 
     async def tx(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run `fn(session, ...)` in one write transaction on a writer thread."""
+        """Run `fn(session, ...)` in one write transaction on a writer thread (again, from
+        the start, should the database refuse it for a lock conflict)."""
         def run() -> T:
-            result = self._run(fn, args, kwargs)
+            result = run_retrying(lambda: self._run(fn, args, kwargs), what=_name(fn))
             self._committed()
             return result
         return await asyncio.get_running_loop().run_in_executor(self._writer, run)
 
-    async def tx_connection(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    async def tx_connection(self, fn: Callable[..., T], *args: Any,
+                            retry_if: Callable[[BaseException], bool] = is_transient,
+                            **kwargs: Any) -> T:
         """`tx` for SQLAlchemy Core work: `fn(connection, ...)`, no ORM session around it
-        (the turn path; `sync_reminders_on` lends one for the rare step that needs it)."""
-        def run() -> T:
+        (the turn path; `sync_reminders_on` lends one for the rare step that needs it).
+        `retry_if` says which errors run it again (lock conflicts by default)."""
+        def once() -> T:
             with self.engine.connect() as connection:
                 result = fn(connection, *args, **kwargs)
                 connection.commit()
+            return result
+
+        def run() -> T:
+            result = run_retrying(once, what=_name(fn), retry_if=retry_if)
             self._committed()
             return result
         return await asyncio.get_running_loop().run_in_executor(self._writer, run)
@@ -93,8 +105,14 @@ class ServiceCore:
 
     def _run(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
         with new_session(self.engine) as session:
-            result = fn(session, *args, **kwargs)
-            session.commit()
+            try:
+                result = fn(session, *args, **kwargs)
+                session.commit()
+            except BaseException:
+                # The ORM's own rollback, not only the connection's: objects the failed
+                # run added go back to new (transient), so a run again inserts them again.
+                session.rollback()
+                raise
             return result
 
     def _committed(self) -> None:
@@ -174,6 +192,10 @@ class ServiceCore:
             raise InterviewNotFoundError(
                 f"No interview with id {interview_id!r}. Use `status` to list interviews.")
         return found.id
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    return getattr(fn, "__qualname__", type(fn).__name__)
 
 
 def _thread_key(conversation: ConversationRef) -> tuple[str, str, str]:

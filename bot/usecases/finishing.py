@@ -164,7 +164,7 @@ def _conversation(session: Session, core: ServiceCore, interview_id: str
 
 
 def store_evaluation(session: Session, interview_id: str, result: Evaluated) -> None:
-    interview = session.get(Interview, interview_id)
+    interview = repo.locked_interview(session, interview_id)
     if interview is not None and (result.usage.prompt or result.usage.completion):
         interview.prompt_tokens += result.usage.prompt
         interview.completion_tokens += result.usage.completion

@@ -29,7 +29,7 @@ from bot.usecases.reading import InterviewSummary
 from storage import humans as store
 from storage import repository as repo
 from storage import turns as turn_store
-from storage.models import Handover, Interview
+from storage.models import Handover
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ async def takeover(core: ServiceCore, interview_id: str, *, recruiter_id: str,
 
 def _take_over(session: Session, core: ServiceCore, interview_id: str, recruiter_id: str,
                recruiter_name: str) -> bool:
-    interview = session.get(Interview, interview_id)
+    interview = repo.locked_interview(session, interview_id)
     assert interview is not None
     if Status(interview.status) not in OPEN_STATUSES:
         raise InvalidRequestError(
@@ -135,7 +135,7 @@ async def handback(core: ServiceCore, interview_id: str, *, actor: str,
 
 def _hand_back(session: Session, core: ServiceCore, interview_id: str, actor: str,
                actor_name: str) -> str | None:
-    interview = session.get(Interview, interview_id)
+    interview = repo.locked_interview(session, interview_id)
     assert interview is not None
     if interview.status != Status.HANDED_OVER:
         raise InvalidRequestError(
@@ -240,7 +240,7 @@ def _interview_in_thread(session: Session, conversation: ConversationRef) -> str
 
 def _store_team_message(session: Session, core: ServiceCore, interview_id: str,
                         message: TeamMessage, relayed: bool) -> bool:
-    interview = session.get(Interview, interview_id)
+    interview = repo.locked_interview(session, interview_id)
     if interview is None or interview.status != Status.HANDED_OVER:
         return False
     key = f"team:{message.channel}:{message.message_id}"

@@ -37,6 +37,7 @@ from bot.usecases.wording import word, word_now
 from storage import repository as repo
 from storage import turns
 from storage.models import Candidate
+from storage.transient import is_transient_or_integrity, kind_of
 
 logger = logging.getLogger(__name__)
 
@@ -114,13 +115,21 @@ def _interview_id_for(session: Session, conversation: ConversationRef) -> str | 
 async def _take_safely(core: ServiceCore, message: IncomingMessage,
                        interview_id: str) -> _Taken:
     """The one transaction; should deciding or applying fail, the message is stored alone
-    (and the general path meets the failure again, as before this path existed)."""
+    (and the general path meets the failure again, as before this path existed).
+
+    A lock conflict or a unique key taken first (a turn number, the message's own key) runs
+    the transaction again from its start, which re-reads the interview's counter and sees
+    the other writer's row: never a reason to lose the message. Only when storing it alone
+    fails too does the error reach the adapter, which must not tell the platform it has
+    the message."""
     try:
-        return await core.tx_connection(_take, core, message, interview_id, True)
-    except Exception:
-        logger.exception("answering a message of interview %s failed; storing it alone",
-                         interview_id)
-        return await core.tx_connection(_take, core, message, interview_id, False)
+        return await core.tx_connection(_take, core, message, interview_id, True,
+                                        retry_if=is_transient_or_integrity)
+    except Exception as exc:
+        logger.exception("answering a message of interview %s failed (%s); storing it alone",
+                         interview_id, kind_of(exc))
+        return await core.tx_connection(_take, core, message, interview_id, False,
+                                        retry_if=is_transient_or_integrity)
 
 
 def _take(connection: Connection, core: ServiceCore, message: IncomingMessage,
@@ -311,6 +320,8 @@ def _amend(session: Session, core: ServiceCore, edit: MessageEdit) -> EditOutcom
     conv = edit.conversation
     interview = repo.find_interview_for_message(
         session, platform=conv.platform, channel=conv.channel, thread=conv.thread)
+    if interview is not None:  # locked before its turns are read: a racing turn waits
+        interview = repo.locked_interview(session, interview.id)
     candidate = session.get(Candidate, interview.candidate_id) if interview else None
     if interview is None or candidate is None \
             or candidate.platform_user_id != edit.author_id:

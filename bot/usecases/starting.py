@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from bot import reminders as reminder_policy
@@ -26,6 +27,8 @@ from bot.usecases import delivery
 from bot.usecases.core import ServiceCore
 from bot.usecases.wording import word
 from storage import repository as repo
+from storage import start_claims
+from storage import turns as repo_turns
 from storage.models import Candidate, Interview
 
 logger = logging.getLogger(__name__)
@@ -68,19 +71,44 @@ async def start_interview(core: ServiceCore, request: StartRequest) -> StartedIn
         raise InvalidRequestError(str(exc)) from exc
     # Two starts for one candidate and role (a double-submitted form, two recruiters)
     # queue here, so the second is refused before it opens a DM thread or a Discord
-    # thread that would stay empty. Across replicas, the unique index still refuses it.
+    # thread that would stay empty. Across replicas, the start claim in the database
+    # refuses it just as early (`storage.start_claims`).
     async with core.lock(f"start:{request.platform}:{request.candidate_id}:{role.name}"):
         return await _start_locked(core, request, role, policy)
 
 
 async def _start_locked(core: ServiceCore, request: StartRequest, role: Role,
                         policy: reminder_policy.ReminderPolicy) -> StartedInterview:
-    candidate = await core.tx(_prepare_candidate, request, role)
-    conversation = await core.port.open_interview_conversation(
-        platform=request.platform, candidate_id=request.candidate_id,
-        workspace=request.workspace,
-        title=f"{role.title} interview with {candidate.display_name}",
-    )
+    """Refused (cleanly, before anything is opened) or started: a start that fails after
+    opening the conversation closes it and gives its claim back."""
+    candidate = await core.tx(_prepare_candidate, core, request, role)
+    try:
+        conversation = await core.port.open_interview_conversation(
+            platform=request.platform, candidate_id=request.candidate_id,
+            workspace=request.workspace,
+            title=f"{role.title} interview with {candidate.display_name}",
+        )
+    except BaseException:
+        await _release(core, request, role)
+        raise
+    try:
+        interview_id, text = await _store(core, request, role, policy, candidate, conversation)
+    except BaseException:
+        await _abandon(core, request, role, conversation)
+        raise
+    core.remember(conversation, interview_id)
+    sent = await delivery.deliver(core, interview_id)
+    if not sent:  # stored and retried later; the recruiter still gets the interview id
+        logger.warning("greeting for interview %s not delivered yet", interview_id)
+        greeting = OutgoingMessage(conversation, text, Kind.GREETING.value, INTRO_ID)
+        return StartedInterview(interview_id, conversation, greeting)
+    return StartedInterview(interview_id, conversation, sent[0])
+
+
+async def _store(core: ServiceCore, request: StartRequest, role: Role,
+                 policy: reminder_policy.ReminderPolicy, candidate: Candidate,
+                 conversation: ConversationRef) -> tuple[str, str]:
+    """Plan, word the greeting and store the interview with it: its id and the greeting."""
     config = FlowConfig(**core.settings.flow.model_dump())
     plan, project_line = await asyncio.to_thread(  # retrieval is CPU work: off the loop
         _plan, core, role, candidate.resume, config.technical_questions)
@@ -100,14 +128,31 @@ async def _start_locked(core: ServiceCore, request: StartRequest, role: Role,
     text, composed = await word(
         core, Decision("", Kind.GREETING, request=ComposeRequest(Kind.GREETING, ctx)),
         Kind.GREETING)
-    interview_id = await core.tx(_create_interview, core, interview, role, text, composed)
-    core.remember(conversation, interview_id)
-    sent = await delivery.deliver(core, interview_id)
-    if not sent:  # stored and retried later; the recruiter still gets the interview id
-        logger.warning("greeting for interview %s not delivered yet", interview_id)
-        greeting = OutgoingMessage(conversation, text, Kind.GREETING.value, INTRO_ID)
-        return StartedInterview(interview_id, conversation, greeting)
-    return StartedInterview(interview_id, conversation, sent[0])
+    interview_id = await core.tx(_create_interview, core, interview, role, text, composed,
+                                 request)
+    return interview_id, text
+
+
+async def _abandon(core: ServiceCore, request: StartRequest, role: Role,
+                   conversation: ConversationRef) -> None:
+    """After a start failed before its interview was stored: the conversation nobody will
+    use is closed (a failure to close it is logged, never raised over the start's own
+    error) and the claim given back."""
+    try:
+        await core.port.close_interview_conversation(conversation)
+    except Exception as exc:  # the start's own error is the one to report
+        logger.warning("could not close the unused conversation of a failed start (%s)",
+                       type(exc).__name__)
+    await _release(core, request, role)
+
+
+async def _release(core: ServiceCore, request: StartRequest, role: Role) -> None:
+    await core.tx_connection(_release_claim, request, role)
+
+
+def _release_claim(connection: Connection, request: StartRequest, role: Role) -> None:
+    start_claims.release_start(connection, platform=request.platform,
+                               candidate_id=request.candidate_id, role_name=role.name)
 
 
 def _plan(core: ServiceCore, role: Role, resume: str, questions: int
@@ -121,31 +166,47 @@ def _plan(core: ServiceCore, role: Role, resume: str, questions: int
     return plan, project_line
 
 
-def _prepare_candidate(session: Session, request: StartRequest, role: Role) -> Candidate:
+def _prepare_candidate(session: Session, core: ServiceCore, request: StartRequest,
+                       role: Role) -> Candidate:
+    """The candidate, once nobody else has that candidate and role open or starting (the
+    claim is committed with the candidate, before any conversation is opened).
+
+    The claim comes before the check for an open interview: a claim that had to wait for
+    another start's transaction (which stores its interview and deletes its claim) is
+    followed by a check that sees that interview."""
+    repo_turns.begin_write(session.connection())  # SQLite: one start decides at a time
     candidate = repo.get_or_create_candidate(
         session, platform=request.platform, platform_user_id=request.candidate_id,
         display_name=request.candidate_name or request.candidate_id,
         resume=request.resume or None, timezone=request.timezone)
+    claimed = start_claims.claim_start(
+        session.connection(), platform=request.platform, candidate_id=request.candidate_id,
+        role_name=role.name, now=core.clock())
     existing = repo.open_interview_for(session, candidate_id=candidate.id, role_name=role.name)
     if existing:
-        raise AlreadyInterviewingError(
+        raise AlreadyInterviewingError(  # the claim, if taken, rolls back with this
             f"{candidate.display_name} already has an open {role.title} interview "
             f"({existing.id[:8]}). Cancel it first (`cancel {existing.id[:8]}`) or wait "
             "for it to finish.")
+    if not claimed:
+        raise AlreadyInterviewingError(
+            f"A {role.title} interview with {candidate.display_name} is being started "
+            "right now (by you or someone else): nothing new was opened. Check `status` "
+            "in a moment.")
     return candidate
 
 
 def _create_interview(session: Session, core: ServiceCore, interview: Interview, role: Role,
-                      text: str, composed: Composed | None) -> str:
+                      text: str, composed: Composed | None, request: StartRequest) -> str:
     record = repo.upsert_role_snapshot(
         session, name=role.name, title=role.title,
         definition=role.model_dump(mode="json", exclude={"source"}))
     interview.role_id = record.id or 0
     interview.consent_shown_at = core.clock()
     interview.created_at = interview.updated_at = core.clock()
-    if composed:
-        interview.prompt_tokens += composed.prompt_tokens
-        interview.completion_tokens += composed.completion_tokens
+    if composed:  # set, not added: a transaction run again must not count them twice
+        interview.prompt_tokens = composed.prompt_tokens
+        interview.completion_tokens = composed.completion_tokens
     session.add(interview)
     try:
         session.flush()
@@ -161,4 +222,5 @@ def _create_interview(session: Session, core: ServiceCore, interview: Interview,
         repo.audit(session, interview_id=interview.id, actor=composed.brain,
                    action="reply_fallback", detail={"notes": list(composed.notes)})
     core.sync_reminders(session, interview.id)
+    _release_claim(session.connection(), request, role)  # the interview row holds it now
     return interview.id

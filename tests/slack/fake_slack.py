@@ -271,15 +271,21 @@ class FakeSlack:
         self.messages[(channel, ts)] = message
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
+    def _message_at(self, channel: str, ts: str
+                    ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """A posted message by channel and ts, or the error Slack answers for it."""
+        if channel not in self.channels:
+            return None, {"ok": False, "error": "channel_not_found"}
+        found = self.messages.get((channel, ts))
+        return found, {"ok": False, "error": "message_not_found"}
+
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         """chat.update (docs.slack.dev/reference/methods/chat.update): only a message this
         app posted, by channel and ts; the same block limits as posting."""
         channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
-        if channel not in self.channels:
-            return {"ok": False, "error": "channel_not_found"}
-        found = self.messages.get((channel, ts))
+        found, error = self._message_at(channel, ts)
         if found is None:
-            return {"ok": False, "error": "message_not_found"}
+            return error
         blocks = params.get("blocks") or []
         if isinstance(blocks, str):
             blocks = json.loads(blocks)
@@ -290,6 +296,18 @@ class FakeSlack:
         found.update(text=str(params.get("text") or found["text"]), blocks=blocks)
         return {"ok": True, "channel": channel, "ts": ts, "text": found["text"],
                 "message": dict(found)}
+
+    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """chat.delete (docs.slack.dev/reference/methods/chat.delete): a bot token deletes
+        only its own messages (`cant_delete_message` otherwise); answers channel and ts."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        found, error = self._message_at(channel, ts)
+        if found is None:
+            return error
+        if found.get("bot_id") != self.bot_id:
+            return {"ok": False, "error": "cant_delete_message"}
+        del self.messages[(channel, ts)]
+        return {"ok": True, "channel": channel, "ts": ts}
 
     def message_in(self, channel: str, ts: str) -> dict[str, Any]:
         """A message as it reads now (after any chat.update)."""

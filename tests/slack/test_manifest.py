@@ -24,6 +24,7 @@ METHOD_SCOPES: dict[str, tuple[str, frozenset[str]]] = {
     "chat_postMessage": ("chat.postMessage", frozenset({"chat:write"})),
     "chat_getPermalink": ("chat.getPermalink", frozenset()),
     "chat_update": ("chat.update", frozenset({"chat:write"})),
+    "chat_delete": ("chat.delete", frozenset({"chat:write"})),  # a failed start's header
     "conversations_open": ("conversations.open", frozenset({"im:write"})),
     # public channels need channels:read, private ones groups:read; we must tell them apart
     "conversations_info": ("conversations.info", frozenset({"channels:read", "groups:read"})),
