@@ -175,6 +175,13 @@ def role_questions(text: str) -> list[str]:
     return [q for q in _question_sentences(text) if is_role_question(q)]
 
 
+def floor_questions(text: str) -> list[str]:
+    """The questions of a reply once the candidate was invited to ask: any real question
+    (three words or more), not "Honestly?" nor "What's the next question?"."""
+    return [q for q in _question_sentences(text)
+            if len(words(q)) >= 3 and not _INTERVIEW_META.search(normalize(q))]
+
+
 def _question_sentences(text: str) -> list[str]:
     return [s for s in sentences(text) if s.rstrip().endswith("?")]
 

@@ -260,7 +260,9 @@ def _answer(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -
         question=question,
         question_number=new_state.question_index + 1,
         question_total=len(new_state.plan),
-        reason=step.reason,
+        # Moving on after instructions is not "no answer in words".
+        reason="moved on" if step.reason == "no answer" and injection_attempt(text)
+        else step.reason,
         candidate_message=text,
         close_after_answer=step.close_after_answer,
         project_line=view.project_line,

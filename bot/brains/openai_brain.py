@@ -52,6 +52,7 @@ from bot.report import HRReport, ReportSections, build_report
 from bot.scoring.evaluation import QuestionEvaluation, ScoreItem
 from bot.scoring.rubric import coverage
 from bot.settings import Settings
+from bot.small_words import interview_outline, question_heading
 from bot.text import words
 
 logger = logging.getLogger(__name__)
@@ -194,13 +195,14 @@ class OpenAIBrain:
         the welcome, the bank question verbatim after an acknowledgement, the current
         question again after a deflection note."""
         if request.kind is Kind.GREETING:
-            return (f"{text}\n\n{consent_notice(request.context)}\n\nYou can answer whenever "
-                    "suits you; reply `pause` to take a break, `resume` to carry on and "
-                    f"`withdraw` to stop.\n\nTo begin: {INTRO_PROMPT}")
+            return (f"{text}\n\n{consent_notice(request.context)}\n\n"
+                    f"{interview_outline(request.question_total or 4)}\n\n"
+                    f"To begin: {INTRO_PROMPT}")
         if request.kind is Kind.TECHNICAL and request.question is not None:
             q = request.question
-            return (f"{text} Question {request.question_number} of {request.question_total}, "
-                    f"on {q.topic.lower()}: {q.question}")
+            heading = question_heading(request.question_number, request.question_total,
+                                       q.topic)
+            return f"{text} {heading} {q.question}"
         if request.kind is Kind.FOLLOWUP and request.reason == "deflection":
             asked = (request.question.question if request.question
                      else self._offline.project_question(request.project_line))
