@@ -249,6 +249,8 @@ def _answer(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -
     if step.kind is Kind.NOTICE:
         if step.reason in ("small_talk", "clarifying") and not injection_attempt(text):
             candidate_kind = step.reason.replace("clarifying", "clarification")
+        elif step.reason == "role_question":
+            candidate_kind = "question"  # listed for the recruiter if left unanswered
         return Decision(candidate_kind, Kind.NOTICE, changes={
             "candidate_turns": new_state.candidate_turns, **nudged},
             question_id=step.question_id, fixed_text=_notice(view, role, step.reason, text))
@@ -311,6 +313,9 @@ def _notice(view: InterviewView, role: Role, reason: str, text: str) -> str:
                 "question. " + restate_current(view, role))
     if reason == "clarifying":
         return clarification(text, current_question(role, view.state))
+    if reason == "role_question":
+        return ("I'll keep that question for the end, when there's time for yours. To begin: "
+                + current_prompt(view, role))
     if reason == "small_talk":
         greeting = view.state.stage is Stage.GREETING
         return (small_talk_reply(text, greeting=greeting) + " Whenever you're ready: "

@@ -139,6 +139,11 @@ def advance(state: FlowState, config: FlowConfig, reading: Reading) -> tuple[Ste
         reason = "blank" if reading.blank else reading.act
         return (Step(Kind.NOTICE, state.current_question_id(), reason=reason),
                 replace(state, nudges=nudges))
+    if (state.stage is Stage.GREETING and reading.act == "role_question"
+            and state.nudges < MAX_NUDGES - 1):
+        # Nothing about themselves yet: the question waits for the end, the intro is asked.
+        return (Step(Kind.NOTICE, state.current_question_id(), reason="role_question"),
+                replace(state, nudges=state.nudges + 1))
     if answering and reading.act == "clarifying" and state.nudges < MAX_CLARIFICATIONS:
         return (Step(Kind.NOTICE, state.current_question_id(), reason="clarifying"),
                 replace(state, nudges=state.nudges + 1))

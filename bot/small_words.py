@@ -69,11 +69,31 @@ _WAIT = re.compile(r"\b(?:sec|second|moment|minute|hold on|brb|be right back|bac
 _BOT = re.compile(r"\b(?:bot|robot|human|real person)\b", re.IGNORECASE)
 
 
-def acknowledgement(*, answered: str, reason: str, index: int, name: str = "") -> str:
+_ABOUT = (
+    "Thanks, I've noted what you said about {term}.",
+    "Thank you; I have your answer, including what you said about {term}.",
+    "Thanks for the part about {term}, and for the rest of that answer.",
+)
+
+
+def mentioned_skill(message: str, skills: list[str]) -> str:
+    """The most specific of the role's skills the message names, written as the candidate
+    wrote it ("Patroni", "point-in-time recovery"), or "" when it names none."""
+    found = []
+    for skill in skills:
+        match = re.search(r"(?<![\w-])" + re.escape(skill) + r"(?![\w-])", message,
+                          re.IGNORECASE)
+        if match:
+            found.append(match.group(0))
+    return max(found, key=len) if found else ""
+
+
+def acknowledgement(*, answered: str, reason: str, index: int, name: str = "",
+                    mentioned: str = "") -> str:
     """The opening of the next question. `answered` is what the candidate just replied to
     ("intro", "project", "technical", "followup", or "role_question" when they asked one
     instead); `reason` is the flow's ("dont_know", "no answer", "moved on" or ""); `index`
-    moves the pick along the interview."""
+    moves the pick along the interview; `mentioned` is a skill the answer named."""
     if reason == "dont_know":
         pool = _AFTER_DONT_KNOW
     elif reason == "no answer":
@@ -88,6 +108,9 @@ def acknowledgement(*, answered: str, reason: str, index: int, name: str = "") -
         pool = _AFTER_PROJECT
     elif answered == "followup":
         pool = _AFTER_FOLLOWUP
+    elif mentioned and index % 2:
+        # Every other answer that names one of the role's skills hears it named back.
+        return _ABOUT[(index // 2) % len(_ABOUT)].format(term=mentioned)
     else:
         pool = _AFTER_ANSWER
     return pool[index % len(pool)].format(name=f", {name}" if name else "")

@@ -153,3 +153,12 @@ async def test_the_console_demo_stops_asking_after_an_ending_answer(memory_engin
     assert asked[-1] == goodbye and asked.count(goodbye) == 1  # nothing asked after it
     assert port.posted[0].text.startswith("Hello! ")
     assert "You" not in port.posted[-1].text.split("Thank you for your time")[-1][:8]
+
+
+async def test_a_question_about_the_role_first_waits_and_the_intro_is_asked(service) -> None:
+    cand = await start(service)
+    reply = (await cand.say("Is the role remote?"))[-1]
+    assert reply.kind == "notice" and "for the end" in reply.text
+    assert "introduce yourself" in reply.text
+    assert (await service.status(cand.started.interview_id)).stage == "greeting"
+    assert (await cand.say(INTRO))[-1].kind == "project"

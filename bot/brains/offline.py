@@ -17,7 +17,12 @@ from bot.grounding import answer_questions
 from bot.report import HRReport, build_report
 from bot.scoring.evaluation import ScoreItem
 from bot.scoring.offline import score_offline
-from bot.small_words import acknowledgement, interview_outline, question_heading
+from bot.small_words import (
+    acknowledgement,
+    interview_outline,
+    mentioned_skill,
+    question_heading,
+)
 
 FOLLOW_UP_FALLBACK = (
     "Could you go into a little more depth, ideally with a concrete example from your own work?"
@@ -71,7 +76,9 @@ class OfflineBrain:
         kind = request.kind
         ack = acknowledgement(answered=request.answered, reason=request.reason,
                               index=request.question_number + ctx.turn_number // 2,
-                              name=ctx.candidate_first_name)
+                              name=ctx.candidate_first_name,
+                              mentioned=mentioned_skill(request.candidate_message,
+                                                        ctx.role.skills))
         if kind is Kind.GREETING:
             return self._greeting(ctx, request.question_total)
         if kind is Kind.PROJECT:
