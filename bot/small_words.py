@@ -38,7 +38,8 @@ _AFTER_FOLLOWUP = (
     "Thanks for adding to that.",
     "Thank you for the extra detail.",
     "Thanks for expanding on it.",
-    "Thanks, that fills in the picture.",
+    "Thank you for coming back to that.",
+    "Thanks for the follow-up answer.",
 )
 _AFTER_ROLE_QUESTION = (
     "I'll keep your question for the end.",

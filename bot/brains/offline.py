@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 from bot.brains.base import (
     Composed,
     ComposeRequest,
@@ -65,6 +67,12 @@ def help_text() -> str:
     )
 
 
+def _interview_offset(ctx: InterviewContext) -> int:
+    """A stable per-interview start in each wording pool, so that two interviews do not
+    word every turn alike (deterministic: the same interview words itself the same way)."""
+    return zlib.crc32(f"{ctx.role.name}|{ctx.candidate_first_name}|{ctx.resume[:300]}".encode())
+
+
 class OfflineBrain:
     name = "offline"
 
@@ -75,7 +83,8 @@ class OfflineBrain:
         ctx = request.context
         kind = request.kind
         ack = acknowledgement(answered=request.answered, reason=request.reason,
-                              index=request.question_number + ctx.turn_number // 2,
+                              index=_interview_offset(ctx) + request.question_number
+                              + ctx.turn_number // 2,
                               name=ctx.candidate_first_name,
                               mentioned=mentioned_skill(request.candidate_message,
                                                         ctx.role.skills))
