@@ -48,7 +48,8 @@ _SKIP = re.compile(
     r"i would rather |i'll |i will |may i |can i )?(?:skip|pass(?: on)?|move on|go on)\b|"
     r"\b(?:next question|skip (?:this|that|it)(?: one)?|pass on (?:this|that)(?: one)?|"
     r"move on to the next)\b|\bi(?:'ve| have) never (?:done|used|worked|had|touched|dealt)\b|"
-    r"^pass$|^next$|^no clue$|^dunno$|^idk$|^not sure$|^no idea$")
+    r"^pass$|^next$|^no clue$|^dunno$|^idk$|^not sure$|^no idea$|"
+    r"^(?:no|nope|nah|not really|nothing(?: else| more)?(?: to add)?)(?: sorry| thanks)?$")
 
 _SMALL_TALK = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|greetings)"

@@ -244,8 +244,9 @@ def _answer(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -
         # An injection-only message is kept apart from an empty one: the report counts it.
         candidate_kind = INJECTION_KIND if injection_attempt(text) else "blank"
     step, new_state = advance(state, view.config, reading)
-    nudged = ({"flow": {**view.flow, "nudges": new_state.nudges}}
-              if new_state.nudges != state.nudges else {})
+    counted = (new_state.nudges, new_state.asides)
+    nudged = ({"flow": {**view.flow, "nudges": counted[0], "asides": counted[1]}}
+              if counted != (state.nudges, state.asides) else {})
     if step.kind is Kind.NOTICE:
         if step.reason in ("small_talk", "clarifying") and not injection_attempt(text):
             candidate_kind = step.reason.replace("clarifying", "clarification")
@@ -333,6 +334,7 @@ def view_of(interview: Any) -> InterviewView:
         candidate_exchanges=interview.candidate_exchanges,
         candidate_turns=interview.candidate_turns,
         nudges=int(interview.flow.get("nudges", 0)),
+        asides=int(interview.flow.get("asides", 0)),
     )
     return InterviewView(
         status=Status(interview.status),

@@ -77,9 +77,11 @@ class FlowState:
     followups_used: int = 0
     candidate_exchanges: int = 0
     candidate_turns: int = 0
-    # Replies to the current question that were not an answer (no words, small talk, a
-    # question about the question): bounded, so a loop of them moves the interview on.
+    # Replies to the current question that were not an answer, bounded so that a loop of
+    # them moves the interview on: without words (`nudges`), and asides (small talk, a
+    # question about the question, a question about the role in place of the intro).
     nudges: int = 0
+    asides: int = 0
 
     def current_question_id(self) -> str | None:
         if self.stage is Stage.GREETING:
@@ -106,11 +108,12 @@ class Reading:
     wrong: bool = False  # the answer makes a known wrong claim
 
 
-# Replies without an answer (no words, small talk) before the flow moves to the next
-# question; and questions about the question answered before one counts as the answer.
+# Replies without words before the flow moves to the next question; asides answered on
+# one question before the flow moves on (small talk) or takes the next reply as the answer
+# (a question about the question).
 MAX_NUDGES = 2
+MAX_ASIDES = 3
 MAX_CLARIFICATIONS = 2
-_NOT_ANSWERS = frozenset({"non_text", "small_talk"})
 
 
 @dataclass(frozen=True)
@@ -129,27 +132,28 @@ def advance(state: FlowState, config: FlowConfig, reading: Reading) -> tuple[Ste
         done = replace(state, stage=Stage.DONE)
         return Step(Kind.WRAP_UP, reason="turn budget reached", finished=True), done
     answering = state.stage in (Stage.GREETING, Stage.PROJECT, Stage.TECHNICAL)
+    here = state.current_question_id()
+    if answering and (reading.blank or reading.act == "non_text"):
+        if state.nudges + 1 >= MAX_NUDGES:
+            return _move_on(state, config, reason="no answer")
+        return Step(Kind.NOTICE, here, reason="blank"), replace(state, nudges=state.nudges + 1)
     # "Ok." after a follow-up is "nothing to add": the question is done, not unanswered.
-    done_with_it = reading.act == "small_talk" and state.followups_used > 0
-    if answering and (reading.blank or reading.act in _NOT_ANSWERS) and not done_with_it:
-        nudges = state.nudges + 1
-        if nudges >= MAX_NUDGES:
-            return _move_on(state, config,
-                            reason="no answer" if reading.blank else "moved on")
-        reason = "blank" if reading.blank else reading.act
-        return (Step(Kind.NOTICE, state.current_question_id(), reason=reason),
-                replace(state, nudges=nudges))
+    if answering and reading.act == "small_talk" and not state.followups_used:
+        if state.asides + 1 >= MAX_ASIDES:
+            return _move_on(state, config, reason="moved on")
+        return (Step(Kind.NOTICE, here, reason="small_talk"),
+                replace(state, asides=state.asides + 1))
     if (state.stage is Stage.GREETING and reading.act == "role_question"
-            and state.nudges < MAX_NUDGES - 1):
+            and state.asides < MAX_CLARIFICATIONS):
         # Nothing about themselves yet: the question waits for the end, the intro is asked.
-        return (Step(Kind.NOTICE, state.current_question_id(), reason="role_question"),
-                replace(state, nudges=state.nudges + 1))
-    if answering and reading.act == "clarifying" and state.nudges < MAX_CLARIFICATIONS:
-        return (Step(Kind.NOTICE, state.current_question_id(), reason="clarifying"),
-                replace(state, nudges=state.nudges + 1))
-    state = replace(state, nudges=0)
+        return (Step(Kind.NOTICE, here, reason="role_question"),
+                replace(state, asides=state.asides + 1))
+    if answering and reading.act == "clarifying" and state.asides < MAX_CLARIFICATIONS:
+        return (Step(Kind.NOTICE, here, reason="clarifying"),
+                replace(state, asides=state.asides + 1))
+    # The counters belong to the question: kept through its follow-up, reset on moving on.
     if state.stage is Stage.GREETING:
-        return Step(Kind.PROJECT, PROJECT_ID), replace(state, stage=Stage.PROJECT)
+        return _move_on(state, config)
     if state.stage in (Stage.PROJECT, Stage.TECHNICAL):
         if reading.act == "dont_know":
             return _move_on(state, config, reason="dont_know")
@@ -175,7 +179,7 @@ def _move_on(state: FlowState, config: FlowConfig, reason: str = ""
              ) -> tuple[Step, FlowState]:
     """The next question (or the candidate's questions), whatever came of this one:
     `reason` says why when it was not answered ("dont_know", "no answer")."""
-    state = replace(state, nudges=0)
+    state = replace(state, nudges=0, asides=0)
     if state.stage is Stage.GREETING:
         return Step(Kind.PROJECT, PROJECT_ID, reason=reason), replace(state, stage=Stage.PROJECT)
     next_index = 0 if state.stage is Stage.PROJECT else state.question_index + 1

@@ -86,6 +86,8 @@ DONT_KNOW = [
     "What's the next question?",
     "Let's move on, I don't have experience with it.",
     "Dunno",
+    "nope",
+    "Nothing to add, sorry",
 ]
 
 SMALL_TALK = [
