@@ -49,15 +49,21 @@ _AFTER_ROLE_QUESTION = (
 _AFTER_MOVED_ON = (
     "Let's move on.",
     "Let's go on to the next one.",
+    "We'll leave that one there.",
+    "On to the next one, then.",
+    "Let's continue.",
 )
 _AFTER_DONT_KNOW = (
     "That's fine, thanks for saying so; let's move on.",
     "No problem, thanks for being upfront. Let's move on.",
     "Fair enough, thank you for saying so.",
+    "That's all right; thank you for being honest about it.",
+    "No problem at all; we'll go on to the next one.",
 )
 _AFTER_NO_ANSWER = (
     "I didn't get an answer in words to that one, so let's move on; I've noted it.",
     "No answer in words came through for that one, so I've noted it and we'll move on.",
+    "I've noted that no answer in words came for that one; let's go on.",
 )
 
 _THANKS = re.compile(r"\b(?:thanks|thank you|thx|ty|cheers|appreciate)\b", re.IGNORECASE)

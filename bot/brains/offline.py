@@ -73,6 +73,13 @@ def _interview_offset(ctx: InterviewContext) -> int:
     return zlib.crc32(f"{ctx.role.name}|{ctx.candidate_first_name}|{ctx.resume[:300]}".encode())
 
 
+def _step_number(request: ComposeRequest) -> int:
+    """Which move between questions this is (1 into the first technical question, one more
+    for each after, the last into the candidate's questions): distinct within an interview,
+    so a pool's picks do not repeat until it runs out."""
+    return request.question_number + (request.kind is Kind.CANDIDATE_QUESTIONS)
+
+
 class OfflineBrain:
     name = "offline"
 
@@ -83,8 +90,7 @@ class OfflineBrain:
         ctx = request.context
         kind = request.kind
         ack = acknowledgement(answered=request.answered, reason=request.reason,
-                              index=_interview_offset(ctx) + request.question_number
-                              + ctx.turn_number // 2,
+                              index=_interview_offset(ctx) + _step_number(request),
                               name=ctx.candidate_first_name,
                               mentioned=mentioned_skill(request.candidate_message,
                                                         ctx.role.skills))
