@@ -53,7 +53,7 @@ _AFTER_MOVED_ON = (
     "On to the next one, then.",
     "Let's continue.",
 )
-_AFTER_DONT_KNOW = (
+AFTER_DONT_KNOW = (
     "That's fine, thanks for saying so; let's move on.",
     "No problem, thanks for being upfront. Let's move on.",
     "Fair enough, thank you for saying so.",
@@ -102,7 +102,7 @@ def acknowledgement(*, answered: str, reason: str, index: int, name: str = "",
     instead); `reason` is the flow's ("dont_know", "no answer", "moved on" or ""); `index`
     moves the pick along the interview; `mentioned` is a skill the answer named."""
     if reason == "dont_know":
-        pool = _AFTER_DONT_KNOW
+        pool = AFTER_DONT_KNOW
     elif reason == "no answer":
         pool = _AFTER_NO_ANSWER
     elif reason == "moved on":
