@@ -29,6 +29,8 @@ from bot.small_words import (
 FOLLOW_UP_FALLBACK = (
     "Could you go into a little more depth, ideally with a concrete example from your own work?"
 )
+LAST_QUESTION_NOTICE = ("I can take one more question before we wrap up: is there anything "
+                        "else you'd like to know?")
 DEFLECTIONS = (
     "I'll keep that question for the end, when there's time for your questions about the "
     "role.",
@@ -172,8 +174,7 @@ class OfflineBrain:
         if request.close_after_answer:
             return f"{body}\n\n{self.wrap_up(request.context, 'completed')}"
         if request.reason == "last":
-            return (f"{body}\n\nI can take one more question before we wrap up: is there "
-                    "anything else you'd like to know?")
+            return f"{body}\n\n{LAST_QUESTION_NOTICE}"
         return f"{body}\n\nIs there anything else you'd like to know?"
 
     @staticmethod

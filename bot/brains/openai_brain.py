@@ -31,7 +31,7 @@ from bot.brains.base import (
 )
 from bot.brains.judge import Judge, verbatim_quotes
 from bot.brains.message_checks import message_problems
-from bot.brains.offline import OfflineBrain, consent_notice
+from bot.brains.offline import LAST_QUESTION_NOTICE, OfflineBrain, consent_notice
 from bot.brains.prompts import (
     ANSWER_CLOSING,
     ANSWER_CONTINUE,
@@ -168,6 +168,9 @@ class OpenAIBrain:
         name = f"{start}{ctx.candidate_first_name}{end}" if ctx.candidate_first_name \
             else "not given"
         if kind is Kind.ANSWER:
+            if request.act in ("small_talk", "dont_know") or (
+                    request.act == "answer" and "?" not in request.candidate_message):
+                return None  # nothing asked: the offline brain's short reply
             grounded = [a for a in answer_questions(ctx.role, request.candidate_message)
                         if a.passage]
             if not grounded:
@@ -207,6 +210,8 @@ class OpenAIBrain:
             asked = (request.question.question if request.question
                      else self._offline.project_question(request.project_line))
             return f"{text} For now, could you answer this one: {asked}"
+        if request.kind is Kind.ANSWER and request.reason == "last":
+            return f"{text}\n\n{LAST_QUESTION_NOTICE}"
         return text
 
     # ---------------------------------------------------------------- scoring
