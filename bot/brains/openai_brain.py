@@ -46,11 +46,11 @@ from bot.brains.report_checks import Facts, merge_report
 from bot.brains.structured import Meter, ModelClient, ModelUnavailableError
 from bot.conduct import INTRO_PROMPT
 from bot.flow import Kind
+from bot.followups import missing_aspect
 from bot.grounding import answer_questions
 from bot.guard import find_violations
 from bot.report import HRReport, ReportSections, build_report
 from bot.scoring.evaluation import QuestionEvaluation, ScoreItem
-from bot.scoring.rubric import coverage
 from bot.settings import Settings
 from bot.small_words import interview_outline, question_heading
 from bot.text import words
@@ -59,7 +59,11 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["OpenAIBrain", "make_client", "verbatim_quotes"]
 
-MAX_MISSED_IN_TASK = 2  # a follow-up probes one or two gaps, not the whole rubric
+ASPECTS = {
+    "example": "a concrete example from their own work",
+    "tradeoff": "the trade-offs: what their approach costs and when they would choose otherwise",
+    "depth": "more depth: how exactly they would do it and how they would know it worked",
+}
 # Tokens a message needs at most, by kind; capped by OPENAI_MAX_TOKENS_MESSAGE.
 MESSAGE_TOKENS = {Kind.TECHNICAL: 80, Kind.GREETING: 120, Kind.FOLLOWUP: 120,
                   Kind.PROJECT: 160, Kind.CANDIDATE_QUESTIONS: 120, Kind.WRAP_UP: 140}
@@ -186,8 +190,10 @@ class OpenAIBrain:
         if kind not in TASKS:
             return None
         question = request.question
-        missed = "; ".join(p.point for p in coverage(
-            question.key_points, request.candidate_message).missed()[:MAX_MISSED_IN_TASK]) \
+        # What the answer lacks, never the rubric's words (issue 15): a model told the
+        # missed key points pastes them into the question.
+        missed = ASPECTS[missing_aspect(request.candidate_message,
+                                        hedged=request.reason in ("hedged", "incorrect"))] \
             if question else "what they did themselves and the measurable result"
         return Task(TASKS[kind].format(
             name=name, title=ctx.role.title, company=ctx.role.company,
