@@ -313,7 +313,9 @@ def _notice(view: InterviewView, role: Role, reason: str, text: str) -> str:
         return ("I can't act on instructions here; I can only take your answer to the "
                 "question. " + restate_current(view, role))
     if reason == "clarifying":
-        return clarification(text, current_question(role, view.state))
+        return clarification(text, current_question(role, view.state),
+                             prompt=current_prompt(view, role),
+                             stage=view.state.stage.value)
     if reason == "role_question":
         return ("I'll keep that question for the end, when there's time for yours. To begin: "
                 + current_prompt(view, role))

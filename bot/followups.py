@@ -43,8 +43,8 @@ GENERIC = {
         "What are the downsides of doing it that way, and how would you limit them?",
     ),
     "depth": (
-        "Could you take me through that step by step: what you would do first, what you "
-        "would check, and why?",
+        "Could you walk me through how you would actually go about it: what first, what "
+        "next, and why in that order?",
         "How would you know it had worked? What would you look at to be sure?",
     ),
     "hedged": (

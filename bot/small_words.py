@@ -144,34 +144,45 @@ def small_talk_reply(message: str, *, greeting: bool) -> str:
     return "Sure."
 
 
-def clarification(message: str, question: Question | None) -> str:
+# Another way to put the introduction and the project question, for "what do you mean?".
+REPHRASED_INTRO = ("In a few sentences: what you do now, how long you have done it, and what "
+                   "in your background fits this role.")
+REPHRASED_PROJECT = ("Pick one piece of work you did yourself: what the problem was, what you "
+                     "did about it, and how it turned out.")
+
+
+def clarification(message: str, question: Question | None, *, prompt: str,
+                  stage: str = "technical") -> str:
     """An answer to a question about the interview question: narrow it or put it another
-    way, then wait for the answer. Never a hint at what a good answer says."""
+    way, then wait for the answer. Never a hint at what a good answer says. `prompt` is the
+    question as asked; `question` the bank question, when it is one."""
     lowered = message.lower()
     if re.search(r"\b(?:work|personal|side|hobby|real|professional|open[- ]source|school|"
                  r"university)\b.{0,40}\bor\b|\bor\b.{0,40}\b(?:work|personal|side|hobby|"
                  r"real|professional|open[- ]source|school|university)\b", lowered):
-        opening = ("Either is fine: pick the one you know best and tell me which it is.")
-    elif re.search(r"\b(?:assume|pick|choose|use|instead|focus|for mysql|for postgres|which "
-                   r"(?:database|version|engine|cloud|language|framework))\b", lowered):
-        opening = ("Yes, go with whatever you know best; just say what you're assuming as you "
-                   "go.")
+        opening = "Either is fine: pick the one you know best and tell me which it is."
+    elif re.search(r"\b(?:can|may|could) i (?:talk about|use|describe|pick|choose|answer)\b|"
+                   r"\bis it (?:ok|okay|fine|alright)\b|\bdoes it (?:have|need) to be\b",
+                   lowered):
+        opening = "Yes, that's fine; just say briefly what you're basing it on."
+    elif re.search(r"\b(?:assume|instead|focus|for mysql|for postgres|which (?:database|"
+                   r"version|engine|cloud|language|framework))\b", lowered):
+        opening = ("Go with whatever you know best; just say what you're assuming as you go.")
     elif re.search(r"\bhow (?:much|long|detailed|deep|technical)\b|\bdetail\b|\bcode\b|"
                    r"\bsql\b|\bwrite\b", lowered):
         opening = ("A few short paragraphs is plenty: what you would do, in what order, and "
                    "why. Code or commands are welcome where they help.")
     elif re.search(r"\bor\b", lowered):
-        opening = ("Whichever you know best is fine; say which one you're answering for.")
+        opening = "Whichever you know best is fine; say which one you're answering for."
     else:
+        rephrased = (question.followups.depth if question is not None and question.followups
+                     and question.followups.depth else
+                     REPHRASED_INTRO if stage == "greeting" else
+                     REPHRASED_PROJECT if stage == "project" else None)
+        if rephrased:
+            return f"Let me put it another way. {rephrased}"
         opening = "Let me put it another way."
-    if question is None:
-        return (f"{opening} I'd like to hear about something you worked on yourself: the "
-                "problem, what you did, and how it turned out.")
-    narrowed = question.followups.depth if question.followups and question.followups.depth \
-        else None
-    if opening == "Let me put it another way." and narrowed:
-        return f"{opening} {narrowed}"
-    return f"{opening} The question again: {question.question}"
+    return f"{opening} The question again: {prompt}"
 
 
 def interview_outline(technical: int) -> str:

@@ -8,6 +8,9 @@ from __future__ import annotations
 import pytest
 
 from bot.candidate_acts import Act, classify, role_questions
+from bot.followups import leaks_rubric
+from bot.roles import load_role
+from bot.small_words import clarification
 
 ROLE_QUESTIONS = [
     "Is the role remote?",
@@ -187,3 +190,20 @@ def test_hesitation_words_and_interview_questions_never_reach_the_recruiter() ->
     text = "Honestly? Maybe restart it and see if that helps? What's the next question?"
     assert role_questions(text) == []
     assert role_questions("Honestly? Is the role remote?") == ["Is the role remote?"]
+
+
+@pytest.mark.parametrize("text", CLARIFYING)
+def test_every_clarifying_question_is_answered_by_narrowing_never_by_the_rubric(
+        text: str) -> None:
+    role = load_role("database-administrator")
+    question = role.question("ha-failover")
+    reply = clarification(text, question, prompt=question.question)
+    assert "recruiter" not in reply and "noted" not in reply
+    assert question.question in reply or question.followups.depth in reply
+    assert not leaks_rubric(reply.replace(question.question, ""), question)
+
+
+def test_a_clarification_before_the_introduction_rephrases_the_introduction() -> None:
+    reply = clarification("What do you mean?", None, prompt="Could you introduce yourself?",
+                          stage="greeting")
+    assert "what you do now" in reply and "project" not in reply

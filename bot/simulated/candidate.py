@@ -223,7 +223,7 @@ class SimulatedCandidate:
             "shared both numbers with the team afterwards.",
             "average": "I did most of the hands-on changes myself while a senior colleague "
             "planned it. We checked the dashboards afterwards and things looked better, "
-            "though I don't remember the exact numbers.",
+            "though I no longer have the exact figures.",
             "bluffer": "I led all of it personally. It went perfectly, so there was honestly "
             "nothing much to measure.",
             "weak": "Not much really, I mostly watched how the others did it.",
