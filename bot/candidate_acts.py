@@ -40,14 +40,15 @@ class Act(StrEnum):
 # with a hedge in it ("I'm not sure, but I'd start with the slow query log...").
 DONT_KNOW_WORDS = 20
 SMALL_TALK_WORDS = 12
-GUESS_TERMS = 2  # content words beside an "I don't know" that make it a guess
+GUESS_TERMS = 3  # content words beside an "I don't know" that make it a guess
 CLARIFYING_WORDS = 30
 
 _SKIP = re.compile(
     r"^(?:can we |could we |let's |lets |i'd like to |i would like to |i'd rather |"
     r"i would rather |i'll |i will |may i |can i )?(?:skip|pass(?: on)?|move on|go on)\b|"
     r"\b(?:next question|skip (?:this|that|it)(?: one)?|pass on (?:this|that)(?: one)?|"
-    r"move on to the next)\b|\bi(?:'ve| have) never (?:done|used|worked|had|touched|dealt)\b|"
+    r"move on to the next|move on to something else|can we move on|let's move on)\b|"
+    r"\bi(?:'ve| have) never (?:done|used|worked|had|touched|dealt)\b|"
     r"^pass$|^next$|^no clue$|^dunno$|^idk$|^not sure$|^no idea$|"
     r"^(?:no|nope|nah|not really|nothing(?: else| more)?(?: to add)?)(?: sorry| thanks)?$")
 

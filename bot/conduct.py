@@ -298,7 +298,8 @@ def _answered(state: FlowState, reading: Reading) -> str:
     if state.stage is Stage.GREETING:
         return "intro"
     if state.stage in (Stage.PROJECT, Stage.TECHNICAL) and state.followups_used:
-        return "followup"
+        # A reply to the follow-up that adds little is not thanked for "the extra detail".
+        return "brief" if reading.thin else "followup"
     if state.stage is Stage.PROJECT:
         return "project"
     if state.stage is Stage.TECHNICAL:

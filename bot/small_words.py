@@ -41,6 +41,13 @@ _AFTER_FOLLOWUP = (
     "Thank you for coming back to that.",
     "Thanks for the follow-up answer.",
 )
+_AFTER_BRIEF = (
+    "Thanks. Let's move on.",
+    "All right, on to the next one.",
+    "Thank you; let's continue.",
+    "Okay, thank you. Next one.",
+    "Thanks, let's go on.",
+)
 _AFTER_ROLE_QUESTION = (
     "I'll keep your question for the end.",
     "Your question can wait for the end, where there's time for it.",
@@ -98,9 +105,10 @@ def mentioned_skill(message: str, skills: list[str]) -> str:
 def acknowledgement(*, answered: str, reason: str, index: int, name: str = "",
                     mentioned: str = "") -> str:
     """The opening of the next question. `answered` is what the candidate just replied to
-    ("intro", "project", "technical", "followup", or "role_question" when they asked one
-    instead); `reason` is the flow's ("dont_know", "no answer", "moved on" or ""); `index`
-    moves the pick along the interview; `mentioned` is a skill the answer named."""
+    ("intro", "project", "technical", "followup", "brief" for a reply to a follow-up that
+    added little, or "role_question" when they asked one instead); `reason` is the flow's
+    ("dont_know", "no answer", "moved on" or ""); `index` moves the pick along the
+    interview; `mentioned` is a skill the answer named."""
     if reason == "dont_know":
         pool = AFTER_DONT_KNOW
     elif reason == "no answer":
@@ -115,6 +123,8 @@ def acknowledgement(*, answered: str, reason: str, index: int, name: str = "",
         pool = _AFTER_PROJECT
     elif answered == "followup":
         pool = _AFTER_FOLLOWUP
+    elif answered == "brief":
+        pool = _AFTER_BRIEF
     elif mentioned and index % 2:
         # Every other answer that names one of the role's skills hears it named back.
         return _ABOUT[(index // 2) % len(_ABOUT)].format(term=mentioned)

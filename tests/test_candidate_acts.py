@@ -91,6 +91,7 @@ DONT_KNOW = [
     "Dunno",
     "nope",
     "Nothing to add, sorry",
+    "Like I said, it depends. Can we move on to something else?",
 ]
 
 SMALL_TALK = [
