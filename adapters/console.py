@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.panel import Panel
 
-from bot.flow import INTRO_ID, PROJECT_ID, Kind
+from bot.flow import INTRO_ID, OPEN_STATUSES, PROJECT_ID, Kind
 from bot.ports import (
     ConversationRef,
     IncomingMessage,
@@ -29,6 +29,7 @@ from bot.service import InterviewService, StartRequest
 from bot.simulated import SimulatedCandidate
 
 END_KINDS = {Kind.WRAP_UP.value, Kind.CLOSING.value}
+OPEN = {s.value for s in OPEN_STATUSES}
 
 
 @dataclass
@@ -103,7 +104,8 @@ async def run_demo(
     """One whole interview. `ask` reads typed answers (None = stop); otherwise the
     simulated candidate of `profile` answers."""
     simulated = SimulatedCandidate(role=role, profile=profile, seed=seed)
-    name = "You" if ask else simulated.name
+    # Typed answers come from someone whose name we do not know: no "Hello You!".
+    name = "" if ask else simulated.name
     resume = "" if ask else simulated.resume()
     started = await service.start_interview(StartRequest(
         role=role.name, candidate_id=f"demo-{uuid.uuid4().hex[:8]}", candidate_name=name,
@@ -130,6 +132,8 @@ async def run_demo(
         if not replies:
             break
         last = replies[-1]
+        if (await service.status(started.interview_id)).status not in OPEN:
+            break  # any ending turn (an answer with the goodbye, a withdrawal): no more input
     return DemoResult(started.interview_id, name, sent_count)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.brains.base import ComposeRequest, InterviewContext
 from bot.brains.offline import OfflineBrain
+from bot.candidate_acts import Act, classify, role_questions
 from bot.flow import (
     INTRO_ID,
     PROJECT_ID,
@@ -34,12 +35,17 @@ from bot.intents import (
 from bot.requests import candidate_help
 from bot.rights import clear_pending, decide_rights
 from bot.roles import Question, Role
+from bot.scoring.matching import Evidence
 from bot.scoring.rubric import coverage, project_points
+from bot.small_words import clarification, small_talk_reply
 from bot.text import words
 
 THIN_COVERAGE = 0.4
 INJECTION_KIND = "injection"
 THIN_WORDS = 25
+# An answer with two sentences that only guess, or one in three, is a hedged answer.
+HEDGED_SENTENCES = 2
+HEDGED_SHARE = 3
 PROJECT_THIN_WORDS = 30
 # Reading a message (control words, rubric coverage, questions, injection) costs about a
 # millisecond per thousand characters, inside the transaction that stores it. Its first
@@ -59,6 +65,7 @@ class InterviewView:
     project_line: str | None
     pause_days: float | None = None
     awaiting_erasure_confirmation: bool = False
+    flow: dict[str, Any] = field(default_factory=dict)  # the row's flow column, to rewrite
 
 
 @dataclass
@@ -189,25 +196,43 @@ def _withdraw_confirmation(view: InterviewView, role: Role, text: str) -> Decisi
 
 
 def read_answer(view: InterviewView, role: Role, text: str) -> Reading:
-    """Judge the message against the current question's rubric, before the flow moves."""
+    """Judge the message against the current question's rubric, before the flow moves:
+    what it does (bot.candidate_acts), whether it is thin, only guesses, or says something
+    known to be wrong."""
     stage = view.state.stage
     content = strip_injection(text)
     n_words = len(words(content))
     blank = is_blank(content) and is_blank(text)
-    thin = False
+    act = classify(content, stage=stage.value) if not is_blank(content) else Act.NON_TEXT
+    thin = hedged = wrong = False
     if stage is Stage.PROJECT:
         thin = n_words < PROJECT_THIN_WORDS or coverage(project_points(), content).fraction < 0.5
     elif stage is Stage.TECHNICAL:
         question = current_question(role, view.state)
-        frac = coverage(question.key_points, content).fraction if question else 1.0
-        thin = n_words < THIN_WORDS or frac < THIN_COVERAGE
-    deflection = (stage in (Stage.PROJECT, Stage.TECHNICAL) and has_question(text) and thin)
+        if question is not None:
+            cov = coverage(question.key_points, content,
+                           (*question.misconceptions, *role.misconceptions))
+            thin = n_words < THIN_WORDS or cov.fraction < THIN_COVERAGE
+            guessed = sum(1 for c in cov.sentences if c.sentence.hedge == "strong")
+            hedged = act is Act.HEDGE or bool(cov.with_evidence(Evidence.HEDGED)) or (
+                guessed >= HEDGED_SENTENCES
+                or guessed * HEDGED_SHARE >= max(len(cov.sentences), 1))
+            wrong = bool(cov.wrong_claims)
+        else:
+            thin = n_words < THIN_WORDS
+    # A question about the role in place of an answer: kept for the end. A hedge put as a
+    # question, or "Honestly?", is not one.
+    deflection = (stage in (Stage.PROJECT, Stage.TECHNICAL) and thin
+                  and bool(role_questions(text)))
     return Reading(
         blank=blank or (is_blank(content) and stage is not Stage.CANDIDATE_QUESTIONS),
         thin=thin,
         deflection=deflection,
         no_more_questions=says_no_more_questions(text),
         asks_question=has_question(text),
+        act=act.value,
+        hedged=hedged,
+        wrong=wrong,
     )
 
 
@@ -219,13 +244,17 @@ def _answer(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -
         # An injection-only message is kept apart from an empty one: the report counts it.
         candidate_kind = INJECTION_KIND if injection_attempt(text) else "blank"
     step, new_state = advance(state, view.config, reading)
+    counted = (new_state.nudges, new_state.asides)
+    nudged = ({"flow": {**view.flow, "nudges": counted[0], "asides": counted[1]}}
+              if counted != (state.nudges, state.asides) else {})
     if step.kind is Kind.NOTICE:
-        opening = ("I can't act on instructions here; I can only take your answer to the "
-                   "question. " if injection_attempt(text) else
-                   "I didn't catch an answer in words there. ")
+        if step.reason in ("small_talk", "clarifying") and not injection_attempt(text):
+            candidate_kind = step.reason.replace("clarifying", "clarification")
+        elif step.reason == "role_question":
+            candidate_kind = "question"  # listed for the recruiter if left unanswered
         return Decision(candidate_kind, Kind.NOTICE, changes={
-            "candidate_turns": new_state.candidate_turns}, question_id=step.question_id,
-            fixed_text=opening + restate_current(view, role))
+            "candidate_turns": new_state.candidate_turns, **nudged},
+            question_id=step.question_id, fixed_text=_notice(view, role, step.reason, text))
     question = role.question(step.question_id) if step.question_id not in (
         None, INTRO_ID, PROJECT_ID) else None
     request = ComposeRequest(
@@ -234,10 +263,14 @@ def _answer(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -
         question=question,
         question_number=new_state.question_index + 1,
         question_total=len(new_state.plan),
-        reason=step.reason,
+        # Moving on after instructions is not "no answer in words".
+        reason="moved on" if step.reason == "no answer" and injection_attempt(text)
+        else step.reason,
         candidate_message=text,
         close_after_answer=step.close_after_answer,
         project_line=view.project_line,
+        answered=_answered(state, reading),
+        act=reading.act,
     )
     changes = {
         "stage": new_state.stage.value,
@@ -245,6 +278,7 @@ def _answer(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -
         "followups_used": new_state.followups_used,
         "candidate_exchanges": new_state.candidate_exchanges,
         "candidate_turns": new_state.candidate_turns,
+        **nudged,
     }
     return Decision(
         candidate_kind=candidate_kind,
@@ -257,6 +291,42 @@ def _answer(view: InterviewView, role: Role, ctx: InterviewContext, text: str) -
     )
 
 
+def _answered(state: FlowState, reading: Reading) -> str:
+    """What the candidate's message replied to: the acknowledgement's cue."""
+    if reading.act == "role_question" and state.stage is not Stage.CANDIDATE_QUESTIONS:
+        return "role_question"
+    if state.stage is Stage.GREETING:
+        return "intro"
+    if state.stage in (Stage.PROJECT, Stage.TECHNICAL) and state.followups_used:
+        # A reply to the follow-up that adds little is not thanked for "the extra detail".
+        return "brief" if reading.thin else "followup"
+    if state.stage is Stage.PROJECT:
+        return "project"
+    if state.stage is Stage.TECHNICAL:
+        return "technical"
+    return ""
+
+
+def _notice(view: InterviewView, role: Role, reason: str, text: str) -> str:
+    """The reply that keeps the candidate on the current question: after instructions,
+    a reply without words, small talk, or a question about the question."""
+    if injection_attempt(text):
+        return ("I can't act on instructions here; I can only take your answer to the "
+                "question. " + restate_current(view, role))
+    if reason == "clarifying":
+        return clarification(text, current_question(role, view.state),
+                             prompt=current_prompt(view, role),
+                             stage=view.state.stage.value)
+    if reason == "role_question":
+        return ("I'll keep that question for the end, when there's time for yours. To begin: "
+                + current_prompt(view, role))
+    if reason == "small_talk":
+        greeting = view.state.stage is Stage.GREETING
+        return (small_talk_reply(text, greeting=greeting) + " Whenever you're ready: "
+                + current_prompt(view, role))
+    return "I didn't catch an answer in words there. " + restate_current(view, role)
+
+
 def view_of(interview: Any) -> InterviewView:
     """Build the view from an `Interview` row (duck-typed to keep storage out of here)."""
     state = FlowState(
@@ -266,6 +336,8 @@ def view_of(interview: Any) -> InterviewView:
         followups_used=interview.followups_used,
         candidate_exchanges=interview.candidate_exchanges,
         candidate_turns=interview.candidate_turns,
+        nudges=int(interview.flow.get("nudges", 0)),
+        asides=int(interview.flow.get("asides", 0)),
     )
     return InterviewView(
         status=Status(interview.status),
@@ -276,6 +348,7 @@ def view_of(interview: Any) -> InterviewView:
         pause_days=(interview.flow.get("reminders") or {}).get("pause_days"),
         awaiting_erasure_confirmation=bool(
             getattr(interview, "awaiting_erasure_confirmation", False)),
+        flow=dict(interview.flow),
     )
 
 

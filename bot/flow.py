@@ -77,6 +77,11 @@ class FlowState:
     followups_used: int = 0
     candidate_exchanges: int = 0
     candidate_turns: int = 0
+    # Replies to the current question that were not an answer, bounded so that a loop of
+    # them moves the interview on: without words (`nudges`), and asides (small talk, a
+    # question about the question, a question about the role in place of the intro).
+    nudges: int = 0
+    asides: int = 0
 
     def current_question_id(self) -> str | None:
         if self.stage is Stage.GREETING:
@@ -97,6 +102,18 @@ class Reading:
     deflection: bool = False
     no_more_questions: bool = False
     asks_question: bool = False
+    # What the message does (a `bot.candidate_acts.Act` value); "answer" unless told apart.
+    act: str = "answer"
+    hedged: bool = False  # the answer only guesses at what it says
+    wrong: bool = False  # the answer makes a known wrong claim
+
+
+# Replies without words before the flow moves to the next question; asides answered on
+# one question before the flow moves on (small talk) or takes the next reply as the answer
+# (a question about the question).
+MAX_NUDGES = 2
+MAX_ASIDES = 3
+MAX_CLARIFICATIONS = 2
 
 
 @dataclass(frozen=True)
@@ -114,11 +131,32 @@ def advance(state: FlowState, config: FlowConfig, reading: Reading) -> tuple[Ste
     if state.candidate_turns >= config.turn_budget:
         done = replace(state, stage=Stage.DONE)
         return Step(Kind.WRAP_UP, reason="turn budget reached", finished=True), done
-    if reading.blank and state.stage is not Stage.CANDIDATE_QUESTIONS:
-        return Step(Kind.NOTICE, state.current_question_id(), reason="blank"), state
+    answering = state.stage in (Stage.GREETING, Stage.PROJECT, Stage.TECHNICAL)
+    here = state.current_question_id()
+    if answering and (reading.blank or reading.act == "non_text"):
+        if state.nudges + 1 >= MAX_NUDGES:
+            return _move_on(state, config, reason="no answer")
+        return Step(Kind.NOTICE, here, reason="blank"), replace(state, nudges=state.nudges + 1)
+    # "Ok." after a follow-up is "nothing to add": the question is done, not unanswered.
+    if answering and reading.act == "small_talk" and not state.followups_used:
+        if state.asides + 1 >= MAX_ASIDES:
+            return _move_on(state, config, reason="moved on")
+        return (Step(Kind.NOTICE, here, reason="small_talk"),
+                replace(state, asides=state.asides + 1))
+    if (state.stage is Stage.GREETING and reading.act == "role_question"
+            and state.asides < MAX_CLARIFICATIONS):
+        # Nothing about themselves yet: the question waits for the end, the intro is asked.
+        return (Step(Kind.NOTICE, here, reason="role_question"),
+                replace(state, asides=state.asides + 1))
+    if answering and reading.act == "clarifying" and state.asides < MAX_CLARIFICATIONS:
+        return (Step(Kind.NOTICE, here, reason="clarifying"),
+                replace(state, asides=state.asides + 1))
+    # The counters belong to the question: kept through its follow-up, reset on moving on.
     if state.stage is Stage.GREETING:
-        return Step(Kind.PROJECT, PROJECT_ID), replace(state, stage=Stage.PROJECT)
+        return _move_on(state, config)
     if state.stage in (Stage.PROJECT, Stage.TECHNICAL):
+        if reading.act == "dont_know":
+            return _move_on(state, config, reason="dont_know")
         return _after_answer(state, config, reading)
     if state.stage is Stage.CANDIDATE_QUESTIONS:
         return _after_candidate_question(state, config, reading)
@@ -128,26 +166,38 @@ def advance(state: FlowState, config: FlowConfig, reading: Reading) -> tuple[Ste
 def _after_answer(
     state: FlowState, config: FlowConfig, reading: Reading
 ) -> tuple[Step, FlowState]:
-    wants_more = reading.thin or reading.deflection
+    wants_more = reading.thin or reading.deflection or reading.hedged or reading.wrong
     if wants_more and state.followups_used < config.followups_per_question:
-        reason = "deflection" if reading.deflection else "thin"
+        reason = ("deflection" if reading.deflection else "hedged" if reading.hedged
+                  else "incorrect" if reading.wrong else "thin")
         step = Step(Kind.FOLLOWUP, state.current_question_id(), reason=reason)
         return step, replace(state, followups_used=state.followups_used + 1)
+    return _move_on(state, config)
+
+
+def _move_on(state: FlowState, config: FlowConfig, reason: str = ""
+             ) -> tuple[Step, FlowState]:
+    """The next question (or the candidate's questions), whatever came of this one:
+    `reason` says why when it was not answered ("dont_know", "no answer")."""
+    state = replace(state, nudges=0, asides=0)
+    if state.stage is Stage.GREETING:
+        return Step(Kind.PROJECT, PROJECT_ID, reason=reason), replace(state, stage=Stage.PROJECT)
     next_index = 0 if state.stage is Stage.PROJECT else state.question_index + 1
     if next_index < len(state.plan):
         moved = replace(
             state, stage=Stage.TECHNICAL, question_index=next_index, followups_used=0
         )
-        return Step(Kind.TECHNICAL, state.plan[next_index]), moved
-    return _open_candidate_questions(state, config)
+        return Step(Kind.TECHNICAL, state.plan[next_index], reason=reason), moved
+    return _open_candidate_questions(state, config, reason)
 
 
-def _open_candidate_questions(state: FlowState, config: FlowConfig) -> tuple[Step, FlowState]:
+def _open_candidate_questions(state: FlowState, config: FlowConfig, reason: str = ""
+                              ) -> tuple[Step, FlowState]:
     if config.candidate_question_exchanges == 0:
         done = replace(state, stage=Stage.DONE, followups_used=0)
         return Step(Kind.WRAP_UP, reason="completed", finished=True), done
     moved = replace(state, stage=Stage.CANDIDATE_QUESTIONS, followups_used=0)
-    return Step(Kind.CANDIDATE_QUESTIONS), moved
+    return Step(Kind.CANDIDATE_QUESTIONS, reason=reason), moved
 
 
 def _after_candidate_question(
@@ -161,9 +211,11 @@ def _after_candidate_question(
     moved = replace(
         state, candidate_exchanges=exchanges, stage=Stage.DONE if closing else state.stage
     )
+    # The next reply is the last one the candidate may ask in: the answer says so.
+    last = not closing and exchanges == config.candidate_question_exchanges - 1
     step = Step(
         Kind.ANSWER,
-        reason="completed" if closing else "",
+        reason="completed" if closing else "last" if last else "",
         finished=closing,
         close_after_answer=closing,
     )

@@ -28,7 +28,7 @@ from sqlmodel import Session
 
 from bot.flow import Kind, Stage, Status
 from bot.settings import ReminderSettings
-from bot.text import first_name
+from bot.text import known_first_name
 from storage import reminders as store
 from storage import turns as turn_store
 from storage.models import Candidate, Interview
@@ -379,18 +379,23 @@ def _closes(due: Due) -> str:
     return f" The interview closes on {local_time_text(due.deadline_at, due.zone)}."
 
 
+def _hi(due: Due) -> str:
+    """'Hi Ada' or, when no name is known (a platform id stood in for it), 'Hi'."""
+    name = known_first_name(due.candidate_name)
+    return f"Hi {name}" if name else "Hi"
+
+
 def nudge_text(due: Due) -> str:
-    name = first_name(due.candidate_name)
     if due.kind == NUDGE_2:
-        opening = (f"Hi {name}, one more reminder: your {due.role_title} interview is still "
+        opening = (f"{_hi(due)}, one more reminder: your {due.role_title} interview is still "
                    f"open and {_progress(due)}.")
         after = " After that, the recruiter reviews the answers you have given so far."
     elif due.kind == MANUAL:
-        opening = (f"Hi {name}, the recruiter asked me to check in: your {due.role_title} "
+        opening = (f"{_hi(due)}, the recruiter asked me to check in: your {due.role_title} "
                    f"interview is waiting for you, and {_progress(due)}.")
         after = ""
     else:
-        opening = (f"Hi {name}, a friendly reminder that your {due.role_title} interview is "
+        opening = (f"{_hi(due)}, a friendly reminder that your {due.role_title} interview is "
                    f"waiting for you: {_progress(due)}.")
         after = ""
     return (f"{opening} Reply here whenever you're ready; your answers so far are saved."
@@ -398,13 +403,14 @@ def nudge_text(due: Due) -> str:
 
 
 def resume_text(due: Due) -> str:
-    return (f"Hi {first_name(due.candidate_name)}, your pause has ended and your "
+    return (f"{_hi(due)}, your pause has ended and your "
             f"{due.role_title} interview is open again: {_progress(due)}. Reply here to carry "
             f"on.{_closes(due)} {_CONTROLS}")
 
 
 def extended_text(due: Due) -> str:
-    opening = (f"Good news, {first_name(due.candidate_name)}: the recruiter has given you "
+    name = known_first_name(due.candidate_name)
+    opening = (f"Good news{', ' + name if name else ''}: the recruiter has given you "
                f"more time for your {due.role_title} interview.{_closes(due)}")
     if due.status == Status.PAUSED:
         return f"{opening} It stays paused until you reply `resume`."
@@ -413,7 +419,7 @@ def extended_text(due: Due) -> str:
 
 
 def closing_text(due: Due) -> str:
-    return (f"Hi {first_name(due.candidate_name)}, the deadline for your {due.role_title} "
+    return (f"{_hi(due)}, the deadline for your {due.role_title} "
             "interview has passed, so the interview is now closed. Thank you for the time you "
             "gave it. The recruiter will review the answers you gave and be in touch about "
             "next steps.")

@@ -26,7 +26,10 @@ ROLE_FILE_HEADER = """\
 #     key_points     3-6 things a good answer covers; each with lowercase keywords whose
 #                    presence in an answer shows the point was made (include spelling variants)
 #     anchors        exactly 1, 3 and 5: what an answer of that score looks like
-#     followup       optional: the follow-up asked when the answer is thin
+#     followups      depth / example / tradeoff: follow-ups picked by what a thin, hedged
+#                    or partly wrong answer lacks; natural questions that never quote the
+#                    key points (a question without them gets a generic one of that kind)
+#     followup       optional: one follow-up for any answer, when `followups` is not given
 """
 
 _BODY = """\
@@ -76,7 +79,10 @@ questions:                      # add as many as you like; each interview picks 
       1: Vague; no personal contribution or problem named.
       3: A clear contribution and a problem, but little reflection.
       5: A concrete contribution, a real problem handled well, and an honest lesson.
-    followup: What exactly did you do yourself, as opposed to the team?
+    followups:
+      depth: Which part of that was the hardest to get right, and how did you get it right?
+      example: What exactly did you do yourself, as opposed to the team?
+      tradeoff: What would you do differently if you started that work again today?
 """
 
 

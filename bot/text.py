@@ -104,3 +104,11 @@ def shorten(text: str, limit: int) -> str:
 def first_name(display_name: str) -> str:
     name = display_name.strip().split()
     return name[0] if name else ""
+
+
+def known_first_name(display_name: str) -> str:
+    """The first name to address someone by, or "" when the display name is not a name (a
+    platform user id such as "U024BE7LH" or "demo-3f2a1c", which is what a candidate
+    started without a name gets): "Hello demo-3f2a1c!" is worse than "Hello!"."""
+    name = first_name(display_name)
+    return name if name and all(c.isalpha() or c in "'-." for c in name) else ""

@@ -98,3 +98,32 @@ def test_only_real_questions_count_as_questions(text: str, expected: bool) -> No
     from bot.intents import has_question
 
     assert has_question(text) is expected
+
+
+@pytest.mark.parametrize("act", ["small_talk", "clarifying", "non_text", "role_question",
+                                 "dont_know", "hedge"])
+def test_a_loop_of_any_reply_moves_past_every_question(act: str) -> None:
+    """However a candidate keeps replying, each question is left within a few turns (issue
+    15: 29 identical "I didn't catch an answer" until the turn budget ended it)."""
+    reading = Reading(act=act, blank=act == "non_text", thin=True)
+    state = FlowState(stage=Stage.GREETING, plan=PLAN)
+    seen: list[tuple[str, str | None]] = []
+    for _ in range(40):
+        step, state = advance(state, FlowConfig(turn_budget=100), reading)
+        seen.append((state.stage.value, state.current_question_id()))
+        if state.stage is Stage.CANDIDATE_QUESTIONS:
+            break
+    assert state.stage is Stage.CANDIDATE_QUESTIONS
+    for key in set(seen):  # arriving, two asides at most, one follow-up
+        assert seen.count(key) <= 4, (act, key)
+
+
+def test_two_replies_without_words_move_on_but_small_talk_first_does_not_count() -> None:
+    state = FlowState(stage=Stage.GREETING, plan=PLAN)
+    config = FlowConfig()
+    step, state = advance(state, config, Reading(act="small_talk"))
+    assert step.kind is Kind.NOTICE and state.stage is Stage.GREETING
+    step, state = advance(state, config, Reading(blank=True, act="non_text"))
+    assert step.kind is Kind.NOTICE and state.stage is Stage.GREETING
+    step, state = advance(state, config, Reading(blank=True, act="non_text"))
+    assert step.kind is Kind.PROJECT and step.reason == "no answer"

@@ -160,7 +160,7 @@ async def test_the_real_models_outputs_never_reach_candidate_or_recruiter(engine
     shown = "\n".join(texts)
     for bad in ("Led the migration of 12 on-premises databases to AWS RDS and Aurora using "
                 "AWS DMS.",  # the résumé line alone as the "question"
-                "from two seconds to three minutes",  # the inverted question
+                "reduce the time taken from two seconds",  # the inverted question
                 "Thank Robert, say", "I asked my last question", "I'm sorry",
                 "We are confident that with our expertise"):
         assert not any(t.startswith(bad) or bad in t for t in texts), bad

@@ -624,3 +624,13 @@ def test_cli_forget_prints_rows_per_table(engine: Engine, database_url: str,
     assert count(engine, Candidate) == 0
     missing = CliRunner().invoke(app, ["forget", "U-cli", "--yes"])
     assert missing.exit_code == 1 and "No candidate" in missing.output
+
+
+@pytest.mark.parametrize("kind", [rem.NUDGE_1, rem.NUDGE_2, rem.MANUAL, rem.EXTENDED,
+                                  rem.RESUME_BY, rem.DEADLINE])
+def test_a_candidate_without_a_known_name_is_not_greeted_by_their_user_id(kind: str) -> None:
+    status = "paused" if kind == rem.RESUME_BY else "active"
+    now = T0 + 8 * D if kind == rem.DEADLINE else T0 + 2 * D
+    text = rem.decide(due(kind, status=status, candidate_name="U024BE7LH"), now).text
+    assert "U024BE7LH" not in text and " ," not in text
+    assert text.startswith(("Hi, ", "Good news: "))

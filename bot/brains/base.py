@@ -35,6 +35,10 @@ class ComposeRequest:
     candidate_message: str = ""
     close_after_answer: bool = False
     project_line: str | None = None
+    # What the candidate just replied to ("intro", "project", "technical", "followup") and
+    # what their message did (a `bot.candidate_acts.Act` value): the acknowledgement's cue.
+    answered: str = ""
+    act: str = ""
     # Compact state for model brains: a running summary of earlier questions and the
     # current question's exchange, never the whole transcript.
     summary: str = ""

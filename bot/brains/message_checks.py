@@ -18,6 +18,7 @@ import re
 
 from bot.brains.base import ComposeRequest
 from bot.flow import Kind
+from bot.followups import leaks_rubric
 from bot.roles import Role
 from bot.text import sentences, words
 
@@ -175,6 +176,8 @@ def _followup(request: ComposeRequest, text: str, passages: tuple[str, ...]) -> 
         listed = [p for p in question.key_points if p.point.lower().rstrip(".") in lowered]
         if len(listed) >= 2:
             found.append("lists the rubric")
+        elif leaks_rubric(text, question):
+            found.append("quotes the rubric")
     return found
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 from bot.brains.base import (
     Composed,
     ComposeRequest,
@@ -10,18 +12,36 @@ from bot.brains.base import (
     ReportRequest,
     Scored,
 )
+from bot.candidate_acts import Act
 from bot.flow import Kind
+from bot.followups import PROJECT_FOLLOWUPS, pick_followup
 from bot.grounding import answer_questions
 from bot.report import HRReport, build_report
 from bot.scoring.evaluation import ScoreItem
 from bot.scoring.offline import score_offline
-from bot.scoring.rubric import coverage
-
-ACKNOWLEDGEMENTS = ("Thank you.", "Thanks for that.", "Understood, thank you.", "Thanks.")
+from bot.small_words import (
+    acknowledgement,
+    interview_outline,
+    mentioned_skill,
+    question_heading,
+)
 
 FOLLOW_UP_FALLBACK = (
     "Could you go into a little more depth, ideally with a concrete example from your own work?"
 )
+LAST_QUESTION_NOTICE = ("I can take one more question before we wrap up: is there anything "
+                        "else you'd like to know?")
+DEFLECTIONS = (
+    "I'll keep that question for the end, when there's time for your questions about the "
+    "role.",
+    "Good to know you'd like to ask that; there's time for your questions at the end, and "
+    "the recruiter can pick up anything I can't answer.",
+    "Let's come back to that at the end, where there's room for your questions.",
+)
+_NOT_A_QUESTION = {
+    Act.SMALL_TALK: "You're welcome.",
+    Act.DONT_KNOW: "That's all my questions done.",
+}
 RECRUITER_FOLLOWS_UP = (
     "The job description doesn't cover that, so I can't answer it reliably; I've noted it and "
     "the recruiter will follow up with you."
@@ -49,6 +69,19 @@ def help_text() -> str:
     )
 
 
+def _interview_offset(ctx: InterviewContext) -> int:
+    """A stable per-interview start in each wording pool, so that two interviews do not
+    word every turn alike (deterministic: the same interview words itself the same way)."""
+    return zlib.crc32(f"{ctx.role.name}|{ctx.candidate_first_name}|{ctx.resume[:300]}".encode())
+
+
+def _step_number(request: ComposeRequest) -> int:
+    """Which move between questions this is (1 into the first technical question, one more
+    for each after, the last into the candidate's questions): distinct within an interview,
+    so a pool's picks do not repeat until it runs out."""
+    return request.question_number + (request.kind is Kind.CANDIDATE_QUESTIONS)
+
+
 class OfflineBrain:
     name = "offline"
 
@@ -57,16 +90,21 @@ class OfflineBrain:
 
     def word(self, request: ComposeRequest) -> str:
         ctx = request.context
-        ack = ACKNOWLEDGEMENTS[ctx.turn_number % len(ACKNOWLEDGEMENTS)]
         kind = request.kind
+        ack = acknowledgement(answered=request.answered, reason=request.reason,
+                              index=_interview_offset(ctx) + _step_number(request),
+                              name=ctx.candidate_first_name,
+                              mentioned=mentioned_skill(request.candidate_message,
+                                                        ctx.role.skills))
         if kind is Kind.GREETING:
-            return self._greeting(ctx)
+            return self._greeting(ctx, request.question_total)
         if kind is Kind.PROJECT:
             return f"{ack} {self.project_question(request.project_line)}"
         if kind is Kind.TECHNICAL and request.question is not None:
             q = request.question
-            return (f"{ack} Question {request.question_number} of {request.question_total}, "
-                    f"on {q.topic.lower()}: {q.question}")
+            heading = question_heading(request.question_number, request.question_total,
+                                       q.topic)
+            return f"{ack} {heading} {q.question}"
         if kind is Kind.FOLLOWUP:
             return self._followup(request)
         if kind is Kind.CANDIDATE_QUESTIONS:
@@ -78,13 +116,13 @@ class OfflineBrain:
             return self.wrap_up(ctx, request.reason)
         return FOLLOW_UP_FALLBACK
 
-    def _greeting(self, ctx: InterviewContext) -> str:
+    def _greeting(self, ctx: InterviewContext, technical: int) -> str:
+        """Names the role once (in the notice), says how many questions and roughly how
+        long, and that they can pause."""
         hello = f"Hello {ctx.candidate_first_name}!" if ctx.candidate_first_name else "Hello!"
         return (
-            f"{hello} Thank you for taking the time to interview for the {ctx.role.title} "
-            f"position at {ctx.role.company}.\n\n{consent_notice(ctx)}\n\n"
-            "You can answer whenever suits you; reply `pause` to take a break, `resume` to "
-            "carry on and `withdraw` to stop.\n\n"
+            f"{hello} Thank you for taking the time for this interview.\n\n"
+            f"{consent_notice(ctx)}\n\n{interview_outline(technical or 4)}\n\n"
             "To begin, could you briefly introduce yourself and your experience relevant to "
             "this role?"
         )
@@ -99,25 +137,26 @@ class OfflineBrain:
                 "problem, what you did yourself, and the outcome?")
 
     def _followup(self, request: ComposeRequest) -> str:
+        """By what the answer lacks (bot.followups), never a key point's text."""
         question = request.question
+        turn = request.context.turn_number
         if request.reason == "deflection":
             asked = question.question if question else self.project_question(
                 request.project_line)
-            return ("I've noted your question for the recruiter, and there will be time for "
-                    f"your questions at the end. For now, could you answer this one: {asked}")
+            opening = DEFLECTIONS[(request.question_number + turn) % len(DEFLECTIONS)]
+            return f"{opening} For now, could you answer this one: {asked}"
         if question is None:
-            return ("Could you add a little more detail: what exactly did you do yourself, and "
-                    "how did you measure the result?")
-        if question.followup:
-            return question.followup
-        missed = coverage(question.key_points, request.candidate_message).missed()
-        if missed:
-            hint = missed[0].point.rstrip(".")
-            return ("Thanks. Could you go a little deeper, with a concrete example if you have "
-                    f"one? In particular: {hint[0].lower() + hint[1:]}.")
-        return FOLLOW_UP_FALLBACK
+            return PROJECT_FOLLOWUPS[turn % len(PROJECT_FOLLOWUPS)]
+        return pick_followup(question, request.candidate_message,
+                             hedged=request.reason in ("hedged", "incorrect"), turn=turn)
 
     def _answer(self, request: ComposeRequest) -> str:
+        if request.act in (Act.SMALL_TALK, Act.DONT_KNOW) or (
+                request.act == Act.ANSWER and "?" not in request.candidate_message):
+            # Not a question ("Thanks, that's helpful", "I also wanted to add..."): no
+            # passage to look up, and nothing for the recruiter to answer.
+            body = _NOT_A_QUESTION.get(request.act, "Thanks for adding that.")
+            return self._then(request, body)
         answers = answer_questions(request.context.role, request.candidate_message)
         parts = []
         for answer in answers:
@@ -128,9 +167,14 @@ class OfflineBrain:
                              "recruiter will follow up with you on that.")
             else:
                 parts.append(RECRUITER_FOLLOWS_UP)
-        body = "\n\n".join(dict.fromkeys(parts))
+        return self._then(request, "\n\n".join(dict.fromkeys(parts)))
+
+    def _then(self, request: ComposeRequest, body: str) -> str:
+        """After an answer: the wrap-up, the last-question notice, or the floor again."""
         if request.close_after_answer:
             return f"{body}\n\n{self.wrap_up(request.context, 'completed')}"
+        if request.reason == "last":
+            return f"{body}\n\n{LAST_QUESTION_NOTICE}"
         return f"{body}\n\nIs there anything else you'd like to know?"
 
     @staticmethod

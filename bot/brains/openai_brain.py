@@ -31,7 +31,7 @@ from bot.brains.base import (
 )
 from bot.brains.judge import Judge, verbatim_quotes
 from bot.brains.message_checks import message_problems
-from bot.brains.offline import OfflineBrain, consent_notice
+from bot.brains.offline import LAST_QUESTION_NOTICE, OfflineBrain, consent_notice
 from bot.brains.prompts import (
     ANSWER_CLOSING,
     ANSWER_CONTINUE,
@@ -46,19 +46,24 @@ from bot.brains.report_checks import Facts, merge_report
 from bot.brains.structured import Meter, ModelClient, ModelUnavailableError
 from bot.conduct import INTRO_PROMPT
 from bot.flow import Kind
+from bot.followups import missing_aspect
 from bot.grounding import answer_questions
 from bot.guard import find_violations
 from bot.report import HRReport, ReportSections, build_report
 from bot.scoring.evaluation import QuestionEvaluation, ScoreItem
-from bot.scoring.rubric import coverage
 from bot.settings import Settings
+from bot.small_words import interview_outline, question_heading
 from bot.text import words
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["OpenAIBrain", "make_client", "verbatim_quotes"]
 
-MAX_MISSED_IN_TASK = 2  # a follow-up probes one or two gaps, not the whole rubric
+ASPECTS = {
+    "example": "a concrete example from their own work",
+    "tradeoff": "the trade-offs: what their approach costs and when they would choose otherwise",
+    "depth": "more depth: how exactly they would do it and how they would know it worked",
+}
 # Tokens a message needs at most, by kind; capped by OPENAI_MAX_TOKENS_MESSAGE.
 MESSAGE_TOKENS = {Kind.TECHNICAL: 80, Kind.GREETING: 120, Kind.FOLLOWUP: 120,
                   Kind.PROJECT: 160, Kind.CANDIDATE_QUESTIONS: 120, Kind.WRAP_UP: 140}
@@ -167,6 +172,9 @@ class OpenAIBrain:
         name = f"{start}{ctx.candidate_first_name}{end}" if ctx.candidate_first_name \
             else "not given"
         if kind is Kind.ANSWER:
+            if request.act in ("small_talk", "dont_know") or (
+                    request.act == "answer" and "?" not in request.candidate_message):
+                return None  # nothing asked: the offline brain's short reply
             grounded = [a for a in answer_questions(ctx.role, request.candidate_message)
                         if a.passage]
             if not grounded:
@@ -182,8 +190,10 @@ class OpenAIBrain:
         if kind not in TASKS:
             return None
         question = request.question
-        missed = "; ".join(p.point for p in coverage(
-            question.key_points, request.candidate_message).missed()[:MAX_MISSED_IN_TASK]) \
+        # What the answer lacks, never the rubric's words (issue 15): a model told the
+        # missed key points pastes them into the question.
+        missed = ASPECTS[missing_aspect(request.candidate_message,
+                                        hedged=request.reason in ("hedged", "incorrect"))] \
             if question else "what they did themselves and the measurable result"
         return Task(TASKS[kind].format(
             name=name, title=ctx.role.title, company=ctx.role.company,
@@ -194,17 +204,20 @@ class OpenAIBrain:
         the welcome, the bank question verbatim after an acknowledgement, the current
         question again after a deflection note."""
         if request.kind is Kind.GREETING:
-            return (f"{text}\n\n{consent_notice(request.context)}\n\nYou can answer whenever "
-                    "suits you; reply `pause` to take a break, `resume` to carry on and "
-                    f"`withdraw` to stop.\n\nTo begin: {INTRO_PROMPT}")
+            return (f"{text}\n\n{consent_notice(request.context)}\n\n"
+                    f"{interview_outline(request.question_total or 4)}\n\n"
+                    f"To begin: {INTRO_PROMPT}")
         if request.kind is Kind.TECHNICAL and request.question is not None:
             q = request.question
-            return (f"{text} Question {request.question_number} of {request.question_total}, "
-                    f"on {q.topic.lower()}: {q.question}")
+            heading = question_heading(request.question_number, request.question_total,
+                                       q.topic)
+            return f"{text} {heading} {q.question}"
         if request.kind is Kind.FOLLOWUP and request.reason == "deflection":
             asked = (request.question.question if request.question
                      else self._offline.project_question(request.project_line))
             return f"{text} For now, could you answer this one: {asked}"
+        if request.kind is Kind.ANSWER and request.reason == "last":
+            return f"{text}\n\n{LAST_QUESTION_NOTICE}"
         return text
 
     # ---------------------------------------------------------------- scoring

@@ -62,16 +62,16 @@ scores that software already gave. Software chose the recommendation band; agree
 # What each kind of message is for. `{name}` and `{line}` arrive inside candidate markers.
 TASKS = {
     Kind.GREETING: ("Write one or two sentences welcoming the candidate (first name {name}) "
-                    "to this interview for the {title} role at {company}. No question and "
-                    "nothing about data handling: software adds those."),
+                    "to this interview. Do not name the role or the company, ask no question "
+                    "and say nothing about data handling: the notice software adds does."),
     Kind.PROJECT: ("Briefly acknowledge the last answer, then ask one question about this "
                    "line of their resume, quoting it exactly in double quotes: {line}. Ask "
                    "what the problem was, what they did themselves and how it turned out."),
     Kind.TECHNICAL: ("Write one short, neutral sentence acknowledging the last answer. "
                      "Ask nothing: software adds the next question after it."),
-    Kind.FOLLOWUP: ("The last answer was brief or left things out. Ask one short follow-up "
-                    "question inviting more depth, ideally a concrete example. Not yet "
-                    "covered: {missed}. Do not list these."),
+    Kind.FOLLOWUP: ("The last answer was brief, unsure or left things out. Ask one short, "
+                    "natural follow-up question that invites {missed}. Do not hint at what a "
+                    "good answer contains."),
     Kind.CANDIDATE_QUESTIONS: ("Briefly acknowledge the last answer, say that was the last "
                                "interview question, and invite their questions about the "
                                "role or the process."),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.brains.base import Brain, ReportRequest, TokenUsage
+from bot.candidate_acts import floor_questions, role_questions
 from bot.grounding import questions_for_recruiter
 from bot.report import HRReport
 from bot.roles import Role
@@ -27,8 +28,12 @@ def report_request(role: Role, turns: list[ConversationTurn], items: list[ScoreI
                    partial: bool = False, notes: list[str] | None = None) -> ReportRequest:
     """Everything the report needs besides the scores: signals over every candidate
     message, the topics not assessed, and the questions left for the recruiter."""
-    answers = [t.text for t in turns if t.speaker == "candidate" and t.kind == "answer"]
-    asked = [t.text for t in turns if t.speaker == "candidate" and t.kind == "question"]
+    # Only real questions reach the recruiter's list: about the role when slipped into an
+    # answer, any real one once invited; never "Honestly?" or a hedge put as a question.
+    answers = [" ".join(role_questions(t.text)) for t in turns
+               if t.speaker == "candidate" and t.kind == "answer"]
+    asked = [" ".join(floor_questions(t.text)) for t in turns
+             if t.speaker == "candidate" and t.kind == "question"]
     return ReportRequest(candidate_name=candidate_name, role=role, evaluations=evaluations,
                          signals=analyse_turns(turns),
                          unassessed_topics=unassessed_topics(role, items), partial=partial,

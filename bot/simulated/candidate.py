@@ -207,10 +207,29 @@ class SimulatedCandidate:
             self._last_kind, self._last_question = kind, question
         if self.profile == "adversarial" and kind in _ROTATING_KINDS:
             return self._adversarial(text, kind, question)
+        if kind == "followup" and question is None:
+            return self._project_followup()
         handler = _HANDLERS.get(kind)
-        if handler is None or (kind in ("technical", "followup") and question is None):
+        if handler is None or (kind == "technical" and question is None):
             return self._generic(text)
         return handler(self, text, question)
+
+    def _project_followup(self) -> str:
+        """More about the project story, asked what they did themselves and how it went."""
+        return {
+            "strong": "My own part was the plan and the riskiest step: I wrote the runbook, "
+            "rehearsed it twice on a copy and ran the final change myself. We judged it by "
+            "error rates and how long the work took compared with the month before, and I "
+            "shared both numbers with the team afterwards.",
+            "average": "I did most of the hands-on changes myself while a senior colleague "
+            "planned it. We checked the dashboards afterwards and things looked better, "
+            "though I no longer have the exact figures.",
+            "bluffer": "I led all of it personally. It went perfectly, so there was honestly "
+            "nothing much to measure.",
+            "weak": "Not much really, I mostly watched how the others did it.",
+            "evasive": self._generic(""),
+            "adversarial": self._generic(""),
+        }[self.profile]
 
     # --- stage handlers --------------------------------------------------------------------
 

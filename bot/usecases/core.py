@@ -35,7 +35,7 @@ from bot.ports import ChatPort, ConversationRef
 from bot.role_snapshots import role_snapshot
 from bot.roles import Role
 from bot.settings import Settings
-from bot.text import first_name
+from bot.text import known_first_name
 from storage import repository as repo
 from storage.engine import WalCheckpoints, is_sqlite_file
 from storage.engine import session as new_session
@@ -166,7 +166,7 @@ class ServiceCore:
     def context(self, *, role: Role, candidate_name: str, resume: str, notice_version: str,
                 turn_number: int) -> InterviewContext:
         return InterviewContext(
-            role=role, candidate_first_name=first_name(candidate_name), resume=resume,
+            role=role, candidate_first_name=known_first_name(candidate_name), resume=resume,
             turn_number=turn_number, retention_days=self.settings.retention_days,
             notice_version=notice_version,
         )

@@ -126,7 +126,8 @@ async def _store(core: ServiceCore, request: StartRequest, role: Role,
                        resume=candidate.resume, notice_version=interview.consent_version,
                        turn_number=0)
     text, composed = await word(
-        core, Decision("", Kind.GREETING, request=ComposeRequest(Kind.GREETING, ctx)),
+        core, Decision("", Kind.GREETING, request=ComposeRequest(
+            Kind.GREETING, ctx, question_total=len(plan))),
         Kind.GREETING)
     interview_id = await core.tx(_create_interview, core, interview, role, text, composed,
                                  request)
