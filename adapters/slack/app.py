@@ -11,13 +11,14 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.listener_matcher import builtins as builtin_matchers
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -159,9 +160,19 @@ def build_adapter(config: SlackConfig, make_service: Callable[[ChatPort], Interv
     bolt.action(REVIEW_ACTION_ID)(listeners.review_chosen)
     bolt.view(ADJUST_FORM_ID)(listeners.adjust_submitted)
     for event in HANDLED_EVENTS:
-        bolt.event(event)(listeners.message)
+        acked_when_stored(bolt, event, listeners.message)
     return SlackAdapter(bolt=bolt, client=client, port=port, service=service,
                         listeners=listeners, config=config)
+
+
+def acked_when_stored(bolt: AsyncApp, event: str,
+                      listener: Callable[..., Awaitable[None]]) -> None:
+    """`bolt.event(event)(listener)` without Bolt's automatic ack, which `event()` always
+    turns on (slack_bolt AsyncApp.event passes auto_acknowledgement=True): the listener acks
+    once the message is stored, so Bolt's response waits for it (its ack timeout is 3 s).
+    `_register_listener` is the one call `event()` itself makes."""
+    matcher = builtin_matchers.event(event, True, base_logger=bolt.logger)
+    bolt._register_listener([listener], matcher, None, None, False)
 
 
 async def serve_http(adapter: SlackAdapter, *, host: str, port: int) -> web.AppRunner:
