@@ -80,7 +80,7 @@ class SlackListeners:
         try:
             if not await self.actions.policy.is_recruiter(user):
                 return Reply(NOT_A_RECRUITER)
-            roles = self.actions.roles()
+            roles = await asyncio.to_thread(self.actions.roles)  # parses YAML: off the loop
             try:
                 command = parse_command(body.get("text") or "", roles=[r.name for r in roles])
             except CommandError as exc:
