@@ -113,7 +113,9 @@ class FakeSlack:
                      times=times, when=when))
 
     def next_ts(self) -> str:
-        return f"{self._ts_base}.{next(self._ts):06d}"
+        """Like Slack's: the epoch second, then a counter that keeps them unique and
+        ordered (conversations.replies' `oldest` compares them with the clock)."""
+        return f"{max(self._ts_base, int(time.time()))}.{next(self._ts):06d}"
 
     # ------------------------------------------------------------ reading the record
 
@@ -268,6 +270,8 @@ class FakeSlack:
                    "text": text, "ts": ts, "blocks": blocks}
         if params.get("thread_ts"):
             message["thread_ts"] = params["thread_ts"]
+        if isinstance(params.get("metadata"), dict):  # chat.postMessage `metadata`
+            message["metadata"] = params["metadata"]
         self.messages[(channel, ts)] = message
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
@@ -290,6 +294,46 @@ class FakeSlack:
         found.update(text=str(params.get("text") or found["text"]), blocks=blocks)
         return {"ok": True, "channel": channel, "ts": ts, "text": found["text"],
                 "message": dict(found)}
+
+    def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A thread, parent first, oldest to newest (docs.slack.dev/reference/methods/
+        conversations.replies): `oldest`/`latest` bounds, `limit` and `cursor` paging,
+        each message's `metadata` only with `include_all_metadata`."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        if (channel, ts) not in self.messages:
+            return {"ok": False, "error": "thread_not_found"}
+        thread = [m for (c, _), m in self.messages.items() if c == channel
+                  and (m["ts"] == ts or m.get("thread_ts") == ts)]
+        return self._page(sorted(thread, key=lambda m: float(m["ts"])), params)
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A channel's top-level messages, newest first (docs.slack.dev/reference/methods/
+        conversations.history); thread replies are not in it."""
+        channel = str(params.get("channel", ""))
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        top = [m for (c, _), m in self.messages.items() if c == channel
+               and m.get("thread_ts") in (None, m["ts"])]
+        return self._page(sorted(top, key=lambda m: -float(m["ts"])), params)
+
+    def _page(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
+        oldest = float(params.get("oldest") or 0)
+        latest = float(params.get("latest") or "inf")
+        inclusive = str(params.get("inclusive", "")).lower() in ("1", "true")
+        kept = [m for m in messages
+                if (oldest <= float(m["ts"]) if inclusive else oldest < float(m["ts"]))
+                and (float(m["ts"]) <= latest if inclusive else float(m["ts"]) < latest)]
+        start = int(str(params.get("cursor") or "0").removeprefix("c") or 0)
+        limit = int(params.get("limit") or 100)
+        page = kept[start:start + limit]
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        shown = [m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+                 for m in page]
+        more = start + limit < len(kept)
+        return {"ok": True, "messages": [dict(m) for m in shown], "has_more": more,
+                "response_metadata": {"next_cursor": f"c{start + limit}" if more else ""}}
 
     def message_in(self, channel: str, ts: str) -> dict[str, Any]:
         """A message as it reads now (after any chat.update)."""
