@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 
 import snowballstemmer
 
@@ -37,7 +38,10 @@ _BRITISH = re.compile(r"(?<=[a-z]{3})is(?=(?:e|ed|es|ing|ation|ations|er|ers)$)|
                       r"(?<=[a-z]{2})ys(?=(?:e|ed|es|ing)$)|(?<=[a-z]{3})our(?=s?$)|"
                       r"(?<=[a-z]{3})tre(?=s?$)|(?<=[a-z]{3})ogue(?=s?$)")
 _AMERICAN = {"is": "iz", "ys": "yz", "our": "or", "tre": "ter", "ogue": "og"}
-_SNOWBALL = snowballstemmer.stemmer("english")
+# One stemmer per thread: a snowballstemmer object keeps the word it is working on in
+# itself, so two threads stemming at once (two interviews starting, each planning in a
+# worker thread) corrupt each other's word: IndexError, or a wrong stem.
+_STEMMERS = threading.local()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -48,7 +52,10 @@ def stem(word: str) -> str:
     if not word.isalpha():
         return word
     folded = _BRITISH.sub(lambda m: _AMERICAN[m.group(0)], word)
-    return _SNOWBALL.stemWord(folded)
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(folded)
 
 
 def terms(text: str) -> list[str]:

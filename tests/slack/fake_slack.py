@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,6 +79,10 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.on_call: Callable[[Call], None] | None = None  # for the bench: no polling
+        # Share of calls per method answered 429 (Retry-After 1), at random: the crash run.
+        self.rate_limited: dict[str, float] = {}
+        self.random = random.Random(0)
+        self._threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.add_user(bot_user_id, "interview-bot", is_bot=True)
 
     # ------------------------------------------------------------ set-up
@@ -194,6 +199,8 @@ class FakeSlack:
         call = Call(method, params)
         self.calls.append(call)
         scripted = self._scripted(method, params)
+        if self.random.random() < self.rate_limited.get(method, 0.0):
+            scripted = Scripted(status=429, retry_after=1)
         if scripted and scripted.status == 429:
             call.status = 429
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
@@ -273,6 +280,7 @@ class FakeSlack:
         if isinstance(params.get("metadata"), dict):  # chat.postMessage `metadata`
             message["metadata"] = params["metadata"]
         self.messages[(channel, ts)] = message
+        self._threads.setdefault((channel, message.get("thread_ts") or ts), []).append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -304,8 +312,8 @@ class FakeSlack:
             return {"ok": False, "error": "channel_not_found"}
         if (channel, ts) not in self.messages:
             return {"ok": False, "error": "thread_not_found"}
-        thread = [m for (c, _), m in self.messages.items() if c == channel
-                  and (m["ts"] == ts or m.get("thread_ts") == ts)]
+        thread = [m for m in self._threads.get((channel, ts), [])
+                  if (channel, m["ts"]) in self.messages]  # a test may delete one
         return self._page(sorted(thread, key=lambda m: float(m["ts"])), params)
 
     def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
