@@ -72,6 +72,7 @@ class CrashResult:
     leftover: int  # interviews the database still has unfinished work for
     tracebacks: int
     ack_ms: list[float] = field(default_factory=list)
+    restart_s: list[float] = field(default_factory=list)  # kill to serving again
     seconds: float = 0.0
 
     def row(self) -> dict[str, Any]:
@@ -85,6 +86,8 @@ class CrashResult:
                 "tracebacks": self.tracebacks,
                 "ack p50 ms": f"{percentile(self.ack_ms, 50):.0f}",
                 "ack p95 ms": f"{percentile(self.ack_ms, 95):.0f}",
+                "restart s": f"{statistics.fmean(self.restart_s):.1f}" if self.restart_s
+                else "-",
                 "seconds": f"{self.seconds:.0f}"}
 
 
@@ -121,6 +124,7 @@ class CrashRun:
         self.acked: set[str] = set()  # ts of candidate messages that got a 200
         self.ack_ms: list[float] = []
         self.kills_done = 0
+        self.restart_s: list[float] = []
         self.done: set[str] = set()
         self.turn_posts: dict[str, list[tuple[int, int, str, str]]] = {}  # dm → posts
         self._posted = asyncio.Condition()
@@ -268,8 +272,10 @@ class CrashRun:
                 await asyncio.sleep(0.02)
             if len(self.done) >= self.n:
                 return
+            killed = time.monotonic()
             await self.kill_bot()
             await self.start_bot()
+            self.restart_s.append(time.monotonic() - killed)
 
     # ------------------------------------------------------------ the whole run
 
@@ -363,7 +369,7 @@ class CrashRun:
             reports_missing=self.n - len(cards),
             half_started=sum(1 for h in headers if h.response["ts"] not in threads),
             leftover=self.leftover(), tracebacks=log.count("Traceback"),
-            ack_ms=self.ack_ms, seconds=seconds)
+            ack_ms=self.ack_ms, restart_s=self.restart_s, seconds=seconds)
 
 
 def summary_line(result: CrashResult) -> str:
