@@ -31,6 +31,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.acks import stored_work_posting
 from adapters.slack.blocks import report_card, report_fallback_text, report_thread_messages
 from adapters.slack.mrkdwn import escape, from_markdown, split_text
 from adapters.slack.posted import REPORT_EVENT, TURN_EVENT, find_parts, metadata
@@ -99,6 +100,8 @@ class SlackPort:
         (`posted.py`) is looked for in the thread first, and only missing parts go out."""
         conversation = message.conversation
         turn = message.turn_id
+        if turn is not None:
+            await stored_work_posting()  # stored means committed: the request may be acked
         pieces = await asyncio.to_thread(
             lambda: split_text(from_markdown(message.text), MESSAGE_LIMIT))  # off the loop
         already: dict[int, str] = {}

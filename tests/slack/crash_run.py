@@ -53,6 +53,7 @@ RECRUITER = "UREC1"
 CHANNEL = "GRECRUIT"
 ROLE = "database-administrator"
 PROFILES = ("strong", "average", "weak", "evasive")
+CONFIRM_WITHIN = 40.0  # seconds a recruiter waits for the greeting before starting again
 MESSAGES_PER_INTERVIEW = 11  # about what these profiles send: spreads the kills out
 
 
@@ -69,10 +70,13 @@ class CrashResult:
     reports_twice: int
     reports_missing: int
     half_started: int  # DM headers with no interview behind them
+    starts_rerun: int  # starts the recruiter ran again: no greeting followed
     leftover: int  # interviews the database still has unfinished work for
     tracebacks: int
     ack_ms: list[float] = field(default_factory=list)
     restart_s: list[float] = field(default_factory=list)  # kill to serving again
+    stuck: list[str] = field(default_factory=list)  # candidates whose interview never ended
+    errors: list[str] = field(default_factory=list)  # the bot's ERROR lines, first few
     seconds: float = 0.0
 
     def row(self) -> dict[str, Any]:
@@ -82,7 +86,9 @@ class CrashResult:
                 "duplicate bot posts": self.duplicate_posts,
                 "reports posted twice": self.reports_twice,
                 "reports missing": self.reports_missing,
-                "half-started": self.half_started, "leftover work": self.leftover,
+                "half-started": self.half_started, "starts re-run": self.starts_rerun,
+                "bot turns never posted": self.unposted_turns,
+                "leftover work": self.leftover,
                 "tracebacks": self.tracebacks,
                 "ack p50 ms": f"{percentile(self.ack_ms, 50):.0f}",
                 "ack p95 ms": f"{percentile(self.ack_ms, 95):.0f}",
@@ -124,6 +130,7 @@ class CrashRun:
         self.acked: set[str] = set()  # ts of candidate messages that got a 200
         self.ack_ms: list[float] = []
         self.kills_done = 0
+        self.starts_rerun = 0
         self.restart_s: list[float] = []
         self.done: set[str] = set()
         self.turn_posts: dict[str, list[tuple[int, int, str, str]]] = {}  # dm → posts
@@ -245,13 +252,9 @@ class CrashRun:
         simulated = SimulatedCandidate(role=self.role, profile=PROFILES[n % len(PROFILES)],
                                        seed=n)
         async with self.gate:
-            await self.send(sender, sender.command_body(f"<@{user}|c{n}> {ROLE}",
-                                                        user_id=RECRUITER),
-                            "application/x-www-form-urlencoded")
-            last = 0
+            turn, thread = await self.start(sender, user, n)
             for _ in range(80):
-                last, thread = await self.next_turn(dm, last, timeout=120)
-                kind, question_id, text = await asyncio.to_thread(self.turn, last)
+                kind, question_id, text = await asyncio.to_thread(self.turn, turn)
                 if kind in END_KINDS:
                     self.done.add(user)
                     return
@@ -259,10 +262,25 @@ class CrashRun:
                                          question=question_for(self.role, question_id))
                 event = sender.message_event(user=user, channel=dm, text=answer,
                                              thread_ts=thread)
-                event_id = f"Ev{user}{last:08d}"
+                event_id = f"Ev{user}{turn:08d}"
                 await self.send(sender, sender.event_body(event, event_id=event_id),
                                 "application/json", event_id=event_id)
                 self.acked.add(event["ts"])
+                turn, thread = await self.next_turn(dm, turn, timeout=120)
+
+    async def start(self, sender: SlackSender, user: str, n: int) -> tuple[int, str]:
+        """`/interview @candidate role`, run again by the recruiter when no greeting
+        follows (a start acknowledged past `ACK_WITHIN` and killed before it was stored
+        never confirms): the first turn and its thread."""
+        for _ in range(3):
+            await self.send(sender, sender.command_body(f"<@{user}|c{n}> {ROLE}",
+                                                        user_id=RECRUITER),
+                            "application/x-www-form-urlencoded")
+            try:
+                return await self.next_turn("D" + user[1:], 0, timeout=CONFIRM_WITHIN)
+            except TimeoutError:
+                self.starts_rerun += 1
+        raise TimeoutError(f"{user}: three starts, no greeting")
 
     async def killer(self) -> None:
         expected = self.n * MESSAGES_PER_INTERVIEW
@@ -368,8 +386,12 @@ class CrashRun:
             reports_twice=sum(count - 1 for count in reports.values()),
             reports_missing=self.n - len(cards),
             half_started=sum(1 for h in headers if h.response["ts"] not in threads),
+            starts_rerun=self.starts_rerun,
             leftover=self.leftover(), tracebacks=log.count("Traceback"),
-            ack_ms=self.ack_ms, restart_s=self.restart_s, seconds=seconds)
+            ack_ms=self.ack_ms, restart_s=self.restart_s, seconds=seconds,
+            stuck=sorted(
+                {f"UC{n:05d}" for n in range(self.n)} - self.done),
+            errors=[line for line in log.splitlines() if line.startswith("ERROR")][:10])
 
 
 def summary_line(result: CrashResult) -> str:

@@ -28,3 +28,6 @@ async def test_kill_9_under_load_loses_nothing_and_doubles_nothing(
     assert result.unposted_turns == 0, summary_line(result)  # ...and each bot turn posted
     assert result.reports_twice == 0 and result.reports_missing == 0, summary_line(result)
     assert result.leftover == 0, summary_line(result)
+    # A start acknowledged past ACK_WITHIN and killed before its commit is run again by
+    # the recruiter, who never got its confirmation: at most once per kill.
+    assert result.starts_rerun <= result.kills, summary_line(result)
