@@ -89,9 +89,9 @@ def print_table(rows: list[tuple[str, CrashResult]], backend: str) -> None:
         print(f"| {name} | " + " | ".join(str(cells[c]) for c in COLUMNS)
               + f" | {per_kill} |")
     for name, result in rows:
-        if result.stuck or result.errors:
+        if result.stuck or result.errors or result.doubled:
             print(f"\n{name}: never ended: {', '.join(result.stuck) or 'none'}")
-            print("\n".join(f"  {line}" for line in result.errors))
+            print("\n".join(f"  {line}" for line in result.errors + result.doubled))
 
 
 async def main(runs: list[tuple[int, int]], seed: int, timeout: float) -> int:

@@ -77,6 +77,7 @@ class CrashResult:
     restart_s: list[float] = field(default_factory=list)  # kill to serving again
     stuck: list[str] = field(default_factory=list)  # candidates whose interview never ended
     errors: list[str] = field(default_factory=list)  # the bot's ERROR lines, first few
+    doubled: list[str] = field(default_factory=list)  # each duplicate post: when it went out
     seconds: float = 0.0
 
     def row(self) -> dict[str, Any]:
@@ -131,6 +132,7 @@ class CrashRun:
         self.ack_ms: list[float] = []
         self.kills_done = 0
         self.starts_rerun = 0
+        self.post_log: list[tuple[int, int, bool, float]] = []  # turn, kills so far, up, when
         self.restart_s: list[float] = []
         self.done: set[str] = set()
         self.turn_posts: dict[str, list[tuple[int, int, str, str]]] = {}  # dm → posts
@@ -218,6 +220,8 @@ class CrashRun:
             self.turn_posts.setdefault(channel, []).append(
                 (int(payload["turn_id"]), int(payload.get("part") or 0),
                  str(call.params.get("thread_ts")), str(call.response["ts"])))
+            self.post_log.append((int(payload["turn_id"]), self.kills_done, self.up.is_set(),
+                                  time.monotonic()))
             asyncio.get_running_loop().create_task(self._notify())
 
     async def _notify(self) -> None:
@@ -391,7 +395,11 @@ class CrashRun:
             ack_ms=self.ack_ms, restart_s=self.restart_s, seconds=seconds,
             stuck=sorted(
                 {f"UC{n:05d}" for n in range(self.n)} - self.done),
-            errors=[line for line in log.splitlines() if line.startswith("ERROR")][:10])
+            errors=[line for line in log.splitlines() if line.startswith("ERROR")][:10],
+            doubled=[f"turn {turn}: posted after kills " + ", ".join(
+                f"{k}{'' if up else ' (restarting)'} at {at:.1f}" for t, k, up, at in
+                self.post_log if t == turn) for (turn, _), count in posts.items()
+                if count > 1])
 
 
 def summary_line(result: CrashResult) -> str:
