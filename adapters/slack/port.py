@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 3900  # Slack truncates message text past 40,000 and advises under 4,000
 PART_ATTEMPTS = 3
+SENT_REMEMBERED = 20_000  # turns this process posted, kept to refuse posting one twice
 # Slack errors that say "try again" (docs.slack.dev, chat.postMessage errors); any other error
 # (invalid_blocks, msg_blocks_too_long, not_in_channel, ...) would fail the same way again.
 PASSING_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable",
@@ -83,6 +85,8 @@ class SlackPort:
         self._progress: dict[str, _Progress] = {}
         self._told: set[str] = set()  # interviews whose recruiter heard about a refusal
         self._unanswered: set[int] = set()  # turns whose last post got no answer from Slack
+        self._sent: OrderedDict[int, str] = OrderedDict()  # turn → ts, posted by this process
+        self._posting: dict[int, asyncio.Future[PostedMessage]] = {}
 
     async def open_interview_conversation(self, *, platform: str, candidate_id: str,
                                           workspace: str, title: str) -> ConversationRef:
@@ -96,8 +100,28 @@ class SlackPort:
 
     async def post(self, message: OutgoingMessage) -> PostedMessage:
         """Always a thread reply; long texts become several replies (the first ts is kept).
-        Each carries its turn's id in metadata; one that may have been posted already
-        (`posted.py`) is looked for in the thread first, and only missing parts go out."""
+        A turn this process posted (or is posting) is not posted again: two paths of the
+        core can reach one unsent turn at once (a start delivering its greeting while the
+        candidate's first answer finds it not yet marked delivered)."""
+        turn = message.turn_id
+        if turn is None:
+            return await self._post_turn(message)
+        if turn in self._sent:
+            return PostedMessage(message_id=self._sent[turn], conversation=message.conversation)
+        running = self._posting.get(turn)
+        if running is None:
+            running = self._posting[turn] = asyncio.ensure_future(self._post_turn(message))
+            running.add_done_callback(lambda _: self._posting.pop(turn, None))
+        posted = await asyncio.shield(running)
+        self._sent[turn] = posted.message_id
+        while len(self._sent) > SENT_REMEMBERED:
+            self._sent.popitem(last=False)
+        return posted
+
+    async def _post_turn(self, message: OutgoingMessage) -> PostedMessage:
+        """Each part carries its turn's id in metadata; a turn that may have been posted
+        already (`posted.py`) is looked for in the thread first, and only missing parts go
+        out."""
         conversation = message.conversation
         turn = message.turn_id
         if turn is not None:

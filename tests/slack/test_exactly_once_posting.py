@@ -5,11 +5,14 @@ and their parts in the recruiter channel."""
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 from sqlmodel import select
 
 from adapters.slack.app import SlackAdapter, build_adapter
 from adapters.slack.posted import REPORT_EVENT, TURN_EVENT
+from bot.ports import OutgoingMessage
 from bot.service import InterviewService
 from storage.engine import session as db_session
 from storage.models import Report, Turn
@@ -124,3 +127,19 @@ async def test_a_report_posted_before_a_crash_is_not_posted_again_and_a_partial_
     assert after[-1].params["thread_ts"] == cards[0].response["ts"]
     with db_session(world.engine) as s:
         assert s.exec(select(Report)).one().posted_at is not None
+
+
+async def test_one_turn_reached_by_two_paths_at_once_is_posted_once(world: SlackWorld) -> None:
+    """A start delivering its greeting while the candidate's first answer finds it not yet
+    marked delivered: both reach the port with the same turn; Slack gets one post."""
+    interview_id, thread = await world.start()
+    turn = _last_bot_turn(world, interview_id)
+    before = len(world.thread(world.dm(CANDIDATE), thread))
+    message = OutgoingMessage(conversation=(await world.service.status(
+        interview_id)).conversation, text="A stored question?", kind="technical",
+        turn_id=(turn.id or 0) + 1000)
+    first, second = await asyncio.gather(world.adapter.port.post(message),
+                                         world.adapter.port.post(message))
+    again = await world.adapter.port.post(message)
+    assert first.message_id == second.message_id == again.message_id
+    assert len(world.thread(world.dm(CANDIDATE), thread)) == before + 1
