@@ -80,7 +80,8 @@ class SlackAdapter:
     config: SlackConfig
 
     def web_app(self) -> web.Application:
-        """Commands, events and interactivity all arrive at one path, verified by Bolt."""
+        """Commands, events and interactivity all arrive at one path: checked here first
+        (size, signature, shape: `inbound.py`), so Bolt only ever parses what Slack sent."""
         secret = self.config.signing_secret or ""
 
         async def events(request: web.Request) -> web.Response:
