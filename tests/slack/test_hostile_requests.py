@@ -218,3 +218,20 @@ async def test_a_well_formed_request_still_gets_through(world: SlackWorld,
     with db_session(world.engine) as s:
         assert s.exec(select(Turn).where(Turn.speaker == "candidate")).first() is not None
     await world.settle()
+
+
+async def test_nul_and_lone_surrogates_in_a_signed_message_are_stored_cleaned_and_answered(
+        world: SlackWorld, started: str) -> None:
+    """JSON may carry `\\u0000` and a lone `\\udc80`, which no database stores: the message
+    is kept without them, the rest as typed, and answered (not dropped with a traceback)."""
+    dm = world.dm(CANDIDATE)
+    replies = len(world.thread(dm, started))
+    body = _message_body(world, started, text="Yes,\u0000 ready\udc80 now.")
+    assert b"\\u0000" in body and b"\\udc80" in body  # json.dumps escapes them as Slack does
+    status, _ = await _post(world, body, _signed(body))
+    assert status == 200
+    await world.fake.wait_for(lambda: len(world.thread(dm, started)) == replies + 1)
+    await world.settle()
+    with db_session(world.engine) as s:
+        texts = [t.text for t in s.exec(select(Turn).where(Turn.speaker == "candidate"))]
+    assert texts == ["Yes, ready now."]
