@@ -355,6 +355,8 @@ def run(
         "--http", help="Slack over HTTP at /slack/events (SLACK_SIGNING_SECRET) instead of "
                        "Socket Mode (SLACK_APP_TOKEN); also serves /healthz.")] = False,
     port: Annotated[int, typer.Option(help="Port for --http.")] = 3000,
+    host: Annotated[str, typer.Option(
+        help="Address for --http to listen on (127.0.0.1: this machine only).")] = "0.0.0.0",
 ) -> None:
     """Serve Slack and/or Discord until stopped (Ctrl-C, SIGTERM).
 
@@ -362,4 +364,5 @@ def run(
     routed to its own platform."""
     from adapters.commands.running import run as work
 
-    work(slack=slack, discord=discord, http=http, port=port, verbose=_State.verbose)
+    work(slack=slack, discord=discord, http=http, port=port, host=host,
+         verbose=_State.verbose)

@@ -61,7 +61,7 @@ class SharedService:
 
 async def run_platforms(build: Callable[[ChatPort], InterviewService], *,
                         slack_config: Any = None, discord_config: Any = None,
-                        http: bool = False, port: int = 3000,
+                        http: bool = False, host: str = "0.0.0.0", port: int = 3000,
                         stop: asyncio.Event, **discord_options: Any) -> SharedService:
     """Run the configured adapters until `stop` is set (or one of them fails to start)."""
     shorten_gil_switch_interval()
@@ -71,7 +71,8 @@ async def run_platforms(build: Callable[[ChatPort], InterviewService], *,
         from adapters.slack.app import run_slack
 
         tasks.append(asyncio.ensure_future(run_slack(
-            slack_config, shared.for_platform("slack"), http=http, port=port, stop=stop)))
+            slack_config, shared.for_platform("slack"), http=http, host=host, port=port,
+            stop=stop)))
     if discord_config is not None:
         from adapters.discord.runner import run_discord
 

@@ -81,11 +81,12 @@ async def reply_latencies(world: SlackWorld, count: int) -> tuple[list[float], i
                                    question=question_for(role, turn.question_id))
             event = world.sender.message_event(user=user, channel=world.dm(user), text=text,
                                                thread_ts=thread)
-            waiting[thread] = asyncio.get_running_loop().create_future()
+            # The reply may be posted before the 200 is read (posting follows the ack).
+            future = waiting[thread] = asyncio.get_running_loop().create_future()
             started = time.perf_counter()
             status, _ = await world.sender.event(event)
             assert status == 200
-            reply = await asyncio.wait_for(waiting[thread], 30)
+            reply = await asyncio.wait_for(future, 30)
             samples.append((time.perf_counter() - started) * 1000)
             assert reply.params["thread_ts"] == thread
             await world.settle(30)  # the report, when it ends, is not part of the sample

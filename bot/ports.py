@@ -57,6 +57,10 @@ class OutgoingMessage:
     kind: str
     question_id: str | None = None
     turn_id: int | None = None
+    # Set when an earlier process may already have posted this stored message (it was stored
+    # before this process started): the adapter looks for it in the conversation, from this
+    # time on, before posting it again.
+    retry_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class ReportDelivery:
     export: dict[str, Any]
     markdown: str
     conversation: ConversationRef
+    retry_since: datetime | None = None  # as OutgoingMessage's: the report's stored time
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -117,10 +117,13 @@ class InterviewService:
 
     # ---------------------------------------------------------------- messages
 
-    async def handle_message(self, message: IncomingMessage) -> list[OutgoingMessage]:
-        """Store, then answer. A redelivered message stores nothing and gets no second reply."""
+    async def handle_message(self, message: IncomingMessage, *,
+                             stored: Callable[[], Awaitable[None]] | None = None
+                             ) -> list[OutgoingMessage]:
+        """Store, then answer. A redelivered message stores nothing and gets no second reply.
+        `stored` runs once the message is committed (where adapters acknowledge it)."""
         # NUL and lone surrogates: no database stores them, so they go before anything else.
-        return await messages.handle_message(self.core, clean_message(message))
+        return await messages.handle_message(self.core, clean_message(message), stored=stored)
 
     async def amend_message(self, edit: MessageEdit) -> EditOutcome:
         """An edit event is taken once: a redelivered one changes and notices nothing."""

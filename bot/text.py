@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 
 import snowballstemmer
 
@@ -37,11 +38,14 @@ _BRITISH = re.compile(r"(?<=[a-z]{3})is(?=(?:e|ed|es|ing|ation|ations|er|ers)$)|
                       r"(?<=[a-z]{2})ys(?=(?:e|ed|es|ing)$)|(?<=[a-z]{3})our(?=s?$)|"
                       r"(?<=[a-z]{3})tre(?=s?$)|(?<=[a-z]{3})ogue(?=s?$)")
 _AMERICAN = {"is": "iz", "ys": "yz", "our": "or", "tre": "ter", "ogue": "og"}
-_SNOWBALL = snowballstemmer.stemmer("english")
 # Where Porter2 joins words that mean different things, or splits one word's forms:
 # "experiment" and "experience" both stem to `experi`, "experienced" to `experienc`.
 _STEM_EXCEPTIONS = {"experiment": "experiment", "experiments": "experiment",
                     "experienced": "experi"}
+# One stemmer per thread: a snowballstemmer object keeps the word it is working on in
+# itself, so two threads stemming at once (two interviews starting, each planning in a
+# worker thread) corrupt each other's word: IndexError, or a wrong stem.
+_STEMMERS = threading.local()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -54,7 +58,10 @@ def stem(word: str) -> str:
     if word in _STEM_EXCEPTIONS:
         return _STEM_EXCEPTIONS[word]
     folded = _BRITISH.sub(lambda m: _AMERICAN[m.group(0)], word)
-    return _SNOWBALL.stemWord(folded)
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(folded)
 
 
 # Short names candidates type for what descriptions spell out, folded before stemming in

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 SECRETS_READ_BY_LIBRARIES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 
 
-def run(*, slack: bool, discord: bool, http: bool, port: int, verbose: bool) -> None:
+def run(*, slack: bool, discord: bool, http: bool, port: int, verbose: bool,
+        host: str = "0.0.0.0") -> None:
     if not (slack or discord):
         fail("nothing to run: pass --slack and/or --discord")
     if not 1 <= port <= 65535:
@@ -55,7 +56,7 @@ def run(*, slack: bool, discord: bool, http: bool, port: int, verbose: bool) -> 
                 loop.add_signal_handler(sig, stop.set)
         await run_platforms(lambda router: build_service_with_sweeper(settings, engine, router),
                             slack_config=slack_config, discord_config=discord_config,
-                            http=http, port=port, stop=stop)
+                            http=http, host=host, port=port, stop=stop)
 
     names = " and ".join(n for n, on in (("Slack", slack), ("Discord", discord)) if on)
     mode = (f" (Slack over HTTP on port {port}, /slack/events; health at /healthz)"

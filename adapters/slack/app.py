@@ -11,13 +11,15 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.listener_matcher import builtins as builtin_matchers
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -28,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.health import HEALTH_PATH, health_handler
 from adapters.slack.actions import RecruiterActions
 from adapters.slack.blocks import CANCEL_ACTION_ID, START_FORM_ID
+from adapters.slack.inbound import MAX_BODY_BYTES, check_request
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.port import SlackPort
 from adapters.slack.recruiters import RecruiterPolicy
@@ -77,12 +80,21 @@ class SlackAdapter:
     config: SlackConfig
 
     def web_app(self) -> web.Application:
-        """Commands, events and interactivity all arrive at one path, verified by Bolt."""
-        async def events(request: web.Request) -> web.Response:
-            return await to_aiohttp_response(await self.bolt.async_dispatch(
-                await to_bolt_request(request)))
+        """Commands, events and interactivity all arrive at one path: checked here first
+        (size, signature, shape: `inbound.py`), so Bolt only ever parses what Slack sent."""
+        secret = self.config.signing_secret or ""
 
-        app = web.Application()
+        async def events(request: web.Request) -> web.Response:
+            body = await read_capped(request, MAX_BODY_BYTES)
+            text, refused = check_request(body=body, headers=request.headers,
+                                          content_type=request.content_type, secret=secret)
+            if refused is not None:
+                logger.debug("refused a request to %s: %s", EVENTS_PATH, refused.reason)
+                return web.Response(status=refused.status, text=refused.reason)
+            return await to_aiohttp_response(await self.bolt.async_dispatch(AsyncBoltRequest(
+                body=text, query=request.query_string, headers=dict(request.headers))))
+
+        app = web.Application(client_max_size=MAX_BODY_BYTES + 1)
         app.router.add_post(EVENTS_PATH, events)
         app.router.add_get(HEALTH_PATH, health_handler(self.service.engine))
         return app
@@ -108,6 +120,9 @@ class SlackAdapter:
             await self._check_open_candidates(channel)
         if not self.config.recruiters:
             logger.warning("SLACK_RECRUITERS is empty: nobody can use %s", COMMAND)
+        # Parse every role once, off the loop: the first command would otherwise hold the
+        # loop (and every acknowledgement) for seconds.
+        await asyncio.to_thread(self.listeners.actions.roles)
         recovered = await self.service.recover(platform=PLATFORM)
         if recovered:
             logger.info("recovered %d interview(s) with unfinished work", recovered)
@@ -127,6 +142,18 @@ class SlackAdapter:
                 logger.error("recruiter channel: the candidate of interview %s is a member of "
                              "%s; their report will not be posted there until they are "
                              "removed from it", summary.id[:8], channel)
+
+
+async def read_capped(request: web.Request, limit: int) -> bytes | None:
+    """The body, or None when it is longer than `limit` (read no further than that)."""
+    if (request.content_length or 0) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit and (chunk := await request.content.read(limit + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks) if size <= limit else None
 
 
 def bolt_logger() -> logging.Logger:
@@ -159,9 +186,19 @@ def build_adapter(config: SlackConfig, make_service: Callable[[ChatPort], Interv
     bolt.action(REVIEW_ACTION_ID)(listeners.review_chosen)
     bolt.view(ADJUST_FORM_ID)(listeners.adjust_submitted)
     for event in HANDLED_EVENTS:
-        bolt.event(event)(listeners.message)
+        acked_when_stored(bolt, event, listeners.message)
     return SlackAdapter(bolt=bolt, client=client, port=port, service=service,
                         listeners=listeners, config=config)
+
+
+def acked_when_stored(bolt: AsyncApp, event: str,
+                      listener: Callable[..., Awaitable[None]]) -> None:
+    """`bolt.event(event)(listener)` without Bolt's automatic ack, which `event()` always
+    turns on (slack_bolt AsyncApp.event passes auto_acknowledgement=True): the listener acks
+    once the message is stored, so Bolt's response waits for it (its ack timeout is 3 s).
+    `_register_listener` is the one call `event()` itself makes."""
+    matcher = builtin_matchers.event(event, True, base_logger=bolt.logger)
+    bolt._register_listener([listener], matcher, None, None, False)
 
 
 async def serve_http(adapter: SlackAdapter, *, host: str, port: int) -> web.AppRunner:

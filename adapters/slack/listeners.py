@@ -1,10 +1,10 @@
-"""Bolt listeners: acknowledge at once, then do the work, then answer the recruiter.
+"""Bolt listeners: store, then acknowledge, then post and answer the recruiter.
 
-Slack wants an acknowledgement within 3 seconds; starting an interview opens a DM, writes
-to the database and posts the greeting, which can take longer. So every listener calls
-`ack()` first; Bolt sends the HTTP (or Socket Mode) response then and runs the rest of the
-listener afterwards. Recruiter replies are ephemeral, through the command's `response_url`
-(which works in any channel, even one the bot is not in).
+Slack wants an acknowledgement within 3 seconds and never resends what it had one for. So
+a candidate's message is acknowledged once it is committed, and a command, form or button
+once its work is (or at 2 seconds, whichever is first: `acks.py`); posting and the
+recruiter's ephemeral reply (through the command's `response_url`, which works in any
+channel, even one the bot is not in) follow the ack.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.inflight import InFlight
+from adapters.slack.acks import AckOnce
 from adapters.slack.actions import RecruiterActions, Reply, display_name
 from adapters.slack.blocks import report_card, report_fallback_text, start_form
 from adapters.slack.commands import (
@@ -68,9 +69,9 @@ class SlackListeners:
 
     async def interview_command(self, ack: AsyncAck, body: dict[str, Any],
                                 respond: AsyncRespond) -> None:
-        await ack()
-        async with self.in_flight:
+        async with self.in_flight, AckOnce(ack) as acked:
             reply = await self._command(body)
+            await acked()
             if reply is not None:
                 await respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
 
@@ -79,7 +80,7 @@ class SlackListeners:
         try:
             if not await self.actions.policy.is_recruiter(user):
                 return Reply(NOT_A_RECRUITER)
-            roles = self.actions.roles()
+            roles = await asyncio.to_thread(self.actions.roles)  # parses YAML: off the loop
             try:
                 command = parse_command(body.get("text") or "", roles=[r.name for r in roles])
             except CommandError as exc:
@@ -108,8 +109,7 @@ class SlackListeners:
             await ack(response_action="errors",
                       errors={"deadline": "That date has passed: pick today or later."})
             return
-        await ack()
-        async with self.in_flight:
+        async with self.in_flight, AckOnce(ack) as acked:
             user = body.get("user", {})
             team = user.get("team_id") or body.get("team", {}).get("id", "")
             metadata = json.loads(view.get("private_metadata") or "{}")
@@ -125,6 +125,7 @@ class SlackListeners:
             except Exception:
                 logger.exception("start form failed")
                 reply = Reply(SOMETHING_WENT_WRONG)
+            await acked()
             await self._reply_to(metadata.get("response_url"), reply)
 
     async def _reply_to(self, response_url: str | None, reply: Reply) -> None:
@@ -138,8 +139,7 @@ class SlackListeners:
 
     async def cancel_clicked(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                              respond: AsyncRespond) -> None:
-        await ack()
-        async with self.in_flight:
+        async with self.in_flight, AckOnce(ack) as acked:
             user = body.get("user", {})
             team = user.get("team_id") or body.get("team", {}).get("id", "")
             try:
@@ -151,6 +151,7 @@ class SlackListeners:
             except Exception:
                 logger.exception("cancel button failed")
                 reply = Reply(SOMETHING_WENT_WRONG)
+            await acked()
             await respond(text=reply.text, response_type="ephemeral", replace_original=True)
 
     async def takeover_clicked(self, ack: AsyncAck, body: dict[str, Any],
@@ -165,8 +166,7 @@ class SlackListeners:
     async def _handover_button(self, ack: AsyncAck, body: dict[str, Any],
                                action: dict[str, Any], respond: AsyncRespond,
                                command: type[TakeOver] | type[HandBack]) -> None:
-        await ack()
-        async with self.in_flight:
+        async with self.in_flight, AckOnce(ack) as acked:
             user = body.get("user", {})
             team = user.get("team_id") or body.get("team", {}).get("id", "")
             try:
@@ -178,6 +178,7 @@ class SlackListeners:
             except Exception:
                 logger.exception("%s button failed", command.__name__)
                 reply = Reply(SOMETHING_WENT_WRONG)
+            await acked()
             await respond(text=reply.text, response_type="ephemeral", replace_original=False)
 
     # ------------------------------------------------------------ reviewing scores
@@ -187,8 +188,7 @@ class SlackListeners:
         """A question's ⋯ menu on the report card: "Agree" records it at once, "Adjust…"
         opens the form. Only recruiters may review: anyone else is told so, and nothing
         opens or is stored."""
-        await ack()
-        async with self.in_flight:
+        async with self.in_flight, AckOnce(ack):
             user = body.get("user", {}).get("id", "")
             chosen = parse_review_value((action.get("selected_option") or {}).get("value", ""))
             card = _card_of(body)
@@ -231,8 +231,7 @@ class SlackListeners:
             await ack(response_action="errors",
                       errors={"reason": "Say why: the reason is kept with your score."})
             return
-        await ack()
-        async with self.in_flight:
+        async with self.in_flight, AckOnce(ack):
             user = body.get("user", {}).get("id", "")
             metadata = json.loads(view.get("private_metadata") or "{}")
             score = (_value(values, "score", "selected_option") or {}).get("value", "")
@@ -271,10 +270,18 @@ class SlackListeners:
 
     # ------------------------------------------------------------ candidate messages
 
-    async def message(self, body: dict[str, Any], event: dict[str, Any],
+    async def message(self, ack: AsyncAck, body: dict[str, Any], event: dict[str, Any],
                       context: AsyncBoltContext) -> None:
-        """Events are acknowledged by Bolt before this runs. A redelivered event reaches the
-        core again and is dropped there by its unique (channel, ts) key."""
+        """Acknowledged only once the message is committed (registered without Bolt's
+        automatic ack, `app.py`): a process killed before that never answered Slack, which
+        redelivers the event; one killed after it has the message stored. Posting the reply
+        follows the ack. A message that could not be stored is answered 500, so Slack sends
+        it again; a redelivered event stores nothing (its unique (channel, ts) key)."""
+        async with AckOnce(ack, within=None) as acked:
+            await self._message(body, event, context, acked)
+
+    async def _message(self, body: dict[str, Any], event: dict[str, Any],
+                       context: AsyncBoltContext, acked: AckOnce) -> None:
         if event.get("bot_id") or event.get("user") == context.bot_user_id:
             return  # our own messages (and other bots'): nothing to read
         if event.get("channel_type") in ("group", "channel"):
@@ -297,12 +304,17 @@ class SlackListeners:
                         await self._ask_for_text(found.conversation, found.author_id,
                                                  EDIT_NOTED_NOTICE)
                 else:
-                    await self.service.handle_message(found)
+                    await self.service.handle_message(found, stored=acked)
             except ReportRefusedError:
                 pass  # logged by the port; the report waits in the database
             except Exception:
-                logger.exception("message %s in %s not handled", found.message_id,
-                                 found.conversation.channel)
+                if acked.done:
+                    logger.exception("message %s in %s stored, not answered yet",
+                                     found.message_id, found.conversation.channel)
+                else:
+                    logger.exception("message %s in %s not stored; Slack will redeliver it",
+                                     found.message_id, found.conversation.channel)
+                    acked.refuse()
 
     async def _team_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """A recruiter's reply in the thread of an interview's notice in the recruiter

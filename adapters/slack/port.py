@@ -16,13 +16,15 @@ the recruiter who started the interview (in a DM, once per process) are told wha
 A report is a card plus as many thread replies as the full text needs, each within Slack's
 size limits (`blocks.py`). A part Slack fails to take for a passing reason is retried; the
 core marks the report posted only once every part is, and a later attempt continues after
-the last part that went out (kept in memory: a restart between parts posts the card again).
+the last part that went out: from memory in the same process, and after a restart from the
+recruiter channel itself, where each part's metadata names it (`posted.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +32,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.acks import stored_work_posting
 from adapters.slack.blocks import report_card, report_fallback_text, report_thread_messages
 from adapters.slack.mrkdwn import escape, from_markdown, split_text
+from adapters.slack.posted import REPORT_EVENT, TURN_EVENT, find_parts, metadata
 from adapters.slack.team_blocks import notice_blocks, notice_fallback
 from adapters.slack.translate import PLATFORM
 from bot.ports import ConversationRef, OutgoingMessage, PostedMessage, ReportDelivery, TeamNotice
@@ -40,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 3900  # Slack truncates message text past 40,000 and advises under 4,000
 PART_ATTEMPTS = 3
+SENT_REMEMBERED = 20_000  # turns this process posted, kept to refuse posting one twice
 # Slack errors that say "try again" (docs.slack.dev, chat.postMessage errors); any other error
 # (invalid_blocks, msg_blocks_too_long, not_in_channel, ...) would fail the same way again.
 PASSING_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable",
@@ -79,6 +84,9 @@ class SlackPort:
         self.recruiter_channel = recruiter_channel
         self._progress: dict[str, _Progress] = {}
         self._told: set[str] = set()  # interviews whose recruiter heard about a refusal
+        self._unanswered: set[int] = set()  # turns whose last post got no answer from Slack
+        self._sent: OrderedDict[int, str] = OrderedDict()  # turn → ts, posted by this process
+        self._posting: dict[int, asyncio.Future[PostedMessage]] = {}
 
     async def open_interview_conversation(self, *, platform: str, candidate_id: str,
                                           workspace: str, title: str) -> ConversationRef:
@@ -97,18 +105,68 @@ class SlackPort:
         await self.client.chat_delete(channel=conversation.channel, ts=conversation.thread)
 
     async def post(self, message: OutgoingMessage) -> PostedMessage:
-        """Always a thread reply; long texts become several replies (the first ts is kept)."""
+        """Always a thread reply; long texts become several replies (the first ts is kept).
+        A turn this process posted (or is posting) is not posted again: two paths of the
+        core can reach one unsent turn at once (a start delivering its greeting while the
+        candidate's first answer finds it not yet marked delivered)."""
+        turn = message.turn_id
+        if turn is None:
+            return await self._post_turn(message)
+        if turn in self._sent:
+            return PostedMessage(message_id=self._sent[turn], conversation=message.conversation)
+        running = self._posting.get(turn)
+        if running is None:
+            running = self._posting[turn] = asyncio.ensure_future(self._post_turn(message))
+            running.add_done_callback(lambda _: self._posting.pop(turn, None))
+        posted = await asyncio.shield(running)
+        self._sent[turn] = posted.message_id
+        while len(self._sent) > SENT_REMEMBERED:
+            self._sent.popitem(last=False)
+        return posted
+
+    async def _post_turn(self, message: OutgoingMessage) -> PostedMessage:
+        """Each part carries its turn's id in metadata; a turn that may have been posted
+        already (`posted.py`) is looked for in the thread first, and only missing parts go
+        out."""
         conversation = message.conversation
-        first: str | None = None
+        turn = message.turn_id
+        if turn is not None:
+            await stored_work_posting()  # stored means committed: the request may be acked
         pieces = await asyncio.to_thread(
             lambda: split_text(from_markdown(message.text), MESSAGE_LIMIT))  # off the loop
-        for part in pieces or ["…"]:
-            posted = await self.client.chat_postMessage(
-                channel=conversation.channel, thread_ts=conversation.thread or None, text=part,
-                unfurl_links=False, unfurl_media=False)
-            first = first or posted["ts"]
+        already: dict[int, str] = {}
+        if turn is not None and (message.retry_since is not None or turn in self._unanswered):
+            already = await find_parts(
+                self.client, channel=conversation.channel, thread=conversation.thread or None,
+                since=message.retry_since, event_type=TURN_EVENT, key="turn_id",
+                value=turn) or {}
+            if already:
+                logger.info("turn %s was posted before a restart; not posting it again", turn)
+        first: str | None = None
+        for n, part in enumerate(pieces or ["…"]):
+            ts = already.get(n)
+            if ts is None:
+                ts = await self._post_once(turn, channel=conversation.channel,
+                                           thread_ts=conversation.thread or None, text=part,
+                                           metadata=None if turn is None else metadata(
+                                               TURN_EVENT, turn_id=turn, part=n))
+            first = first or ts
+        if turn is not None:
+            self._unanswered.discard(turn)
         assert first is not None
         return PostedMessage(message_id=first, conversation=conversation)
+
+    async def _post_once(self, turn: int | None, **message: Any) -> str:
+        """One chat.postMessage; a call that ended without Slack's answer (it may have been
+        accepted) marks the turn to be looked for before its next attempt."""
+        try:
+            posted = await self.client.chat_postMessage(unfurl_links=False, unfurl_media=False,
+                                                        **message)
+        except (aiohttp.ClientError, TimeoutError):
+            if turn is not None:
+                self._unanswered.add(turn)
+            raise
+        return str(posted["ts"])
 
     async def post_report(self, report: ReportDelivery) -> None:
         channel = self.recruiter_channel
@@ -120,20 +178,41 @@ class SlackPort:
             raise await self._refuse(report, problem)
         progress = self._progress.setdefault(report.interview_id, _Progress())
         parts = report_thread_messages(report.markdown)
+        if progress.card_ts is None and report.retry_since is not None:
+            await self._resume(report, channel, progress)
         if progress.card_ts is None:
             permalink = await self._permalink(report.conversation)
-            card = await self._post_part(report, f"the card (1 of {len(parts) + 1})",
-                                         channel=channel, text=report_fallback_text(report),
-                                         blocks=report_card(report, permalink))
-            progress.card_ts = card["ts"]
+            progress.card_ts = await self._post_part(
+                report, f"the card (1 of {len(parts) + 1})", 0, channel=channel,
+                text=report_fallback_text(report), blocks=report_card(report, permalink))
         for n in range(progress.parts_done, len(parts)):
             text, blocks = parts[n]
-            await self._post_part(report, f"part {n + 2} of {len(parts) + 1}", channel=channel,
-                                  thread_ts=progress.card_ts, text=text, blocks=blocks)
+            await self._post_part(report, f"part {n + 2} of {len(parts) + 1}", n + 1,
+                                  channel=channel, thread_ts=progress.card_ts, text=text,
+                                  blocks=blocks)
             progress.parts_done = n + 1
         del self._progress[report.interview_id]
         logger.info("report for interview %s posted in %d message(s)", report.interview_id[:8],
                     len(parts) + 1)
+
+    async def _resume(self, report: ReportDelivery, channel: str, progress: _Progress) -> None:
+        """A report stored before this process started may be partly posted: find its card
+        in the recruiter channel and its parts under it, and continue after them."""
+        cards = await self._find_report(report, channel, None)
+        if not cards or 0 not in cards:
+            return
+        progress.card_ts = cards[0]
+        done = await self._find_report(report, channel, cards[0]) or {}
+        while progress.parts_done + 1 in done:
+            progress.parts_done += 1
+        logger.info("report for interview %s: found its card and %d part(s) from before a "
+                    "restart; posting the rest", report.interview_id[:8], progress.parts_done)
+
+    async def _find_report(self, report: ReportDelivery, channel: str,
+                           card: str | None) -> dict[int, str] | None:
+        return await find_parts(self.client, channel=channel, thread=card,
+                                since=report.retry_since, event_type=REPORT_EVENT,
+                                key="interview_id", value=report.interview_id)
 
     async def post_to_recruiters(self, notice: TeamNotice) -> PostedMessage:
         """A notice in the recruiter channel, after the same audience check as a report
@@ -154,13 +233,19 @@ class SlackPort:
             blocks=notice_blocks(notice, permalink), unfurl_links=False, unfurl_media=False)
         return PostedMessage(message_id=posted["ts"], conversation=notice.conversation)
 
-    async def _post_part(self, report: ReportDelivery, which: str,
-                         **message: Any) -> Any:
-        """Post one message of a report, retrying what Slack says is passing."""
+    async def _post_part(self, report: ReportDelivery, which: str, part: int,
+                         **message: Any) -> str:
+        """Post one message of a report (its metadata names the report and the part),
+        retrying what Slack says is passing. After a call that got no answer (it may have
+        been accepted), the part is looked for before it is tried again."""
+        channel, card = message["channel"], message.get("thread_ts")
         for attempt in range(1, PART_ATTEMPTS + 1):
             try:
-                return await self.client.chat_postMessage(unfurl_links=False,
-                                                          unfurl_media=False, **message)
+                posted = await self.client.chat_postMessage(
+                    unfurl_links=False, unfurl_media=False, **message,
+                    metadata=metadata(REPORT_EVENT, interview_id=report.interview_id,
+                                      part=part))
+                return str(posted["ts"])
             except SlackApiError as exc:
                 error = _error_of(exc)
                 if error not in PASSING_ERRORS or attempt == PART_ATTEMPTS:
@@ -168,6 +253,11 @@ class SlackPort:
             except (aiohttp.ClientError, TimeoutError) as exc:
                 if attempt == PART_ATTEMPTS:
                     raise self._failed(report, which, type(exc).__name__) from exc
+                found = await find_parts(self.client, channel=channel, thread=card,
+                                         since=None, event_type=REPORT_EVENT,
+                                         key="interview_id", value=report.interview_id)
+                if found and part in found:
+                    return found[part]
             await asyncio.sleep(0.2 * attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 

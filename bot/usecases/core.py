@@ -39,7 +39,7 @@ from bot.text import known_first_name
 from storage import repository as repo
 from storage.engine import WalCheckpoints, is_sqlite_file
 from storage.engine import session as new_session
-from storage.models import Candidate, Interview, RoleRecord
+from storage.models import Candidate, Interview, RoleRecord, utcnow
 from storage.transient import is_transient, run_retrying
 
 T = TypeVar("T")
@@ -58,6 +58,9 @@ class ServiceCore:
         self.brain: Brain = brain or OfflineBrain()
         self.settings = settings or Settings()
         self.clock = clock
+        # Wall-clock start of this process's service: a bot message or report stored before
+        # it may have been posted by a process that died before marking it delivered.
+        self.started_at = utcnow()
         self.offline = OfflineBrain()
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary())

@@ -4,6 +4,7 @@ after, so a restarted process posts whatever a crash left unsent, once."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -23,7 +24,7 @@ async def deliver(core: ServiceCore, interview_id: str) -> list[OutgoingMessage]
     for conversation, turn in pending:
         message = OutgoingMessage(conversation=conversation, text=turn.text,
                                   kind=turn.kind, question_id=turn.question_id,
-                                  turn_id=turn.id)
+                                  turn_id=turn.id, retry_since=retry_since(core, turn.created_at))
         if not await post_stored(core, message):
             break
         sent.append(message)
@@ -43,6 +44,12 @@ async def post_stored(core: ServiceCore, message: OutgoingMessage) -> list[Outgo
     await core.tx_connection(turns.mark_delivered, message.turn_id,
                              message_id=posted.message_id, at=core.clock())
     return [message]
+
+
+def retry_since(core: ServiceCore, stored_at: datetime) -> datetime | None:
+    """`stored_at` when an earlier process may have posted the thing already (it was stored
+    before this one started and is still unmarked), else None: nothing to look up."""
+    return stored_at if stored_at < core.started_at else None
 
 
 def _undelivered(session: Session, interview_id: str) -> list[tuple[ConversationRef, Turn]]:

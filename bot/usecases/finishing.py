@@ -26,6 +26,7 @@ from bot.scoring.conversation import report_request
 from bot.scoring.evaluation import QuestionEvaluation
 from bot.scoring.items import ConversationTurn, items_from_conversation
 from bot.usecases.core import ServiceCore, conversation_of
+from bot.usecases.delivery import retry_since
 from storage import repository as repo
 from storage.models import Candidate, Interview, QuestionScore, Report
 
@@ -213,7 +214,8 @@ def _report_delivery(session: Session, core: ServiceCore, interview_id: str,
         recommendation=result.report.recommendation_label,
         overall_score=result.report.overall_score, partial=result.report.partial,
         export=export_data(session, core, interview_id), markdown=result.markdown,
-        conversation=conversation_of(interview))
+        conversation=conversation_of(interview),
+        retry_since=retry_since(core, report.created_at))
 
 
 def _mark_report_posted(session: Session, core: ServiceCore, interview_id: str) -> None:

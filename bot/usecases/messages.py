@@ -16,6 +16,7 @@ Also here: edits of earlier messages.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
@@ -72,8 +73,12 @@ class _Taken:
     followup: bool = False  # notices to post or an erasure to run (issue 12)
 
 
-async def handle_message(core: ServiceCore, message: IncomingMessage) -> list[OutgoingMessage]:
-    """Store, then answer. A redelivered message stores nothing and gets no second reply."""
+async def handle_message(core: ServiceCore, message: IncomingMessage, *,
+                         stored: Callable[[], Awaitable[None]] | None = None
+                         ) -> list[OutgoingMessage]:
+    """Store, then answer. A redelivered message stores nothing and gets no second reply.
+    `stored` runs once the message's transaction has committed (the adapter acknowledges
+    the platform's event there), before anything is posted."""
     conversation = message.conversation
     interview_id = core.known_interview(conversation) or await core.read(
         _interview_id_for, conversation)
@@ -82,6 +87,8 @@ async def handle_message(core: ServiceCore, message: IncomingMessage) -> list[Ou
             return []
         async with core.lock(interview_id):
             taken = await _take_safely(core, message, interview_id)
+            if stored is not None and not taken.redirect:
+                await stored()
             if taken.redirect:
                 interview_id = taken.interview_id
                 continue

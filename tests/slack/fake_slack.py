@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,6 +79,10 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.on_call: Callable[[Call], None] | None = None  # for the bench: no polling
+        # Share of calls per method answered 429 (Retry-After 1), at random: the crash run.
+        self.rate_limited: dict[str, float] = {}
+        self.random = random.Random(0)
+        self._threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.add_user(bot_user_id, "interview-bot", is_bot=True)
 
     # ------------------------------------------------------------ set-up
@@ -113,7 +118,9 @@ class FakeSlack:
                      times=times, when=when))
 
     def next_ts(self) -> str:
-        return f"{self._ts_base}.{next(self._ts):06d}"
+        """Like Slack's: the epoch second, then a counter that keeps them unique and
+        ordered (conversations.replies' `oldest` compares them with the clock)."""
+        return f"{max(self._ts_base, int(time.time()))}.{next(self._ts):06d}"
 
     # ------------------------------------------------------------ reading the record
 
@@ -192,6 +199,8 @@ class FakeSlack:
         call = Call(method, params)
         self.calls.append(call)
         scripted = self._scripted(method, params)
+        if self.random.random() < self.rate_limited.get(method, 0.0):
+            scripted = Scripted(status=429, retry_after=1)
         if scripted and scripted.status == 429:
             call.status = 429
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
@@ -268,7 +277,10 @@ class FakeSlack:
                    "text": text, "ts": ts, "blocks": blocks}
         if params.get("thread_ts"):
             message["thread_ts"] = params["thread_ts"]
+        if isinstance(params.get("metadata"), dict):  # chat.postMessage `metadata`
+            message["metadata"] = params["metadata"]
         self.messages[(channel, ts)] = message
+        self._threads.setdefault((channel, message.get("thread_ts") or ts), []).append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _message_at(self, channel: str, ts: str
@@ -308,6 +320,46 @@ class FakeSlack:
             return {"ok": False, "error": "cant_delete_message"}
         del self.messages[(channel, ts)]
         return {"ok": True, "channel": channel, "ts": ts}
+
+    def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A thread, parent first, oldest to newest (docs.slack.dev/reference/methods/
+        conversations.replies): `oldest`/`latest` bounds, `limit` and `cursor` paging,
+        each message's `metadata` only with `include_all_metadata`."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        if (channel, ts) not in self.messages:
+            return {"ok": False, "error": "thread_not_found"}
+        thread = [m for m in self._threads.get((channel, ts), [])
+                  if (channel, m["ts"]) in self.messages]  # a test may delete one
+        return self._page(sorted(thread, key=lambda m: float(m["ts"])), params)
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A channel's top-level messages, newest first (docs.slack.dev/reference/methods/
+        conversations.history); thread replies are not in it."""
+        channel = str(params.get("channel", ""))
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        top = [m for (c, _), m in self.messages.items() if c == channel
+               and m.get("thread_ts") in (None, m["ts"])]
+        return self._page(sorted(top, key=lambda m: -float(m["ts"])), params)
+
+    def _page(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
+        oldest = float(params.get("oldest") or 0)
+        latest = float(params.get("latest") or "inf")
+        inclusive = str(params.get("inclusive", "")).lower() in ("1", "true")
+        kept = [m for m in messages
+                if (oldest <= float(m["ts"]) if inclusive else oldest < float(m["ts"]))
+                and (float(m["ts"]) <= latest if inclusive else float(m["ts"]) < latest)]
+        start = int(str(params.get("cursor") or "0").removeprefix("c") or 0)
+        limit = int(params.get("limit") or 100)
+        page = kept[start:start + limit]
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        shown = [m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+                 for m in page]
+        more = start + limit < len(kept)
+        return {"ok": True, "messages": [dict(m) for m in shown], "has_more": more,
+                "response_metadata": {"next_cursor": f"c{start + limit}" if more else ""}}
 
     def message_in(self, channel: str, ts: str) -> dict[str, Any]:
         """A message as it reads now (after any chat.update)."""

@@ -31,6 +31,11 @@ METHOD_SCOPES: dict[str, tuple[str, frozenset[str]]] = {
     # who is in the recruiter channel (the candidate must not be): the same two scopes
     "conversations_members": ("conversations.members",
                               frozenset({"channels:read", "groups:read"})),
+    # after a restart, whether a message already went out (adapters/slack/posted.py): the
+    # candidate's DM thread (im:history) and the private recruiter channel (groups:history)
+    "conversations_replies": ("conversations.replies",
+                              frozenset({"im:history", "groups:history"})),
+    "conversations_history": ("conversations.history", frozenset({"groups:history"})),
     "users_info": ("users.info", frozenset({"users:read"})),
     "usergroups_users_list": ("usergroups.users.list", frozenset({"usergroups:read"})),
     "views_open": ("views.open", frozenset()),

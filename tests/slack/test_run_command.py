@@ -140,6 +140,10 @@ async def test_socket_mode_acks_envelopes_and_runs_an_interview(engine: Engine) 
                         "accepts_response_payload": False, "retry_attempt": 0,
                         "retry_reason": "", "payload": json.loads(sender.event_body(event))}
             await fake.socket_send(envelope)
+            await fake.wait_for(lambda: [f for f in fake.socket_frames
+                                         if f.get("envelope_id") == "env-ev-1"])
+            # Acknowledged means stored: the envelope's ack follows the commit.
+            assert (await services[0].status(summary.id)).candidate_turns == 1
             await fake.socket_send({**envelope, "envelope_id": "env-ev-2", "retry_attempt": 1,
                                     "retry_reason": "timeout"})  # Slack's redelivery
             await fake.wait_for(lambda: {"env-ev-1", "env-ev-2"} <= {
