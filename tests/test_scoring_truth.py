@@ -248,6 +248,38 @@ def test_an_answer_of_nothing_but_term_lists_scores_1() -> None:
     assert beside.score == 2
 
 
+def test_terse_shorthand_that_relates_its_terms_is_not_keyword_stuffing() -> None:
+    """Experts write shorthand: fragments, parentheses, arrows. A piece that relates its
+    terms ("processes for the CPU work since the GIL", "stale stats -> bad row estimates")
+    says what to do and why; only terms with nothing between them are a list."""
+    shorthand = [
+        ("backend-engineer", "python-concurrency",
+         "Coroutines for the outbound calls (pure network waiting, gathered under a "
+         "deadline), a ProcessPoolExecutor for the image work since the GIL serialises it."),
+        ("database-administrator", "slow-query-diagnosis",
+         "EXPLAIN (ANALYZE, BUFFERS) first; after a bulk load, stale stats -> bad row "
+         "estimates -> nested loop instead of hash join, so ANALYZE the table."),
+    ]
+    for role_name, qid, answer in shorthand:
+        e = _score(role_name, qid, answer)
+        assert Flag.STUFFING not in e.flags and e.score >= 3, (qid, e.score, e.flags)
+    # The same terms with nothing relating them are still a list.
+    listed = _score("backend-engineer", "python-concurrency",
+                    "asyncio, gather, timeout, process pool, GIL, event loop, semaphore.")
+    assert Flag.STUFFING in listed.flags and listed.score <= 2
+
+
+def test_an_intro_may_state_its_stack_as_a_list_but_not_be_only_lists() -> None:
+    role = load_role("backend-engineer")
+    intro = ("Seven years of backend work, the last three on a payments platform. "
+             "Stack: Python (FastAPI, some Django), PostgreSQL, Redis, Kafka.")
+    e = score_offline(item_for(role, 1, "intro", "", [intro]))
+    assert Flag.STUFFING not in e.flags and e.score >= 3
+    only = score_offline(item_for(role, 1, "intro", "", [
+        "Python, FastAPI, Django, PostgreSQL, Redis, Kafka, Celery, Docker, Kubernetes."]))
+    assert Flag.STUFFING in only.flags and only.score <= 2
+
+
 @pytest.mark.parametrize("role_name", [r.name for r in list_roles()])
 def test_keyword_salad_from_the_role_file_scores_low_and_is_flagged(role_name: str) -> None:
     for question_id, salad in _salads(role_name):

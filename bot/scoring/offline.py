@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 
 from bot.intents import injection_attempt, is_blank, says_dont_know
 from bot.scoring.evaluation import (
@@ -44,6 +45,8 @@ def score_offline(item: ScoreItem) -> QuestionEvaluation:
     if item.rubric in (Rubric.BANK, Rubric.GENERIC):
         claims = (*claims, *dismissals_of(item.question))
     cov = coverage(item.key_points, answered, claims)
+    if item.rubric == Rubric.INTRO:
+        cov = _stack_lists_credited(cov)
     content_sentences = [c.sentence.text for c in cov.sentences if not c.instruction]
     n_words = len(words(" ".join(content_sentences)))
     flags = _flags(item, cov, raw, n_words)
@@ -177,6 +180,18 @@ def _confidence(item: ScoreItem, cov: Coverage, score: int, n_words: int,
     if rejected:
         lose(min(0.15, 0.05 * rejected), f"{rejected} point(s) named only to reject them")
     return round(max(0.05, min(0.95, value)), 2), reasons
+
+
+def _stack_lists_credited(cov: Coverage) -> Coverage:
+    """An introduction states its stack as a list ("Python (FastAPI, some Django),
+    Postgres, Kafka"): beside a sentence about the candidate's own work that list is a
+    claim about themselves, not keyword stuffing. An intro of nothing but lists still is."""
+    if _only_lists(cov):
+        return cov
+    findings = tuple(replace(f, evidence=Evidence.CREDITED)
+                     if f.evidence is Evidence.LISTED else f for f in cov.findings)
+    sentences = tuple(replace(c, listed=frozenset()) for c in cov.sentences)
+    return replace(cov, findings=findings, sentences=sentences)
 
 
 def _only_lists(cov: Coverage) -> bool:
