@@ -471,3 +471,24 @@ def test_a_note_about_a_code_review_is_not_an_injection() -> None:
 ])
 def test_talk_about_recommendations_and_rounds_is_not_an_injection(text: str) -> None:
     assert not injection_attempt(text)
+
+
+def test_intro_experience_counts_years_of_the_roles_work_also_given_as_since_a_year() -> None:
+    """'Working with Postgres since 2016' states ten years; 'Postgres' is PostgreSQL; six
+    years in retail management are not the analyst experience the role asks for."""
+    from bot.scoring.rubric import intro_points
+    dba = load_role("database-administrator")
+    points = intro_points(dba)
+    years = next(i for i, p in enumerate(points) if "experience" in p.point.lower())
+    since = coverage(points, "I've run Postgres in production since 2016, mostly on Patroni.")
+    assert since.hits[years] and since.hits[0]
+    recent = coverage(points, "I've run Postgres in production since 2024.")
+    assert not recent.hits[years]
+    analyst = load_role("data-analyst")
+    apoints = intro_points(analyst)
+    ayears = next(i for i, p in enumerate(apoints) if "experience" in p.point.lower())
+    other = coverage(apoints, "I worked in retail management for six years. "
+                              "Now I know Excel and some SQL.")
+    assert not other.hits[ayears]
+    same = coverage(apoints, "I've spent three years as a product analyst, mostly SQL.")
+    assert same.hits[ayears]

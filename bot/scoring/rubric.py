@@ -72,6 +72,8 @@ _NUMBER_NAMES = ("zero one two three four five six seven eight nine ten eleven t
                  "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
 _REQUIRED_YEARS = re.compile(r"\bat least (\w+) years\b", re.IGNORECASE)
 MAX_YEARS = 40
+# The year "since 2015" is counted from: fixed, so a score never changes with the date.
+REFERENCE_YEAR = 2026
 _INTRO_EXTRA = (
     KeyPoint(
         point="Connects their background to this role",
@@ -88,9 +90,15 @@ def project_points() -> tuple[KeyPoint, ...]:
     return _PROJECT_POINTS
 
 
+# How people say a skill the role file spells in full ("Postgres", "k8s").
+_SKILL_SPELLINGS = {"postgresql": "postgresql|postgres", "kubernetes": "kubernetes|k8s",
+                    "javascript": "javascript|js", "typescript": "typescript|ts",
+                    "aws rds": "aws rds|rds", "amazon web services": "amazon web services|aws"}
+
+
 def intro_points(role: Role) -> tuple[KeyPoint, ...]:
     """Two role-skill points (any two distinct skills) plus experience and motivation."""
-    skills = [s.lower() for s in role.skills]
+    skills = [_SKILL_SPELLINGS.get(s.lower(), s.lower()) for s in role.skills]
     half = max(1, len(skills) // 2)
     return (
         KeyPoint(point=f"Mentions skills the role needs ({', '.join(skills[:3])}, ...)",
@@ -124,10 +132,33 @@ def experience_point(role: Role) -> KeyPoint:
         f"{tens}{sep}{unit}" for tens in ("twenty", "thirty") for sep in (" ", "-")
         for unit in _NUMBER_NAMES[1:10]] + ["thirty", "forty"]
     years = "|".join(f"{n} years|{n} and a half years|{n}+ years|{n} year" for n in spelled)
+    since = "|".join(f"since {y}|from {y}"
+                     for y in range(REFERENCE_YEAR - MAX_YEARS, REFERENCE_YEAR - need + 1))
+    field = "|".join(_field_words(role))
+    # The years have to be the role's kind of work, in the same sentence: "six years
+    # backend", "with databases since 2015", "seven years of experience"; not "six years
+    # in retail management" before a bootcamp.
     return KeyPoint(
         point=f"States experience meeting the role's {need} years (or seniority)",
-        keywords=[years, "senior", "lead", "principal", "staff engineer", "decade",
-                  "decades"])
+        keywords=[f"{years} + {field}", f"{since} + {field}", "senior", "lead", "principal",
+                  "staff engineer", "decade", "decades"])
+
+
+# Words that say what kind of work the years were: the role's title, name and skills, and
+# the usual names of the trade.
+_TRADE_WORDS = ("experience", "professional", "professionally", "industry", "engineer*",
+                "engineering", "developer*", "development", "programming", "software",
+                "backend", "back-end", "analyst*", "analytics", "analysis", "data", "dba",
+                "database*", "sre", "devops", "ops", "operations", "operating",
+                "infrastructure", "platform*", "production", "reliability", "systems",
+                "postgres*", "sql", "python", "kubernetes", "k8s", "cloud")
+
+
+def _field_words(role: Role) -> list[str]:
+    found = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9+#-]+", f"{role.title} "
+             f"{role.name.replace('-', ' ')}") if len(w) > 2 and w.lower() not in STOPWORDS]
+    found += [s.lower() for s in role.skills if " " not in s]
+    return list(dict.fromkeys([*found, *_TRADE_WORDS]))
 
 
 _GENERIC_STRUCTURE = (
