@@ -492,3 +492,17 @@ def test_intro_experience_counts_years_of_the_roles_work_also_given_as_since_a_y
     assert not other.hits[ayears]
     same = coverage(apoints, "I've spent three years as a product analyst, mostly SQL.")
     assert same.hits[ayears]
+
+
+def test_a_sentence_that_states_a_wrong_claim_earns_no_credit() -> None:
+    """'There's a 90% chance variant B is better, not just noise' states the classic
+    misreading; its 'not' must not also credit 'avoids the common misreadings'. The
+    correct look-alike keeps its credit."""
+    wrong = _score("data-analyst", "hypothesis-testing",
+                   "With p = 0.1 there's a 90% chance the new flow is better, not just noise.")
+    assert Flag.INCORRECT in wrong.flags and not wrong.covered, wrong.covered
+    assert Flag.OFF_TOPIC not in wrong.flags
+    right = _score("data-analyst", "hypothesis-testing",
+                   "The p-value is not the probability that the new flow is better; it is how "
+                   "surprising a lift this big would be if there were no difference.")
+    assert Flag.INCORRECT not in right.flags and right.covered

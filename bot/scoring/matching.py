@@ -350,6 +350,20 @@ def find_wrong_claims(misconceptions: Sequence[tuple[str, Sequence[str]]],
     return tuple(found)
 
 
+def claim_sentences(misconceptions: Sequence[tuple[str, Sequence[str]]],
+                    contexts: Sequence[SentenceContext]) -> frozenset[int]:
+    """Indexes of every sentence that states one of the wrong claims (unrefuted)."""
+    found: set[int] = set()
+    for _claim, phrases in misconceptions:
+        for ctx in contexts:
+            if ctx.instruction or ctx.index in found:
+                continue
+            if any(not _refuted(spans, ctx.sentence) for phrase in phrases
+                   for spans in occurrences(compile_pattern(phrase), ctx.sentence)):
+                found.add(ctx.index)
+    return frozenset(found)
+
+
 def _first_claim(claim: str, phrases: Sequence[str],
                  contexts: Sequence[SentenceContext]) -> WrongClaim | None:
     for ctx in contexts:

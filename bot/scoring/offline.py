@@ -106,7 +106,8 @@ def _flags(item: ScoreItem, cov: Coverage, raw: str, n_words: int) -> list[str]:
         flags.append(Flag.NO_ANSWER)
     elif says_dont_know(content) and cov.fraction < 0.4:
         flags.append(Flag.DONT_KNOW)
-    elif cov.fraction == 0 and n_words >= 20 and Flag.STUFFING not in flags:
+    elif cov.fraction == 0 and n_words >= 20 and Flag.STUFFING not in flags \
+            and not cov.wrong_claims:
         flags.append(Flag.OFF_TOPIC)
     if content.strip() and _mostly_questions(content) and cov.fraction < 0.4 \
             and Flag.DONT_KNOW not in flags:

@@ -20,6 +20,7 @@ from bot.scoring.matching import (
     PointFinding,
     SentenceContext,
     WrongClaim,
+    claim_sentences,
     compile_pattern,
     find_point,
     find_wrong_claims,
@@ -327,9 +328,16 @@ def coverage(points: Sequence[KeyPoint], answer: str,
     def claims(found: Sequence[Misconception]) -> list[tuple[str, list[str]]]:
         return [(m.claim, live) for m in found if (live := live_patterns(m.phrases, present))]
 
+    # A sentence that states a known wrong claim is no evidence for any point: "there's a
+    # 97% chance the new flow is better" does not also show the p-value read right.
+    every_claim = claims(misconceptions) + [c for p in points for c in claims(p.misconceptions)]
+    wrong_sentences = claim_sentences(every_claim, contexts)
+    evidence = [c for c in contexts if c.index not in wrong_sentences]
     findings = []
     for point, live in zip(points, keywords, strict=True):
         finding = find_point(live, contexts)
+        if finding.evidence is Evidence.CREDITED and finding.sentence in wrong_sentences:
+            finding = find_point(live, evidence)
         wrong = find_wrong_claims(claims(point.misconceptions), contexts)
         findings.append(replace(finding, wrong_claims=wrong) if wrong else finding)
     general = find_wrong_claims(claims(misconceptions), contexts)
