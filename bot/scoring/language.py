@@ -203,7 +203,14 @@ def read_answer(text: str) -> list[Sentence]:
     return [read_sentence(s) for s in sentences(text)]
 
 
+# "Each pod has its own pool, maybe 10": a hedge word before a figure estimates the figure,
+# it does not guess at the claim.
+_APPROXIMATION = re.compile(r" (?:maybe|perhaps|probably|possibly) (?=(?:around |about |"
+                            r"roughly )?[0-9])")
+
+
 def _hedge(joined: str) -> str:
+    joined = _APPROXIMATION.sub(" ", joined)
     if any(h in joined for h in STRONG_HEDGES):
         return "strong"
     weak = sum(1 for h in WEAK_HEDGES if h in joined)
