@@ -506,3 +506,16 @@ def test_a_sentence_that_states_a_wrong_claim_earns_no_credit() -> None:
                    "The p-value is not the probability that the new flow is better; it is how "
                    "surprising a lift this big would be if there were no difference.")
     assert Flag.INCORRECT not in right.flags and right.covered
+
+
+def test_admitting_a_gap_is_no_credit_for_what_it_names() -> None:
+    """'I'd need to read up on fencing' names the point in order to say it is not known."""
+    points = DBA.question("ha-failover").key_points
+    fencing = _point_index("database-administrator", "ha-failover", "split brain")
+    manager = _point_index("database-administrator", "ha-failover", "failover manager")
+    cov = coverage(points, "Patroni decides which node leads. On split brain and fencing I'd "
+                           "have to read up, honestly.")
+    assert cov.hits[manager] and not cov.hits[fencing]
+    knows = coverage(points, "Patroni decides which node leads, and a watchdog fences the old "
+                             "primary so there is no split brain.")
+    assert knows.hits[fencing]

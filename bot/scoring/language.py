@@ -99,6 +99,9 @@ STRONG_HEDGES = tuple(
         "not certain", "i am not an expert",
         "i am guessing", "i would have to check", "i would need to check",
         "i would have to look", "i would need to look", "not 100 %", "or something",
+        # admitting the gap: "I'd need to read up on the split brain part"
+        "need to read up", "have to read up", "would read up", "brush up on",
+        "not my strong", "i would need to learn", "i would have to learn",
         "i am not really sure", "i have only read about", "only read about",
         "i think you could", "i think you can also", "i think it could", "i think we could",
         "i think there is a way", "i guess we could", "i guess you could",
