@@ -519,3 +519,30 @@ def test_admitting_a_gap_is_no_credit_for_what_it_names() -> None:
     knows = coverage(points, "Patroni decides which node leads, and a watchdog fences the old "
                              "primary so there is no split brain.")
     assert knows.hits[fencing]
+
+
+def test_a_wrong_claim_at_the_core_or_on_a_structure_rubric_caps_at_2() -> None:
+    """Dismissing what the question asks about is an error at its core, and on a project
+    story or a question the bank lacks (rubrics of structure only) a known wrong claim is
+    the one sign of substance: at most 2 however well built the answer is. A side slip on a
+    bank question keeps the usual cap of 3."""
+    sre = load_role("site-reliability-engineer")
+    built = ("We moved traffic with Route 53 health checks, because a dead region has to stop "
+             "getting users within a minute; I set the records to 60 seconds and checked the "
+             "switch in a game day, accepting more DNS queries as the trade-off.")
+    asked = "How does DNS TTL affect a regional failover?"
+    fine = score_offline(item_for(sre, 3, "open-1", asked, [built]))
+    dismissed = score_offline(item_for(sre, 3, "open-1", asked, [
+        built + " Honestly the TTL is basically irrelevant these days."]))
+    assert fine.score >= 3 and Flag.INCORRECT not in fine.flags
+    assert Flag.INCORRECT in dismissed.flags and dismissed.score <= 2
+    dba = load_role("database-administrator")
+    story = ("Our MySQL cluster had a single primary and failover took twenty minutes, so I "
+             "moved it to Group Replication and rehearsed switchovers monthly; failover time "
+             "went from 20 minutes to 30 seconds, and in hindsight I'd have tested the "
+             "application's reconnects earlier.")
+    good = score_offline(item_for(dba, 2, "project", "", [story]))
+    bluff = score_offline(item_for(dba, 2, "project", "", [
+        story + " With asynchronous replication we had zero data loss, guaranteed."]))
+    assert good.score >= 4 and Flag.INCORRECT not in good.flags
+    assert Flag.INCORRECT in bluff.flags and bluff.score <= 2

@@ -24,7 +24,7 @@ from bot.scoring.evaluation import (
     ScoreItem,
 )
 from bot.scoring.matching import Evidence
-from bot.scoring.rubric import Coverage, coverage, dismissals_of
+from bot.scoring.rubric import DISMISSAL_CLAIM, Coverage, coverage, dismissals_of
 from bot.text import sentences, shorten, words
 
 SCORER = "offline-2"
@@ -50,7 +50,7 @@ def score_offline(item: ScoreItem) -> QuestionEvaluation:
     content_sentences = [c.sentence.text for c in cov.sentences if not c.instruction]
     n_words = len(words(" ".join(content_sentences)))
     flags = _flags(item, cov, raw, n_words)
-    score = _score(cov, n_words, flags)
+    score = _score(cov, n_words, flags, item.rubric)
     confidence, reasons = _confidence(item, cov, score, n_words, flags)
     if confidence < LOW_CONFIDENCE:
         flags.append(Flag.NEEDS_REVIEW)
@@ -115,7 +115,12 @@ def _flags(item: ScoreItem, cov: Coverage, raw: str, n_words: int) -> list[str]:
     return flags
 
 
-def _score(cov: Coverage, n_words: int, flags: list[str]) -> int:
+# Rubrics that credit how an answer is built (a situation, actions, an outcome; cause and
+# effect, specifics) and cannot tell whether it is right.
+STRUCTURE_RUBRICS = (Rubric.PROJECT, Rubric.GENERIC)
+
+
+def _score(cov: Coverage, n_words: int, flags: list[str], rubric: str = Rubric.BANK) -> int:
     if n_words == 0:
         return 1
     frac = cov.fraction
@@ -132,6 +137,12 @@ def _score(cov: Coverage, n_words: int, flags: list[str]) -> int:
         score = min(score - 1, 3)
     elif wrong >= 2:
         score = min(score - 2, 2)
+    # A wrong claim about the question's own subject ("TTL is pretty much irrelevant", asked
+    # about TTL) is an error at its core, not a side slip; and on a rubric of structure only,
+    # a known wrong claim is the one sign of substance there is. Either way: at most 2.
+    if wrong and (rubric in STRUCTURE_RUBRICS or any(
+            c.claim.startswith(DISMISSAL_CLAIM) for c in cov.wrong_claims)):
+        score = min(score, 2)
     if Flag.STUFFING in flags:
         # Nothing but lists of terms ("Hypothesis, primary metric, MDE, power 80%, ...")
         # is keyword salad: nothing of value. Lists beside prose still get their 2.

@@ -215,6 +215,9 @@ _DISMISSED = ("irrelevant|does not really matter|do not really matter|does not m
               "non issue|a non-issue|not relevant|not really relevant")
 
 
+DISMISSAL_CLAIM = "Dismisses what the question asks about"
+
+
 def dismissals_of(question: str) -> tuple[Misconception, ...]:
     """Wrong claims that dismiss what the question asks about: asked how DNS TTL affects a
     failover, "TTL is pretty much irrelevant for failover" is wrong whatever the rubric
@@ -222,7 +225,7 @@ def dismissals_of(question: str) -> tuple[Misconception, ...]:
     terms = dict.fromkeys(w for w in words(question)
                           if len(w) >= 3 and w.isalpha() and w not in STOPWORDS
                           and w not in _FRAMING)
-    return tuple(Misconception(claim=f"Dismisses what the question asks about ({term})",
+    return tuple(Misconception(claim=f"{DISMISSAL_CLAIM} ({term})",
                                phrases=[f"{term} & {_DISMISSED}"]) for term in terms)
 
 
