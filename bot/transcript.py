@@ -217,8 +217,29 @@ _NEW_TOPIC_CUE = re.compile(
 )
 _INTRO_CUE = re.compile(r"introduce yourself|tell (?:me|us) (?:a bit |a little )?about "
                         r"yourself|about your background", re.IGNORECASE)
-_PROJECT_CUE = re.compile(r"you mentioned|on your (?:cv|resume|résumé)|your (?:cv|resume|"
-                          r"résumé) (?:says|mentions)|in your background", re.IGNORECASE)
+# The project question, asked about the CV ("You mentioned ...") or asked open ("Tell me
+# about a project you're proud of", "What's the most interesting system you've built?",
+# "Describe an analysis you led"): a piece of the candidate's own work.
+_PROJECT_CUE = re.compile(
+    r"you mentioned|on your (?:cv|resume|résumé)|your (?:cv|resume|résumé) (?:says|mentions)|"
+    r"in your background|\bproud of\b|"
+    r"\b(?:project|analysis|piece of work|achievement|accomplishment)s?\b"
+    r"(?: \w+){0,4}? (?:you(?:'ve|'re| have| are| were)?|that you) "
+    r"(?:\w+ )?(?:worked|built|led|owned|shipped|delivered|did|done|ran|designed|drove|"
+    r"proud|enjoyed|liked|remember)|"
+    r"\b(?:your|you've|you have) (?:\w+ ){0,3}?(?:favou?rite|best|biggest|proudest|"
+    r"most \w+|recent|last) (?:project|analysis|piece of work|achievement)\b|"
+    r"\bsomething you(?:'ve| have)? (?:built|shipped|led|designed|delivered|owned)\b",
+    re.IGNORECASE)
+# A request that brings up something new ("Tell me about a time ...", "Describe an
+# incident ...") opens a question of its own, unless it points back ("... a time that
+# went wrong", "an example of that").
+_NEW_SUBJECT_REQUEST = re.compile(
+    r"^(?:(?:so|now|next|okay|ok|great|thanks|thank you|right|and|finally|lastly)[,.!]?\s+)"
+    r"{0,2}(?:please\s+)?(?:tell (?:me|us) about|describe|walk (?:me|us) through|"
+    r"talk (?:me|us) through|share|give (?:me|us)) (?:a|an|one|some) (?!more\b|example\b|"
+    r"bit\b|little\b)",
+    re.IGNORECASE)
 FOLLOWUP_MAX_WORDS = 35
 SHORT_FOLLOWUP_WORDS = 12  # a question this short, with no bank match, continues the last
 STRONG_MATCH_TERMS = 4  # a bank match this strong is a new question even after a cue
@@ -324,6 +345,8 @@ def _is_followup(question: str, match: _BankMatch, current: str, context: list[s
     question, or is a short question about what was just said. A question that announces
     a new topic, or matches another bank question clearly better, is a new question."""
     if _NEW_TOPIC_CUE.search(whole or question):
+        return False
+    if _NEW_SUBJECT_REQUEST.match(question) and not _ANAPHORA.search(question):
         return False
     cue = _FOLLOWUP_CUE.match(question) is not None or _ANAPHORA.search(question) is not None
     best = match.question_id

@@ -248,6 +248,38 @@ def test_an_answer_of_nothing_but_term_lists_scores_1() -> None:
     assert beside.score == 2
 
 
+def test_terse_shorthand_that_relates_its_terms_is_not_keyword_stuffing() -> None:
+    """Experts write shorthand: fragments, parentheses, arrows. A piece that relates its
+    terms ("processes for the CPU work since the GIL", "stale stats -> bad row estimates")
+    says what to do and why; only terms with nothing between them are a list."""
+    shorthand = [
+        ("backend-engineer", "python-concurrency",
+         "Coroutines for the outbound calls (pure network waiting, gathered under a "
+         "deadline), a ProcessPoolExecutor for the image work since the GIL serialises it."),
+        ("database-administrator", "slow-query-diagnosis",
+         "EXPLAIN (ANALYZE, BUFFERS) first; after a bulk load, stale stats -> bad row "
+         "estimates -> nested loop instead of hash join, so ANALYZE the table."),
+    ]
+    for role_name, qid, answer in shorthand:
+        e = _score(role_name, qid, answer)
+        assert Flag.STUFFING not in e.flags and e.score >= 3, (qid, e.score, e.flags)
+    # The same terms with nothing relating them are still a list.
+    listed = _score("backend-engineer", "python-concurrency",
+                    "asyncio, gather, timeout, process pool, GIL, event loop, semaphore.")
+    assert Flag.STUFFING in listed.flags and listed.score <= 2
+
+
+def test_an_intro_may_state_its_stack_as_a_list_but_not_be_only_lists() -> None:
+    role = load_role("backend-engineer")
+    intro = ("Seven years of backend work, the last three on a payments platform. "
+             "Stack: Python (FastAPI, some Django), PostgreSQL, Redis, Kafka.")
+    e = score_offline(item_for(role, 1, "intro", "", [intro]))
+    assert Flag.STUFFING not in e.flags and e.score >= 3
+    only = score_offline(item_for(role, 1, "intro", "", [
+        "Python, FastAPI, Django, PostgreSQL, Redis, Kafka, Celery, Docker, Kubernetes."]))
+    assert Flag.STUFFING in only.flags and only.score <= 2
+
+
 @pytest.mark.parametrize("role_name", [r.name for r in list_roles()])
 def test_keyword_salad_from_the_role_file_scores_low_and_is_flagged(role_name: str) -> None:
     for question_id, salad in _salads(role_name):
@@ -439,3 +471,78 @@ def test_a_note_about_a_code_review_is_not_an_injection() -> None:
 ])
 def test_talk_about_recommendations_and_rounds_is_not_an_injection(text: str) -> None:
     assert not injection_attempt(text)
+
+
+def test_intro_experience_counts_years_of_the_roles_work_also_given_as_since_a_year() -> None:
+    """'Working with Postgres since 2016' states ten years; 'Postgres' is PostgreSQL; six
+    years in retail management are not the analyst experience the role asks for."""
+    from bot.scoring.rubric import intro_points
+    dba = load_role("database-administrator")
+    points = intro_points(dba)
+    years = next(i for i, p in enumerate(points) if "experience" in p.point.lower())
+    since = coverage(points, "I've run Postgres in production since 2016, mostly on Patroni.")
+    assert since.hits[years] and since.hits[0]
+    recent = coverage(points, "I've run Postgres in production since 2024.")
+    assert not recent.hits[years]
+    analyst = load_role("data-analyst")
+    apoints = intro_points(analyst)
+    ayears = next(i for i, p in enumerate(apoints) if "experience" in p.point.lower())
+    other = coverage(apoints, "I worked in retail management for six years. "
+                              "Now I know Excel and some SQL.")
+    assert not other.hits[ayears]
+    same = coverage(apoints, "I've spent three years as a product analyst, mostly SQL.")
+    assert same.hits[ayears]
+
+
+def test_a_sentence_that_states_a_wrong_claim_earns_no_credit() -> None:
+    """'There's a 90% chance variant B is better, not just noise' states the classic
+    misreading; its 'not' must not also credit 'avoids the common misreadings'. The
+    correct look-alike keeps its credit."""
+    wrong = _score("data-analyst", "hypothesis-testing",
+                   "With p = 0.1 there's a 90% chance the new flow is better, not just noise.")
+    assert Flag.INCORRECT in wrong.flags and not wrong.covered, wrong.covered
+    assert Flag.OFF_TOPIC not in wrong.flags
+    right = _score("data-analyst", "hypothesis-testing",
+                   "The p-value is not the probability that the new flow is better; it is how "
+                   "surprising a lift this big would be if there were no difference.")
+    assert Flag.INCORRECT not in right.flags and right.covered
+
+
+def test_admitting_a_gap_is_no_credit_for_what_it_names() -> None:
+    """'I'd need to read up on fencing' names the point in order to say it is not known."""
+    points = DBA.question("ha-failover").key_points
+    fencing = _point_index("database-administrator", "ha-failover", "split brain")
+    manager = _point_index("database-administrator", "ha-failover", "failover manager")
+    cov = coverage(points, "Patroni decides which node leads. On split brain and fencing I'd "
+                           "have to read up, honestly.")
+    assert cov.hits[manager] and not cov.hits[fencing]
+    knows = coverage(points, "Patroni decides which node leads, and a watchdog fences the old "
+                             "primary so there is no split brain.")
+    assert knows.hits[fencing]
+
+
+def test_a_wrong_claim_at_the_core_or_on_a_structure_rubric_caps_at_2() -> None:
+    """Dismissing what the question asks about is an error at its core, and on a project
+    story or a question the bank lacks (rubrics of structure only) a known wrong claim is
+    the one sign of substance: at most 2 however well built the answer is. A side slip on a
+    bank question keeps the usual cap of 3."""
+    sre = load_role("site-reliability-engineer")
+    built = ("We moved traffic with Route 53 health checks, because a dead region has to stop "
+             "getting users within a minute; I set the records to 60 seconds and checked the "
+             "switch in a game day, accepting more DNS queries as the trade-off.")
+    asked = "How does DNS TTL affect a regional failover?"
+    fine = score_offline(item_for(sre, 3, "open-1", asked, [built]))
+    dismissed = score_offline(item_for(sre, 3, "open-1", asked, [
+        built + " Honestly the TTL is basically irrelevant these days."]))
+    assert fine.score >= 3 and Flag.INCORRECT not in fine.flags
+    assert Flag.INCORRECT in dismissed.flags and dismissed.score <= 2
+    dba = load_role("database-administrator")
+    story = ("Our MySQL cluster had a single primary and failover took twenty minutes, so I "
+             "moved it to Group Replication and rehearsed switchovers monthly; failover time "
+             "went from 20 minutes to 30 seconds, and in hindsight I'd have tested the "
+             "application's reconnects earlier.")
+    good = score_offline(item_for(dba, 2, "project", "", [story]))
+    bluff = score_offline(item_for(dba, 2, "project", "", [
+        story + " With asynchronous replication we had zero data loss, guaranteed."]))
+    assert good.score >= 4 and Flag.INCORRECT not in good.flags
+    assert Flag.INCORRECT in bluff.flags and bluff.score <= 2

@@ -132,3 +132,30 @@ Candidate: No, thanks.
     items = items_from_conversation(role, turns)
     assert [i.question_id for i in items] == ["intro", "alerting-strategy", "open-1", "open-2"]
     assert all(len(i.answers) == 1 for i in items)
+
+
+def test_an_open_project_question_after_the_intro_is_a_question_of_its_own() -> None:
+    """'Tell me about a project you're proud of' (no CV cue) right after the introduction
+    is the project question, not a follow-up of the intro; a behavioural request that
+    brings up something new ('Describe a time ...') is a new question too, while 'Tell me
+    more about that' still follows up."""
+    role = load_role("database-administrator")
+    for asked in ("Tell me about a project you're proud of.",
+                  "What's the most interesting piece of work you've led?",
+                  "Could you describe an analysis that you drove from start to finish?",
+                  "Walk me through your biggest project so far."):
+        text = f"""\
+Interviewer: Hello, thanks for joining. Please introduce yourself.
+Candidate: I'm a DBA with eight years of PostgreSQL.
+Interviewer: {asked}
+Candidate: I moved our backups to pgBackRest and added weekly restore tests.
+Interviewer: Tell me more about that.
+Candidate: The restore test found a tablespace missing from the backup.
+Interviewer: Describe a time you disagreed with a developer about a schema.
+Candidate: They wanted JSON everywhere; we agreed on columns for what we filter on.
+Interviewer: Do you have any questions about the role?
+Candidate: No, thanks.
+"""
+        items = items_from_conversation(role, label_turns(parse_transcript_text(text), role))
+        assert [i.question_id for i in items] == ["intro", "project", "open-1"], asked
+        assert len(items[1].answers) == 2 and len(items[0].answers) == 1, asked

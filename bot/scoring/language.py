@@ -99,6 +99,9 @@ STRONG_HEDGES = tuple(
         "not certain", "i am not an expert",
         "i am guessing", "i would have to check", "i would need to check",
         "i would have to look", "i would need to look", "not 100 %", "or something",
+        # admitting the gap: "I'd need to read up on the split brain part"
+        "need to read up", "have to read up", "would read up", "brush up on",
+        "not my strong", "i would need to learn", "i would have to learn",
         "i am not really sure", "i have only read about", "only read about",
         "i think you could", "i think you can also", "i think it could", "i think we could",
         "i think there is a way", "i guess we could", "i guess you could",
@@ -203,7 +206,14 @@ def read_answer(text: str) -> list[Sentence]:
     return [read_sentence(s) for s in sentences(text)]
 
 
+# "Each pod has its own pool, maybe 10": a hedge word before a figure estimates the figure,
+# it does not guess at the claim.
+_APPROXIMATION = re.compile(r" (?:maybe|perhaps|probably|possibly) (?=(?:around |about |"
+                            r"roughly )?[0-9])")
+
+
 def _hedge(joined: str) -> str:
+    joined = _APPROXIMATION.sub(" ", joined)
     if any(h in joined for h in STRONG_HEDGES):
         return "strong"
     weak = sum(1 for h in WEAK_HEDGES if h in joined)

@@ -65,6 +65,18 @@ STUFFED_SHARE = 0.75
 BARE_ITEMS_FOR_LIST = 3
 BARE_SHARE_FOR_LIST = 0.6  # ... and most of the sentence's items are bare terms
 SHORT_ITEM_WORDS = 4
+# Words that relate one term to another: a piece that holds one ("asyncio for the fan-out",
+# "gather with a timeout", "stale stats -> bad plan") says what to do and why, it is not a
+# bare term. Shorthand is full of terms; a list has no relations between them.
+_RELATION = frozenset({
+    "for", "because", "so", "since", "via", "with", "when", "if", "to", "by", "per",
+    "instead", "than", "until", "after", "before", "into", "from", "then", "but", "unless",
+    "while", "on", "->", "=>", "is", "are", "was", "were", "be", "means", "gives", "causes",
+    "needs", "keeps", "makes", "not", "no", "otherwise", "which", "would", "will"})
+# A sentence that relates its terms this often is prose, however dense with terms.
+RELATIONS_FOR_PROSE = 2
+# Arrows chain claims ("bulk load -> stale stats -> bad plan"); they do not separate items.
+_CHAINS = frozenset({"->", "=>"})
 
 
 class Evidence(StrEnum):
@@ -338,6 +350,20 @@ def find_wrong_claims(misconceptions: Sequence[tuple[str, Sequence[str]]],
     return tuple(found)
 
 
+def claim_sentences(misconceptions: Sequence[tuple[str, Sequence[str]]],
+                    contexts: Sequence[SentenceContext]) -> frozenset[int]:
+    """Indexes of every sentence that states one of the wrong claims (unrefuted)."""
+    found: set[int] = set()
+    for _claim, phrases in misconceptions:
+        for ctx in contexts:
+            if ctx.instruction or ctx.index in found:
+                continue
+            if any(not _refuted(spans, ctx.sentence) for phrase in phrases
+                   for spans in occurrences(compile_pattern(phrase), ctx.sentence)):
+                found.add(ctx.index)
+    return frozenset(found)
+
+
 def _first_claim(claim: str, phrases: Sequence[str],
                  contexts: Sequence[SentenceContext]) -> WrongClaim | None:
     for ctx in contexts:
@@ -391,7 +417,7 @@ def listed_tokens(sentence: Sentence, term_spans: Sequence[Span]) -> frozenset[i
         return frozenset()
     items: list[list[int]] = [[]]
     for j, w in enumerate(sentence.words):
-        if w in BOUNDARY_TOKENS or w in _LIST_JOINERS:
+        if (w in BOUNDARY_TOKENS and w not in _CHAINS) or w in _LIST_JOINERS:
             items.append([])
         else:
             items[-1].append(j)
@@ -400,11 +426,13 @@ def listed_tokens(sentence: Sentence, term_spans: Sequence[Span]) -> frozenset[i
     content = [j for j, w in enumerate(sentence.words)
                if w not in BOUNDARY_TOKENS and w not in STOPWORDS]
     share = len(covered & set(content)) / len(content) if content else 0.0
+    relations = _relations(range(len(sentence.words)), sentence, covered)
     listed: set[int] = set()
     if len(bare) >= BARE_ITEMS_FOR_LIST and len(bare) >= BARE_SHARE_FOR_LIST * len(items):
         listed.update(j for item in items if len(_content(item, sentence)) <= SHORT_ITEM_WORDS
-                      and covered & set(item) for j in item)
-    if len(content) >= 6 and share >= STUFFED_SHARE:
+                      and covered & set(item) and not _relations(item, sentence, covered)
+                      for j in item)
+    if len(content) >= 6 and share >= STUFFED_SHARE and relations < RELATIONS_FOR_PROSE:
         listed.update(covered)
     return frozenset(listed)
 
@@ -413,6 +441,13 @@ def _content(item: list[int], sentence: Sentence) -> list[int]:
     return [j for j in item if sentence.words[j] not in STOPWORDS]
 
 
+def _relations(positions: Iterable[int], sentence: Sentence, covered: set[int]) -> int:
+    """Relating words outside the terms themselves ("for" in "asyncio for the fan-out",
+    not in a keyword like "waiting on the network")."""
+    return sum(1 for j in positions if sentence.words[j] in _RELATION and j not in covered)
+
+
 def _is_bare(item: list[int], sentence: Sentence, covered: set[int]) -> bool:
     content = _content(item, sentence)
-    return bool(content) and all(j in covered for j in content)
+    return bool(content) and all(j in covered for j in content) and \
+        not _relations(item, sentence, covered)

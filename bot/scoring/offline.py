@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 
 from bot.intents import injection_attempt, is_blank, says_dont_know
 from bot.scoring.evaluation import (
@@ -23,7 +24,7 @@ from bot.scoring.evaluation import (
     ScoreItem,
 )
 from bot.scoring.matching import Evidence
-from bot.scoring.rubric import Coverage, coverage, dismissals_of
+from bot.scoring.rubric import DISMISSAL_CLAIM, Coverage, coverage, dismissals_of
 from bot.text import sentences, shorten, words
 
 SCORER = "offline-2"
@@ -44,10 +45,12 @@ def score_offline(item: ScoreItem) -> QuestionEvaluation:
     if item.rubric in (Rubric.BANK, Rubric.GENERIC):
         claims = (*claims, *dismissals_of(item.question))
     cov = coverage(item.key_points, answered, claims)
+    if item.rubric == Rubric.INTRO:
+        cov = _stack_lists_credited(cov)
     content_sentences = [c.sentence.text for c in cov.sentences if not c.instruction]
     n_words = len(words(" ".join(content_sentences)))
     flags = _flags(item, cov, raw, n_words)
-    score = _score(cov, n_words, flags)
+    score = _score(cov, n_words, flags, item.rubric)
     confidence, reasons = _confidence(item, cov, score, n_words, flags)
     if confidence < LOW_CONFIDENCE:
         flags.append(Flag.NEEDS_REVIEW)
@@ -103,7 +106,8 @@ def _flags(item: ScoreItem, cov: Coverage, raw: str, n_words: int) -> list[str]:
         flags.append(Flag.NO_ANSWER)
     elif says_dont_know(content) and cov.fraction < 0.4:
         flags.append(Flag.DONT_KNOW)
-    elif cov.fraction == 0 and n_words >= 20 and Flag.STUFFING not in flags:
+    elif cov.fraction == 0 and n_words >= 20 and Flag.STUFFING not in flags \
+            and not cov.wrong_claims:
         flags.append(Flag.OFF_TOPIC)
     if content.strip() and _mostly_questions(content) and cov.fraction < 0.4 \
             and Flag.DONT_KNOW not in flags:
@@ -111,7 +115,12 @@ def _flags(item: ScoreItem, cov: Coverage, raw: str, n_words: int) -> list[str]:
     return flags
 
 
-def _score(cov: Coverage, n_words: int, flags: list[str]) -> int:
+# Rubrics that credit how an answer is built (a situation, actions, an outcome; cause and
+# effect, specifics) and cannot tell whether it is right.
+STRUCTURE_RUBRICS = (Rubric.PROJECT, Rubric.GENERIC)
+
+
+def _score(cov: Coverage, n_words: int, flags: list[str], rubric: str = Rubric.BANK) -> int:
     if n_words == 0:
         return 1
     frac = cov.fraction
@@ -128,6 +137,12 @@ def _score(cov: Coverage, n_words: int, flags: list[str]) -> int:
         score = min(score - 1, 3)
     elif wrong >= 2:
         score = min(score - 2, 2)
+    # A wrong claim about the question's own subject ("TTL is pretty much irrelevant", asked
+    # about TTL) is an error at its core, not a side slip; and on a rubric of structure only,
+    # a known wrong claim is the one sign of substance there is. Either way: at most 2.
+    if wrong and (rubric in STRUCTURE_RUBRICS or any(
+            c.claim.startswith(DISMISSAL_CLAIM) for c in cov.wrong_claims)):
+        score = min(score, 2)
     if Flag.STUFFING in flags:
         # Nothing but lists of terms ("Hypothesis, primary metric, MDE, power 80%, ...")
         # is keyword salad: nothing of value. Lists beside prose still get their 2.
@@ -177,6 +192,18 @@ def _confidence(item: ScoreItem, cov: Coverage, score: int, n_words: int,
     if rejected:
         lose(min(0.15, 0.05 * rejected), f"{rejected} point(s) named only to reject them")
     return round(max(0.05, min(0.95, value)), 2), reasons
+
+
+def _stack_lists_credited(cov: Coverage) -> Coverage:
+    """An introduction states its stack as a list ("Python (FastAPI, some Django),
+    Postgres, Kafka"): beside a sentence about the candidate's own work that list is a
+    claim about themselves, not keyword stuffing. An intro of nothing but lists still is."""
+    if _only_lists(cov):
+        return cov
+    findings = tuple(replace(f, evidence=Evidence.CREDITED)
+                     if f.evidence is Evidence.LISTED else f for f in cov.findings)
+    sentences = tuple(replace(c, listed=frozenset()) for c in cov.sentences)
+    return replace(cov, findings=findings, sentences=sentences)
 
 
 def _only_lists(cov: Coverage) -> bool:

@@ -20,6 +20,7 @@ from bot.scoring.matching import (
     PointFinding,
     SentenceContext,
     WrongClaim,
+    claim_sentences,
     compile_pattern,
     find_point,
     find_wrong_claims,
@@ -72,6 +73,8 @@ _NUMBER_NAMES = ("zero one two three four five six seven eight nine ten eleven t
                  "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
 _REQUIRED_YEARS = re.compile(r"\bat least (\w+) years\b", re.IGNORECASE)
 MAX_YEARS = 40
+# The year "since 2015" is counted from: fixed, so a score never changes with the date.
+REFERENCE_YEAR = 2026
 _INTRO_EXTRA = (
     KeyPoint(
         point="Connects their background to this role",
@@ -88,9 +91,15 @@ def project_points() -> tuple[KeyPoint, ...]:
     return _PROJECT_POINTS
 
 
+# How people say a skill the role file spells in full ("Postgres", "k8s").
+_SKILL_SPELLINGS = {"postgresql": "postgresql|postgres", "kubernetes": "kubernetes|k8s",
+                    "javascript": "javascript|js", "typescript": "typescript|ts",
+                    "aws rds": "aws rds|rds", "amazon web services": "amazon web services|aws"}
+
+
 def intro_points(role: Role) -> tuple[KeyPoint, ...]:
     """Two role-skill points (any two distinct skills) plus experience and motivation."""
-    skills = [s.lower() for s in role.skills]
+    skills = [_SKILL_SPELLINGS.get(s.lower(), s.lower()) for s in role.skills]
     half = max(1, len(skills) // 2)
     return (
         KeyPoint(point=f"Mentions skills the role needs ({', '.join(skills[:3])}, ...)",
@@ -124,10 +133,33 @@ def experience_point(role: Role) -> KeyPoint:
         f"{tens}{sep}{unit}" for tens in ("twenty", "thirty") for sep in (" ", "-")
         for unit in _NUMBER_NAMES[1:10]] + ["thirty", "forty"]
     years = "|".join(f"{n} years|{n} and a half years|{n}+ years|{n} year" for n in spelled)
+    since = "|".join(f"since {y}|from {y}"
+                     for y in range(REFERENCE_YEAR - MAX_YEARS, REFERENCE_YEAR - need + 1))
+    field = "|".join(_field_words(role))
+    # The years have to be the role's kind of work, in the same sentence: "six years
+    # backend", "with databases since 2015", "seven years of experience"; not "six years
+    # in retail management" before a bootcamp.
     return KeyPoint(
         point=f"States experience meeting the role's {need} years (or seniority)",
-        keywords=[years, "senior", "lead", "principal", "staff engineer", "decade",
-                  "decades"])
+        keywords=[f"{years} + {field}", f"{since} + {field}", "senior", "lead", "principal",
+                  "staff engineer", "decade", "decades"])
+
+
+# Words that say what kind of work the years were: the role's title, name and skills, and
+# the usual names of the trade.
+_TRADE_WORDS = ("experience", "professional", "professionally", "industry", "engineer*",
+                "engineering", "developer*", "development", "programming", "software",
+                "backend", "back-end", "analyst*", "analytics", "analysis", "data", "dba",
+                "database*", "sre", "devops", "ops", "operations", "operating",
+                "infrastructure", "platform*", "production", "reliability", "systems",
+                "postgres*", "sql", "python", "kubernetes", "k8s", "cloud")
+
+
+def _field_words(role: Role) -> list[str]:
+    found = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9+#-]+", f"{role.title} "
+             f"{role.name.replace('-', ' ')}") if len(w) > 2 and w.lower() not in STOPWORDS]
+    found += [s.lower() for s in role.skills if " " not in s]
+    return list(dict.fromkeys([*found, *_TRADE_WORDS]))
 
 
 _GENERIC_STRUCTURE = (
@@ -183,6 +215,9 @@ _DISMISSED = ("irrelevant|does not really matter|do not really matter|does not m
               "non issue|a non-issue|not relevant|not really relevant")
 
 
+DISMISSAL_CLAIM = "Dismisses what the question asks about"
+
+
 def dismissals_of(question: str) -> tuple[Misconception, ...]:
     """Wrong claims that dismiss what the question asks about: asked how DNS TTL affects a
     failover, "TTL is pretty much irrelevant for failover" is wrong whatever the rubric
@@ -190,7 +225,7 @@ def dismissals_of(question: str) -> tuple[Misconception, ...]:
     terms = dict.fromkeys(w for w in words(question)
                           if len(w) >= 3 and w.isalpha() and w not in STOPWORDS
                           and w not in _FRAMING)
-    return tuple(Misconception(claim=f"Dismisses what the question asks about ({term})",
+    return tuple(Misconception(claim=f"{DISMISSAL_CLAIM} ({term})",
                                phrases=[f"{term} & {_DISMISSED}"]) for term in terms)
 
 
@@ -296,9 +331,16 @@ def coverage(points: Sequence[KeyPoint], answer: str,
     def claims(found: Sequence[Misconception]) -> list[tuple[str, list[str]]]:
         return [(m.claim, live) for m in found if (live := live_patterns(m.phrases, present))]
 
+    # A sentence that states a known wrong claim is no evidence for any point: "there's a
+    # 97% chance the new flow is better" does not also show the p-value read right.
+    every_claim = claims(misconceptions) + [c for p in points for c in claims(p.misconceptions)]
+    wrong_sentences = claim_sentences(every_claim, contexts)
+    evidence = [c for c in contexts if c.index not in wrong_sentences]
     findings = []
     for point, live in zip(points, keywords, strict=True):
         finding = find_point(live, contexts)
+        if finding.evidence is Evidence.CREDITED and finding.sentence in wrong_sentences:
+            finding = find_point(live, evidence)
         wrong = find_wrong_claims(claims(point.misconceptions), contexts)
         findings.append(replace(finding, wrong_claims=wrong) if wrong else finding)
     general = find_wrong_claims(claims(misconceptions), contexts)
