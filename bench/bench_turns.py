@@ -448,12 +448,14 @@ async def bench_acks(url: str, scripts: list[Script], plan: Plan, rows: list[Row
             answering += 1
             try:
                 for text in answers:
-                    waiting[thread] = asyncio.get_running_loop().create_future()
+                    # Held here too: with store-then-ack the reply may be posted (and
+                    # popped from `waiting`) before the event's HTTP answer comes back.
+                    replied = waiting[thread] = asyncio.get_running_loop().create_future()
                     event = world.sender.message_event(user=user, channel=SlackWorld.dm(user),
                                                        text=text, thread_ts=thread)
                     status, _ = await world.sender.event(event)
                     assert status == 200
-                    await asyncio.wait_for(waiting[thread], 60)
+                    await asyncio.wait_for(replied, 60)
             finally:
                 answering -= 1
 
