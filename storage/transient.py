@@ -27,6 +27,10 @@ T = TypeVar("T")
 
 ATTEMPTS = 6  # the first try and five more: 5 + 10 + 20 + 40 + 80 ms of waiting at most x1.5
 FIRST_WAIT = 0.005
+# No new attempt once this long has gone by since the first began: an attempt that itself
+# waited out SQLite's 30 s busy timeout is not worth five more on the single writer (every
+# interview waits behind it); the caller answers with an error and Slack redelivers.
+RETRY_WITHIN = 2.0
 RETRIED_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
 
@@ -64,13 +68,16 @@ def run_retrying(work: Callable[[], T], *, what: str,
                  retry_if: Callable[[BaseException], bool] = is_transient,
                  attempts: int = ATTEMPTS) -> T:
     """`work()`, run again (after a short wait) while it fails with an error `retry_if`
-    accepts, at most `attempts` times in all; the last error is raised, never swallowed.
+    accepts, at most `attempts` times in all and none begun after RETRY_WITHIN seconds;
+    the last error is raised, never swallowed.
     `work` must start its own transaction: each run begins from a clean state."""
+    started = time.monotonic()
     for attempt in range(attempts):
         try:
             return work()
         except Exception as exc:
-            if attempt + 1 >= attempts or not retry_if(exc):
+            if (attempt + 1 >= attempts or not retry_if(exc)
+                    or time.monotonic() - started > RETRY_WITHIN):
                 raise
             logger.warning("%s: %s; trying again (%d of %d)", what, kind_of(exc),
                            attempt + 2, attempts)

@@ -148,6 +148,32 @@ def test_which_errors_are_worth_another_run(error: BaseException, transient_: bo
     assert transient.is_transient(error) is transient_
 
 
+def test_no_new_attempt_once_the_first_has_taken_too_long(monkeypatch) -> None:
+    """An attempt that waited out SQLite's busy timeout (30 s) is not run five more times
+    on the single writer: past RETRY_WITHIN the error goes to the caller (the adapter
+    answers 500 and Slack redelivers). The clock is the module's, moved by the work."""
+    clock = [100.0]
+    monkeypatch.setattr(transient.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(transient, "FIRST_WAIT", 0.0)
+    locked = sa.exc.OperationalError("x", None, sqlite3.OperationalError("database is locked"))
+    runs = []
+
+    def slow_then_locked() -> None:
+        runs.append(1)
+        clock[0] += transient.RETRY_WITHIN + 28  # as long as a busy timeout
+        raise locked
+
+    def quick_then_locked() -> None:
+        runs.append(2)
+        raise locked
+
+    with pytest.raises(sa.exc.OperationalError):
+        transient.run_retrying(slow_then_locked, what="slow")
+    with pytest.raises(sa.exc.OperationalError):
+        transient.run_retrying(quick_then_locked, what="quick")
+    assert runs.count(1) == 1 and runs.count(2) == transient.ATTEMPTS
+
+
 async def test_a_start_refused_once_stores_one_interview(service: InterviewService,
                                                          engine: Engine, port,
                                                          monkeypatch) -> None:

@@ -63,13 +63,15 @@ class AckOnce:
             self._timer = asyncio.create_task(self._at_deadline(self._within))
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         if self._token is not None:
             _CURRENT.reset(self._token)
         if self._timer is not None:
             self._timer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._timer
+        if exc_type is not None:
+            self.refuse()  # an error on its way out: not acknowledged as if it were stored
         await self()
 
     async def _at_deadline(self, within: float) -> None:

@@ -25,6 +25,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.health import HEALTH_PATH, health_handler
@@ -54,6 +57,8 @@ COMMAND = "/interview"
 # the private recruiter channel (a recruiter writing to a candidate) as `message.groups`.
 HANDLED_EVENTS = ("message",)
 RATE_LIMIT_RETRIES = 5  # each waits Retry-After; then the core keeps the message for later
+# Calls whose silent resend after a dropped connection could repeat what Slack already did.
+NOT_IDEMPOTENT = frozenset({"chat.postMessage"})
 SHUTDOWN_GRACE_SECONDS = 10.0
 
 
@@ -66,8 +71,23 @@ def make_client(config: SlackConfig, session: aiohttp.ClientSession | None = Non
     """A client that waits out 429s (per Retry-After) instead of dropping the call."""
     return AsyncWebClient(
         token=config.bot_token, base_url=config.api_url, session=session, timeout=30,
-        retry_handlers=[AsyncConnectionErrorRetryHandler(),
+        retry_handlers=[PostSafeConnectionRetry(),
                         AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)])
+
+
+class PostSafeConnectionRetry(AsyncConnectionErrorRetryHandler):
+    """slack_sdk's connection retry, except that a `chat.postMessage` is sent again only
+    when its connection was never made: after a reset or a disconnect Slack may already
+    have accepted it, and a silent second send would double the post. The port then
+    sees the error and looks for the post (metadata) before posting it again."""
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: HttpResponse | None = None,
+                               error: Exception | None = None) -> bool:
+        if request.url.rstrip("/").rsplit("/", 1)[-1] in NOT_IDEMPOTENT:
+            return isinstance(error, aiohttp.ClientConnectorError)
+        return await super()._can_retry_async(state=state, request=request,
+                                              response=response, error=error)
 
 
 @dataclass

@@ -10,11 +10,13 @@ channel, even one the bot is not in) follow the ack.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aiohttp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -47,6 +49,7 @@ from bot.service import EDIT_NOTED_NOTICE, EditOutcome, InterviewService, TeamMe
 
 logger = logging.getLogger(__name__)
 
+NAMES_WITHIN = 1.0  # seconds for reading the names a message mentions, before it is stored
 NOT_A_RECRUITER = ("Only recruiters can use `/interview`. Ask your Slack admin to add you "
                    "(or a user group you are in) to SLACK_RECRUITERS.")
 SOMETHING_WENT_WRONG = ("Something went wrong on my side and it has been logged. "
@@ -342,20 +345,25 @@ class SlackListeners:
     async def _names(self, event: dict[str, Any]) -> dict[str, str]:
         """Names for the people and channels a message mentions (`users.info`,
         `conversations.info`), remembered for the process: `<@U123>` reaches the core as
-        `@Ada`. A name that cannot be read falls back to Slack's own label, or `@someone`."""
+        `@Ada`. A name that cannot be read in time falls back to Slack's own label, or
+        `@someone`."""
         users, channels = mentions_in(event)
-        for user in users - self._known_names.keys():
-            try:
-                found = (await self.actions.client.users_info(user=user))["user"]
-                self._known_names[user] = display_name(found)
-            except SlackApiError:
-                continue
-        for channel in channels - self._known_names.keys():
-            try:
-                info = await self.actions.client.conversations_info(channel=channel)
-                self._known_names[channel] = info["channel"].get("name") or "channel"
-            except SlackApiError:
-                continue
+        # Looked up before the message is stored, so bounded: past NAMES_WITHIN seconds, or
+        # on any error, the names not read yet fall back (the ack must stay inside Slack's 3).
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(NAMES_WITHIN):
+                for user in users - self._known_names.keys():
+                    try:
+                        found = (await self.actions.client.users_info(user=user))["user"]
+                        self._known_names[user] = display_name(found)
+                    except (SlackApiError, aiohttp.ClientError):
+                        continue
+                for channel in channels - self._known_names.keys():
+                    try:
+                        info = await self.actions.client.conversations_info(channel=channel)
+                        self._known_names[channel] = info["channel"].get("name") or "channel"
+                    except (SlackApiError, aiohttp.ClientError):
+                        continue
         return {key: self._known_names[key] for key in users | channels
                 if key in self._known_names}
 

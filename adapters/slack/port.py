@@ -23,6 +23,7 @@ recruiter channel itself, where each part's metadata names it (`posted.py`).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ logger = logging.getLogger(__name__)
 MESSAGE_LIMIT = 3900  # Slack truncates message text past 40,000 and advises under 4,000
 PART_ATTEMPTS = 3
 SENT_REMEMBERED = 20_000  # turns this process posted, kept to refuse posting one twice
+_TurnKey = tuple[str, str, int]  # channel, thread, turn id
 # Slack errors that say "try again" (docs.slack.dev, chat.postMessage errors); any other error
 # (invalid_blocks, msg_blocks_too_long, not_in_channel, ...) would fail the same way again.
 PASSING_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable",
@@ -85,8 +87,10 @@ class SlackPort:
         self._progress: dict[str, _Progress] = {}
         self._told: set[str] = set()  # interviews whose recruiter heard about a refusal
         self._unanswered: set[int] = set()  # turns whose last post got no answer from Slack
-        self._sent: OrderedDict[int, str] = OrderedDict()  # turn → ts, posted by this process
-        self._posting: dict[int, asyncio.Future[PostedMessage]] = {}
+        # (channel, thread, turn) → ts, posted by this process. The thread is in the key
+        # because SQLite may hand an erased interview's turn ids to new turns.
+        self._sent: OrderedDict[_TurnKey, str] = OrderedDict()
+        self._posting: dict[_TurnKey, asyncio.Future[PostedMessage]] = {}
 
     async def open_interview_conversation(self, *, platform: str, candidate_id: str,
                                           workspace: str, title: str) -> ConversationRef:
@@ -109,20 +113,26 @@ class SlackPort:
         A turn this process posted (or is posting) is not posted again: two paths of the
         core can reach one unsent turn at once (a start delivering its greeting while the
         candidate's first answer finds it not yet marked delivered)."""
-        turn = message.turn_id
-        if turn is None:
+        if message.turn_id is None:
             return await self._post_turn(message)
-        if turn in self._sent:
-            return PostedMessage(message_id=self._sent[turn], conversation=message.conversation)
-        running = self._posting.get(turn)
+        key = (message.conversation.channel, message.conversation.thread, message.turn_id)
+        if key in self._sent:
+            return PostedMessage(message_id=self._sent[key], conversation=message.conversation)
+        running = self._posting.get(key)
         if running is None:
-            running = self._posting[turn] = asyncio.ensure_future(self._post_turn(message))
-            running.add_done_callback(lambda _: self._posting.pop(turn, None))
-        posted = await asyncio.shield(running)
-        self._sent[turn] = posted.message_id
+            running = self._posting[key] = asyncio.ensure_future(self._post_turn(message))
+            running.add_done_callback(functools.partial(self._settled, key))
+        return await asyncio.shield(running)
+
+    def _settled(self, key: _TurnKey, posting: asyncio.Future[PostedMessage]) -> None:
+        """Recorded when the post ends, not by its caller: a caller cancelled meanwhile (at
+        shutdown) must not leave a post that went out unrecorded."""
+        self._posting.pop(key, None)
+        if posting.cancelled() or posting.exception() is not None:
+            return
+        self._sent[key] = posting.result().message_id
         while len(self._sent) > SENT_REMEMBERED:
             self._sent.popitem(last=False)
-        return posted
 
     async def _post_turn(self, message: OutgoingMessage) -> PostedMessage:
         """Each part carries its turn's id in metadata; a turn that may have been posted

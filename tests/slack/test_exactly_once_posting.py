@@ -143,3 +143,52 @@ async def test_one_turn_reached_by_two_paths_at_once_is_posted_once(world: Slack
     again = await world.adapter.port.post(message)
     assert first.message_id == second.message_id == again.message_id
     assert len(world.thread(world.dm(CANDIDATE), thread)) == before + 1
+
+
+
+async def test_a_turn_id_reused_in_another_thread_is_posted_there(world: SlackWorld) -> None:
+    """SQLite hands an erased interview's top turn ids to new turns: the port's memory of
+    what it posted is per thread, so a reused id in another interview's thread still goes
+    out (keyed by the id alone it was answered with the first thread's ts, never posted)."""
+    first_id, first_thread = await world.start()
+    world.fake.add_user("U0OTHER", "Other Candidate")
+    second_id, second_thread = await world.start(candidate="U0OTHER")
+    turn_id = (_last_bot_turn(world, second_id).id or 0) + 1000
+    for interview_id in (first_id, second_id):
+        conversation = (await world.service.status(interview_id)).conversation
+        await world.adapter.port.post(OutgoingMessage(
+            conversation=conversation, text="A stored question?", kind="technical",
+            turn_id=turn_id))
+    for user, thread in ((CANDIDATE, first_thread), ("U0OTHER", second_thread)):
+        assert world.thread(world.dm(user), thread)[-1].params["text"].startswith(
+            "A stored question?")
+
+
+async def test_a_dropped_post_is_not_resent_blindly_but_other_calls_are() -> None:
+    """slack_sdk's connection retry would send a `chat.postMessage` again after a reset or
+    a disconnect, when Slack may already have accepted it; ours resends a post only when
+    the connection was never made, and any other call as slack_sdk does."""
+    from slack_sdk.http_retry.request import HttpRequest
+    from slack_sdk.http_retry.state import RetryState
+
+    from adapters.slack.app import PostSafeConnectionRetry
+
+    handler = PostSafeConnectionRetry()
+
+    def request(method: str) -> HttpRequest:
+        return HttpRequest(method="POST", url=f"http://127.0.0.1:1/api/{method}", headers={})
+
+    refused = aiohttp.ClientConnectorError(None, OSError(111, "Connection refused"))  # type: ignore[arg-type]
+    dropped = aiohttp.ServerDisconnectedError()
+    reset = aiohttp.ClientOSError(104, "Connection reset by peer")
+    verdicts = {(method, type(error).__name__): await handler._can_retry_async(
+        state=RetryState(), request=request(method), error=error)
+        for method in ("chat.postMessage", "users.info") for error in (refused, dropped, reset)}
+    assert verdicts == {
+        ("chat.postMessage", "ClientConnectorError"): True,
+        ("chat.postMessage", "ServerDisconnectedError"): False,
+        ("chat.postMessage", "ClientOSError"): False,
+        ("users.info", "ClientConnectorError"): True,
+        ("users.info", "ServerDisconnectedError"): True,
+        ("users.info", "ClientOSError"): True,
+    }

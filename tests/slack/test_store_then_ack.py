@@ -4,6 +4,7 @@ again, and the redelivery is stored once."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
@@ -58,3 +59,20 @@ async def test_a_message_that_cannot_be_stored_is_refused_then_stored_on_redeliv
                               == replies + 1)
     await world.settle()
     assert len(world.thread(world.dm(CANDIDATE), thread)) == replies + 1
+
+
+async def test_an_error_leaving_the_ack_block_is_answered_500_not_200() -> None:
+    """Work that raises before its ack (a name lookup failing in a way nobody caught, a
+    bug) must not be acknowledged as stored: Slack gets a 500 and sends the event again."""
+    from slack_bolt.context.ack.async_ack import AsyncAck
+
+    from adapters.slack.acks import AckOnce
+
+    failed, fine = AsyncAck(), AsyncAck()
+    with contextlib.suppress(RuntimeError):
+        async with AckOnce(failed, within=None):
+            raise RuntimeError("not stored")
+    async with AckOnce(fine, within=None):
+        pass
+    assert failed.response is not None and failed.response.status == 500
+    assert fine.response is not None and fine.response.status == 200
