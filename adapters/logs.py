@@ -8,11 +8,17 @@ logs each request's payload, the openai SDK logs the prompt, httpx and aiohttp t
 SQLAlchemy's engine at INFO its parameters. So each of those is capped (`LIBRARY_CAPS`)
 whatever `-v` says; an operator who needs one library's detail names it in
 `LOG_LIBRARY_LEVELS` (for example `slack_bolt=DEBUG`), knowing it will log message text.
+
+Tracebacks are the other way in: a database error's own text can carry row values
+(PostgreSQL's "Failing row contains (...)" detail), which SQLAlchemy's `hide_parameters` does
+not reach. Every handler of the root logger scrubs them (`DatabaseErrorText`): the frames
+stay, each database exception in the chain is shown by its class alone.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 
 FORMAT = "%(levelname)s %(name)s: %(message)s"
 
@@ -29,6 +35,56 @@ LIBRARY_CAPS: dict[str, int] = {
     "apscheduler": logging.WARNING,
     "alembic": logging.WARNING,
 }
+
+
+# Exceptions from these packages may quote the data they refused.
+_DATABASE_PACKAGES = frozenset({"sqlalchemy", "psycopg", "psycopg2", "sqlite3", "_sqlite3"})
+
+
+def scrubbed_traceback(exc: BaseException) -> str:
+    """The traceback of `exc` as logging prints it, with the text of every database
+    exception in its chain (cause and context) replaced by a note."""
+    formatted = traceback.TracebackException.from_exception(exc)
+    seen: set[int] = set()
+    pending = [formatted]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.exc_type is not None and _is_database_error_type(current.exc_type):
+            current._str = "(the database's text is not logged: it may quote candidate data)"
+        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return "".join(formatted.format()).rstrip("\n")
+
+
+def _is_database_error_type(kind: type[BaseException]) -> bool:
+    return any(c.__module__.split(".")[0] in _DATABASE_PACKAGES for c in kind.__mro__)
+
+
+class DatabaseErrorText(logging.Filter):
+    """Puts the scrubbed traceback in a record whose exception chain holds a database error;
+    the formatter then prints that instead of formatting the exception itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and _chain_has_database_error(exc):
+            record.exc_text = scrubbed_traceback(exc)
+        return True
+
+
+def _chain_has_database_error(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    pending = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if _is_database_error_type(type(current)):
+            return True
+        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return False
 
 
 class LogLevelsError(ValueError):
@@ -56,6 +112,9 @@ def configure_logging(level: int = logging.WARNING, library_levels: str = "") ->
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(format=FORMAT)
+    for handler in root.handlers:
+        if not any(isinstance(f, DatabaseErrorText) for f in handler.filters):
+            handler.addFilter(DatabaseErrorText())
     root.setLevel(level)
     asked = parse_levels(library_levels)
     for name, cap in LIBRARY_CAPS.items():

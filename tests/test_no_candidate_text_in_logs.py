@@ -96,3 +96,43 @@ async def forged_request(world: SlackWorld) -> None:
     async with world.session.post(world.sender.url, data=body.encode(),
                                   headers=headers) as response:
         assert response.status == 401
+
+
+def test_a_database_error_in_a_traceback_is_logged_without_its_text() -> None:
+    """PostgreSQL's error detail quotes the refused row ("Failing row contains (...)"),
+    which `hide_parameters` does not reach: a logged traceback keeps its frames and says
+    which database error it was, never its text; other exceptions keep theirs."""
+    import io
+
+    import psycopg.errors
+    import sqlalchemy as sa
+
+    secret = "my salary at Initech was 95k"
+    orig = psycopg.errors.NotNullViolation(
+        'null value in column "kind" violates not-null constraint\n'
+        f"DETAIL:  Failing row contains (7, candidate, {secret}, null)")
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    out = io.StringIO()
+    root.handlers = [logging.StreamHandler(out)]
+    try:
+        configure_logging(logging.WARNING)
+        try:
+            try:
+                raise sa.exc.IntegrityError("INSERT INTO turns ...", None, orig)
+            except sa.exc.IntegrityError as exc:
+                raise RuntimeError("turn not stored") from exc
+        except RuntimeError:
+            logging.getLogger("bot.test").exception("message m1 not handled")
+        try:
+            raise ValueError("an ordinary error keeps its text")
+        except ValueError:
+            logging.getLogger("bot.test").exception("other")
+    finally:
+        root.handlers, root.level = saved_handlers, saved_level
+    logged = out.getvalue()
+    assert secret not in logged and "Failing row" not in logged
+    assert "IntegrityError" in logged  # which error it was
+    assert "turn not stored" in logged and "message m1 not handled" in logged
+    assert "an ordinary error keeps its text" in logged
+    assert "test_a_database_error_in_a_traceback" in logged  # the frames are kept
