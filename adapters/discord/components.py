@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -21,6 +22,7 @@ from discord import ui
 from bot.errors import InterviewError
 
 if TYPE_CHECKING:
+    from adapters.discord.actions import Reply
     from adapters.discord.bot_client import InterviewBotClient
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,21 @@ async def _answer_privately(interaction: discord.Interaction, text: str) -> None
                                                 allowed_mentions=NO_PINGS)
 
 
+async def _run_privately(interaction: discord.Interaction, what: str,
+                         run: Callable[[], Awaitable[Reply]]) -> None:
+    """A recruiter's button: thinking shown at once, then the reply (or the refusal, or
+    that it failed) privately."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    try:
+        text = (await run()).text
+    except InterviewError as exc:
+        text = str(exc)
+    except Exception:
+        logger.exception("%s failed", what)
+        text = SOMETHING_WENT_WRONG
+    await _answer_privately(interaction, text)
+
+
 # ------------------------------------------------------------------ handovers
 
 
@@ -74,19 +91,10 @@ class TakeoverButton(ui.DynamicItem[ui.Button[Any]], template=rf"ib:takeover:{_I
         return await _recruiter_only(interaction, NOT_A_RECRUITER)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
         actions = _client(interaction).actions
-        try:
-            reply = await actions.takeover(guild_id=interaction.guild_id or 0,
-                                           interview_id=self.interview_id,
-                                           recruiter=interaction.user)
-            text = reply.text
-        except InterviewError as exc:
-            text = str(exc)
-        except Exception:
-            logger.exception("Take over failed")
-            text = SOMETHING_WENT_WRONG
-        await _answer_privately(interaction, text)
+        await _run_privately(interaction, "Take over", lambda: actions.takeover(
+            guild_id=interaction.guild_id or 0, interview_id=self.interview_id,
+            recruiter=interaction.user))
 
 
 class HandbackButton(ui.DynamicItem[ui.Button[Any]], template=rf"ib:handback:{_ID}"):
@@ -105,19 +113,10 @@ class HandbackButton(ui.DynamicItem[ui.Button[Any]], template=rf"ib:handback:{_I
         return await _recruiter_only(interaction, NOT_A_RECRUITER)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
         actions = _client(interaction).actions
-        try:
-            reply = await actions.handback(guild_id=interaction.guild_id or 0,
-                                           interview_id=self.interview_id,
-                                           actor=interaction.user)
-            text = reply.text
-        except InterviewError as exc:
-            text = str(exc)
-        except Exception:
-            logger.exception("Hand back failed")
-            text = SOMETHING_WENT_WRONG
-        await _answer_privately(interaction, text)
+        await _run_privately(interaction, "Hand back", lambda: actions.handback(
+            guild_id=interaction.guild_id or 0, interview_id=self.interview_id,
+            actor=interaction.user))
 
 
 HANDOVER_BUTTONS = {"takeover": TakeoverButton, "handback": HandbackButton}

@@ -142,33 +142,26 @@ class SlackListeners:
 
     async def cancel_clicked(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                              respond: AsyncRespond) -> None:
-        async with self.in_flight, AckOnce(ack) as acked:
-            user = body.get("user", {})
-            team = user.get("team_id") or body.get("team", {}).get("id", "")
-            try:
-                if not await self.actions.policy.is_recruiter(user.get("id", "")):
-                    reply = Reply(NOT_A_RECRUITER)
-                else:
-                    reply = await self.actions.run(CancelInterview(action.get("value", "")),
-                                                   user_id=user.get("id", ""), team_id=team)
-            except Exception:
-                logger.exception("cancel button failed")
-                reply = Reply(SOMETHING_WENT_WRONG)
-            await acked()
-            await respond(text=reply.text, response_type="ephemeral", replace_original=True)
+        await self._recruiter_button(ack, body, action, respond, CancelInterview,
+                                     replace_original=True)
 
     async def takeover_clicked(self, ack: AsyncAck, body: dict[str, Any],
                                action: dict[str, Any], respond: AsyncRespond) -> None:
         """"Take over" on a notice: as `/interview takeover <id>`, for recruiters only."""
-        await self._handover_button(ack, body, action, respond, TakeOver)
+        await self._recruiter_button(ack, body, action, respond, TakeOver,
+                                     replace_original=False)
 
     async def handback_clicked(self, ack: AsyncAck, body: dict[str, Any],
                                action: dict[str, Any], respond: AsyncRespond) -> None:
-        await self._handover_button(ack, body, action, respond, HandBack)
+        await self._recruiter_button(ack, body, action, respond, HandBack,
+                                     replace_original=False)
 
-    async def _handover_button(self, ack: AsyncAck, body: dict[str, Any],
-                               action: dict[str, Any], respond: AsyncRespond,
-                               command: type[TakeOver] | type[HandBack]) -> None:
+    async def _recruiter_button(self, ack: AsyncAck, body: dict[str, Any],
+                                action: dict[str, Any], respond: AsyncRespond,
+                                command: type[CancelInterview] | type[TakeOver] | type[HandBack],
+                                *, replace_original: bool) -> None:
+        """A button that runs `command` on the interview id it carries, for recruiters
+        only; the answer is ephemeral (replacing the button's message, or beside it)."""
         async with self.in_flight, AckOnce(ack) as acked:
             user = body.get("user", {})
             team = user.get("team_id") or body.get("team", {}).get("id", "")
@@ -182,7 +175,8 @@ class SlackListeners:
                 logger.exception("%s button failed", command.__name__)
                 reply = Reply(SOMETHING_WENT_WRONG)
             await acked()
-            await respond(text=reply.text, response_type="ephemeral", replace_original=False)
+            await respond(text=reply.text, response_type="ephemeral",
+                          replace_original=replace_original)
 
     # ------------------------------------------------------------ reviewing scores
 
