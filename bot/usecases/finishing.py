@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlmodel import Session
@@ -201,21 +202,29 @@ async def _post_report_once(core: ServiceCore, interview_id: str, result: Evalua
 
 def _report_delivery(session: Session, core: ServiceCore, interview_id: str,
                      result: Evaluated) -> ReportDelivery | None:
-    from bot.usecases.reading import export_data  # reading imports this module
-
     report = repo.get_report(session, interview_id)
     if report is None or report.posted_at is not None:
         return None
+    return card_delivery(session, core, interview_id, result.report, result.markdown,
+                         since=retry_since(core, report.created_at))
+
+
+def card_delivery(session: Session, core: ServiceCore, interview_id: str,
+                  report: HRReport, markdown: str, *,
+                  since: datetime | None = None) -> ReportDelivery:
+    """What the recruiter channel's report card shows: the interview's people and role,
+    `report`'s recommendation and score, the export (reviews included); `since` as in
+    `ReportDelivery.retry_since`."""
+    from bot.usecases.reading import export_data  # reading imports this module
+
     interview, candidate = core.load(session, interview_id)
     return ReportDelivery(
         interview_id=interview_id, candidate_name=candidate.display_name,
         role_title=core.role_of(session, interview).title,
         candidate_id=candidate.platform_user_id, recruiter_id=interview.recruiter_id,
-        recommendation=result.report.recommendation_label,
-        overall_score=result.report.overall_score, partial=result.report.partial,
-        export=export_data(session, core, interview_id), markdown=result.markdown,
-        conversation=conversation_of(interview),
-        retry_since=retry_since(core, report.created_at))
+        recommendation=report.recommendation_label, overall_score=report.overall_score,
+        partial=report.partial, export=export_data(session, core, interview_id),
+        markdown=markdown, conversation=conversation_of(interview), retry_since=since)
 
 
 def _mark_report_posted(session: Session, core: ServiceCore, interview_id: str) -> None:

@@ -17,8 +17,8 @@ from bot.calibration.metrics import Agreement, agreement
 from bot.errors import InvalidRequestError
 from bot.ports import ReportDelivery
 from bot.reviewed import HumanScore, Reviewed, reviewed_report
-from bot.usecases.core import ServiceCore, conversation_of
-from bot.usecases.finishing import stored_evaluation
+from bot.usecases.core import ServiceCore
+from bot.usecases.finishing import card_delivery, stored_evaluation
 from storage import humans as store
 from storage import repository as repo
 from storage.models import ScoreReview
@@ -122,21 +122,12 @@ async def report_delivery(core: ServiceCore, interview_id: str) -> ReportDeliver
 
 
 def _delivery(session: Session, core: ServiceCore, interview_id: str) -> ReportDelivery:
-    from bot.usecases.reading import export_data  # reading imports finishing, as this does
-
     reviewed = reviewed_of(session, interview_id)
     if reviewed is None:
         raise InvalidRequestError(f"Interview {interview_id[:8]} has no report yet.")
-    interview, candidate = core.load(session, interview_id)
     report = repo.get_report(session, interview_id)
-    return ReportDelivery(
-        interview_id=interview_id, candidate_name=candidate.display_name,
-        role_title=core.role_of(session, interview).title,
-        candidate_id=candidate.platform_user_id, recruiter_id=interview.recruiter_id,
-        recommendation=reviewed.report.recommendation_label,
-        overall_score=reviewed.report.overall_score, partial=reviewed.report.partial,
-        export=export_data(session, core, interview_id),
-        markdown=report.markdown if report else "", conversation=conversation_of(interview))
+    return card_delivery(session, core, interview_id, reviewed.report,
+                         report.markdown if report else "")
 
 
 @dataclass(frozen=True)
