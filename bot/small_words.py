@@ -102,6 +102,13 @@ def mentioned_skill(message: str, skills: list[str]) -> str:
     return max(found, key=len) if found else ""
 
 
+# What the flow said happened comes first; then what the candidate replied to.
+_BY_REASON = {"dont_know": AFTER_DONT_KNOW, "no answer": _AFTER_NO_ANSWER,
+              "moved on": _AFTER_MOVED_ON}
+_BY_ANSWERED = {"role_question": _AFTER_ROLE_QUESTION, "intro": _AFTER_INTRO,
+                "project": _AFTER_PROJECT, "followup": _AFTER_FOLLOWUP, "brief": _AFTER_BRIEF}
+
+
 def acknowledgement(*, answered: str, reason: str, index: int, name: str = "",
                     mentioned: str = "") -> str:
     """The opening of the next question. `answered` is what the candidate just replied to
@@ -109,26 +116,11 @@ def acknowledgement(*, answered: str, reason: str, index: int, name: str = "",
     added little, or "role_question" when they asked one instead); `reason` is the flow's
     ("dont_know", "no answer", "moved on" or ""); `index` moves the pick along the
     interview; `mentioned` is a skill the answer named."""
-    if reason == "dont_know":
-        pool = AFTER_DONT_KNOW
-    elif reason == "no answer":
-        pool = _AFTER_NO_ANSWER
-    elif reason == "moved on":
-        pool = _AFTER_MOVED_ON
-    elif answered == "role_question":
-        pool = _AFTER_ROLE_QUESTION
-    elif answered == "intro":
-        pool = _AFTER_INTRO
-    elif answered == "project":
-        pool = _AFTER_PROJECT
-    elif answered == "followup":
-        pool = _AFTER_FOLLOWUP
-    elif answered == "brief":
-        pool = _AFTER_BRIEF
-    elif mentioned and index % 2:
-        # Every other answer that names one of the role's skills hears it named back.
-        return _ABOUT[(index // 2) % len(_ABOUT)].format(term=mentioned)
-    else:
+    pool = _BY_REASON.get(reason) or _BY_ANSWERED.get(answered)
+    if pool is None:
+        if mentioned and index % 2:
+            # Every other answer that names one of the role's skills hears it named back.
+            return _ABOUT[(index // 2) % len(_ABOUT)].format(term=mentioned)
         pool = _AFTER_ANSWER
     return pool[index % len(pool)].format(name=f", {name}" if name else "")
 
