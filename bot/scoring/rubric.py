@@ -333,15 +333,17 @@ def coverage(points: Sequence[KeyPoint], answer: str,
 
     # A sentence that states a known wrong claim is no evidence for any point: "there's a
     # 97% chance the new flow is better" does not also show the p-value read right.
-    every_claim = claims(misconceptions) + [c for p in points for c in claims(p.misconceptions)]
+    general_claims = claims(misconceptions)
+    point_claims = [claims(p.misconceptions) for p in points]
+    every_claim = general_claims + [c for found in point_claims for c in found]
     wrong_sentences = claim_sentences(every_claim, contexts)
     evidence = [c for c in contexts if c.index not in wrong_sentences]
     findings = []
-    for point, live in zip(points, keywords, strict=True):
+    for live, own_claims in zip(keywords, point_claims, strict=True):
         finding = find_point(live, contexts)
         if finding.evidence is Evidence.CREDITED and finding.sentence in wrong_sentences:
             finding = find_point(live, evidence)
-        wrong = find_wrong_claims(claims(point.misconceptions), contexts)
+        wrong = find_wrong_claims(own_claims, contexts)
         findings.append(replace(finding, wrong_claims=wrong) if wrong else finding)
-    general = find_wrong_claims(claims(misconceptions), contexts)
+    general = find_wrong_claims(general_claims, contexts)
     return Coverage(points, tuple(findings), contexts, general)
