@@ -22,11 +22,12 @@ _CONFIRM = {"yes", "y", "confirm", "withdraw", "yes withdraw", "yes, withdraw", 
 # Ordinary ways of saying "I have no (more) questions". Matched on the normalized message.
 _NO_MORE = re.compile(
     r"^(?:no|nope|nah|none|not really|no thanks?|nothing)\b|"
-    r"\b(?:that'?s|thats|that is) (?:all|everything|it)\b|"
-    r"\bi'?m (?:good|fine|all set|set)\b|\bi am (?:good|fine|all set)\b|"
-    r"\bno (?:more |other |further )?questions\b|\bnothing (?:else|more|further)\b|"
-    r"\ball (?:good|set|clear)\b|\bi don'?t have any (?:more |other |further )?questions\b|"
-    r"\bi have no (?:more |other |further )?questions\b|\bthat covers it\b",
+    # One check before the phrases (a word starts here), so a long message is scanned once.
+    r"\b(?=[a-z][a-z' ])(?:(?:that'?s|thats|that is) (?:all|everything|it)\b|"
+    r"i'?m (?:good|fine|all set|set)\b|i am (?:good|fine|all set)\b|"
+    r"no (?:more |other |further )?questions\b|nothing (?:else|more|further)\b|"
+    r"all (?:good|set|clear)\b|i don'?t have any (?:more |other |further )?questions\b|"
+    r"i have no (?:more |other |further )?questions\b|that covers it\b)",
 )
 
 # Text addressed to whoever runs or grades the interview. Each alternative is literal words

@@ -31,6 +31,7 @@ _CANDIDATE_QUESTION_PROMPT = re.compile(
 MIN_BANK_MATCH_TERMS = 3
 # ... or two, when one of them is the bank question's topic ("types of replication").
 TOPIC_MATCH_TERMS = 2
+DOMINANT_RATIO = 2.0  # ... or when the best bank question scores this many times the next
 EXPORT_FORMAT = "interview-bot/1"
 
 
@@ -201,18 +202,27 @@ _FOLLOWUP_CUE = re.compile(
     r"same question|still on|staying with|going back to)",
     re.IGNORECASE,
 )
+# "Not from our usual list": a question the interviewer says the bank does not have.
+_OFF_LIST = (r"(?:not|isn'?t|is not) (?:on|in|from) (?:my|the|our) (?:usual )?list\b|"
+             r"outside (?:the|my|our) (?:usual|list|bank)\b|off (?:the|my) (?:list|script)\b")
+_OFF_LIST_CUE = re.compile(rf"\b(?:{_OFF_LIST})", re.IGNORECASE)
 # "Different topic: ...", "Switching gears, ...": a new question even when it is short.
+# One check before all the cues (a word of two letters or more starts here), so a long
+# text is scanned once, not once per cue.
 _NEW_TOPIC_CUE = re.compile(
-    r"\b(?:different|new|another|next|separate|unrelated|other) (?:topic|question|area|"
-    r"subject|one)\b|\bswitching (?:gears|topics)\b|\bchanging (?:gears|topics?)\b|"
-    r"\bmoving on\b|\bnot (?:specific|related) to\b|\bisn'?t about\b|\bon another note\b|"
-    r"\b(?:not|isn'?t) (?:on|in|from) (?:my|the|our) (?:usual )?list\b|"
-    r"\boutside (?:the|my) (?:usual|list|bank)\b|\boff (?:the|my) (?:list|script)\b|"
-    r"\bhere'?s (?:a |an )?(?:(?:more|less|quick|short|different|new|practical|hands-on|"
+    r"\b(?=[a-z]{2})(?:(?:different|new|another|next|separate|unrelated|other) "
+    r"(?:topic|question|area|subject|one)\b|switching (?:gears|topics)\b|"
+    r"changing (?:gears|topics?)\b|"
+    r"moving on\b|not (?:specific|related) to\b|isn'?t about\b|on another note\b|"
+    f"{_OFF_LIST}|"
+    r"here'?s (?:a |an )?(?:(?:more|less|quick|short|different|new|practical|hands-on|"
     r"harder|easier|simpler|tricky|general|broader) ){0,2}one\b|"
-    r"\bsomething (?:different|else entirely)\b|"
-    r"\blast (?:technical )?(?:one|question)\b|\bone last (?:one|question)\b|"
-    r"\b(?:next|new|different) (?:area|subject)\b",
+    r"something (?:different|else entirely)\b|"
+    r"last (?:technical )?(?:one|question)\b|one last (?:one|question)\b|"
+    r"(?:next|new|different) (?:area|subject)\b|"
+    r"quick one\b(?!-)|one more (?:that|which)\b|"
+    r"(?:isn'?t|is not|not) (?:strictly|really|purely) technical\b|"
+    r"non-?technical (?:one|question)\b)",
     re.IGNORECASE,
 )
 _INTRO_CUE = re.compile(r"introduce yourself|tell (?:me|us) (?:a bit |a little )?about "
@@ -221,15 +231,18 @@ _INTRO_CUE = re.compile(r"introduce yourself|tell (?:me|us) (?:a bit |a little )
 # about a project you're proud of", "What's the most interesting system you've built?",
 # "Describe an analysis you led"): a piece of the candidate's own work.
 _PROJECT_CUE = re.compile(
-    r"you mentioned|on your (?:cv|resume|résumé)|your (?:cv|resume|résumé) (?:says|mentions)|"
-    r"in your background|\bproud of\b|"
-    r"\b(?:project|analysis|piece of work|achievement|accomplishment)s?\b"
+    # One check before the cues (a word starts here), so a long turn is scanned once.
+    r"\b(?=[a-z][a-z ])(?:you mentioned|you wrote|on your (?:cv|resume|résumé)|"
+    r"your (?:cv|resume|résumé) (?:says|mentions)|in your background|proud(?:est)? of\b|"
+    r"from your past work\b|"
+    r"(?:a|any|one) (?:\w+ ){0,2}(?:project|analysis)s? (?:from|in) the last\b|"
+    r"(?:project|analysis|piece of work|achievement|accomplishment)s?\b"
     r"(?: \w+){0,4}? (?:you(?:'ve|'re| have| are| were)?|that you) "
     r"(?:\w+ )?(?:worked|built|led|owned|shipped|delivered|did|done|ran|designed|drove|"
     r"proud|enjoyed|liked|remember)|"
-    r"\b(?:your|you've|you have) (?:\w+ ){0,3}?(?:favou?rite|best|biggest|proudest|"
+    r"(?:your|you've|you have) (?:\w+ ){0,3}?(?:favou?rite|best|biggest|proudest|"
     r"most \w+|recent|last) (?:project|analysis|piece of work|achievement)\b|"
-    r"\bsomething you(?:'ve| have)? (?:built|shipped|led|designed|delivered|owned)\b",
+    r"something you(?:'ve| have)? (?:built|shipped|led|designed|delivered|owned)\b)",
     re.IGNORECASE)
 # A request that brings up something new ("Tell me about a time ...", "Describe an
 # incident ...") opens a question of its own, unless it points back ("... a time that
@@ -248,11 +261,15 @@ CONTINUES_SHARE = 0.6  # ... unless the current question matches nearly as well
 # those ...", "What now?", "... still slow?".
 _ANAPHORA = re.compile(
     r"^(?:which|what|how|why) (?:of )?(?:those|these|them|that|this|it)\b|"
-    r"\bwhat (?:does|would) (?:that|this|it) (?:tell|mean|change)|\bwhat now\b|"
-    r"\b(?:is|are) (?:it |they )?still\b|\bstill (?:slow|unknown|failing|down|there|high)\b|"
-    r"\b(?:check|do|try) next\b|\bin that case\b|\bthat approach\b|\byour (?:answer|approach|"
+    # One check before the rest (a word of two letters or more starts here).
+    r"\b(?=[a-z]{2})(?:what (?:does|would) (?:that|this|it) (?:tell|mean|change)|what now\b|"
+    r"(?:is|are) (?:it |they )?still\b|still (?:slow|unknown|failing|down|there|high)\b|"
+    r"(?:check|do|try) next\b|in that case\b|that approach\b|your (?:answer|approach|"
     r"design|fix|plan|solution|numbers|estimate|example|query|setup)\b|"
-    r"\b(?:those|these|that|this) (?:numbers|figures|results|steps|changes)\b",
+    r"(?:those|these|that|this) (?:numbers|figures|results|steps|changes)\b|"
+    # ... or asks about the story just told: "What was your part?", "How did you know?"
+    r"what was your (?:part|role|contribution)\b|how did you (?:know|measure|prove)\b|"
+    r"what did you learn\b)",
     re.IGNORECASE,
 )
 
@@ -300,7 +317,7 @@ def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
                 labelled.append(ConversationTurn("bot", Kind.FOLLOWUP.value, text, current))
                 context.append(question)
                 continue
-            qid = match.question_id
+            qid = None if _OFF_LIST_CUE.search(text) else match.question_id
             if qid is None or labelled_has(labelled, qid):
                 free += 1
                 qid = f"open-{free}"
@@ -333,7 +350,12 @@ def _bank_match(bank: Bm25Index, role: Role, text: str) -> _BankMatch:
     best = role.questions[hits[0].index]
     matched = hits[0].matched
     on_topic = bool(matched & set(terms(best.topic)))
-    if len(matched) >= MIN_BANK_MATCH_TERMS or (on_topic and len(matched) >= TOPIC_MATCH_TERMS):
+    # Two shared terms are enough when one bank question stands out ("pods keep
+    # restarting, CrashLoopBackOff" is the crash-loop question and no other).
+    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    dominant = len(matched) >= TOPIC_MATCH_TERMS and hits[0].score >= DOMINANT_RATIO * runner_up
+    if len(matched) >= MIN_BANK_MATCH_TERMS or dominant or (
+            on_topic and len(matched) >= TOPIC_MATCH_TERMS):
         return _BankMatch(best.id, len(matched), scores)
     return _BankMatch(None, len(matched), scores)
 

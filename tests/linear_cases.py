@@ -21,6 +21,7 @@ from bot.roles import load_role
 from bot.scoring import items as scoring_items
 from bot.scoring import language as scoring_language
 from bot.scoring import offline as scoring_offline
+from bot.scoring import rubric as scoring_rubric
 from bot.scoring.items import item_for
 from storage import repository
 
@@ -97,6 +98,7 @@ PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "bot.text": (text._SENTENCE_END, text._WORD, text._BRITISH),
     "bot.scoring.language": (scoring_language._CONTRACTION, scoring_language._TOKEN),
     "bot.scoring.items": (scoring_items._REQUEST,),
+    "bot.scoring.rubric": scoring_rubric.PATTERNS,
     "bot.transcript": (transcript._SPEAKER_LINE, transcript._CANDIDATE_QUESTION_PROMPT,
                        transcript._FOLLOWUP_CUE, transcript._NEW_TOPIC_CUE,
                        transcript._ANAPHORA, transcript._INTRO_CUE, transcript._PROJECT_CUE,

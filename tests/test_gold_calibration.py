@@ -18,9 +18,10 @@ from tests.test_cli import cli
 GOLD = Path(__file__).parent / "data" / "gold"
 
 # Floors for the tuned half, set a little below what the scorer reached when it was tuned
-# (fourth round, 32 interviews: Spearman 0.91, QWK 0.91, within one 98%).
-TUNED_SPEARMAN_FLOOR = 0.88
-TUNED_QWK_FLOOR = 0.89
+# (ninth round, 72 interviews from eight authors, every measured held-back edition among
+# them: Spearman 0.90, QWK 0.90, within one 98%; the fourth round's 0.91 was on 32).
+TUNED_SPEARMAN_FLOOR = 0.87
+TUNED_QWK_FLOOR = 0.87
 TUNED_WITHIN_ONE_FLOOR = 0.96
 
 

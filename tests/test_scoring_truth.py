@@ -546,3 +546,22 @@ def test_a_wrong_claim_at_the_core_or_on_a_structure_rubric_caps_at_2() -> None:
         story + " With asynchronous replication we had zero data loss, guaranteed."]))
     assert good.score >= 4 and Flag.INCORRECT not in good.flags
     assert Flag.INCORRECT in bluff.flags and bluff.score <= 2
+
+
+@pytest.mark.parametrize(("intro", "capped"), [
+    ("I'm a backend engineer with a passion for scalable, cloud-native systems. Over the last "
+     "seven years I've worked across microservices, Python, FastAPI, Kafka and Kubernetes, "
+     "and I'm excited about logistics because it is a scale problem.", True),
+    ("Seven years of backend Python at a parcel-delivery company, where I owned the booking "
+     "API on FastAPI, Kafka and Kubernetes; your carrier integrations look very similar.",
+     False),
+])
+def test_an_intro_that_names_no_workplace_and_nothing_done_there_is_at_most_3(
+        intro: str, capped: bool) -> None:
+    result = _score_intro("backend-engineer", intro)
+    assert (result.score <= 3) is capped, result.justification
+
+
+def _score_intro(role_name: str, intro: str):
+    role = load_role(role_name)
+    return score_offline(item_for(role, 1, "intro", "Please introduce yourself.", [intro]))

@@ -11,7 +11,7 @@ from adapters.console import ConsolePort, run_demo
 from bot.brains.offline import OfflineBrain
 from bot.roles import list_roles, load_role
 from bot.scoring.evaluation import Flag, Rubric
-from bot.scoring.items import items_from_conversation
+from bot.scoring.items import asked_sentences, items_from_conversation
 from bot.service import InterviewService
 from bot.simulated import PROFILES
 from bot.transcript import label_turns, parse_transcript_text, read_transcript
@@ -159,3 +159,9 @@ Candidate: No, thanks.
         items = items_from_conversation(role, label_turns(parse_transcript_text(text), role))
         assert [i.question_id for i in items] == ["intro", "project", "open-1"], asked
         assert len(items[1].answers) == 2 and len(items[0].answers) == 1, asked
+
+
+def test_a_topic_announced_with_a_colon_is_a_question_without_a_question_mark() -> None:
+    assert asked_sentences("Last design one: a rate limiter for each API customer.")
+    assert asked_sentences("Next question: how you would shard the bookings table.")
+    assert not asked_sentences("Last one was great, thanks.")

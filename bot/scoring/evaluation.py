@@ -60,6 +60,8 @@ class ScoreItem:
     followups: tuple[str, ...] = ()
     # Wrong claims of the question as a whole and of the role, beyond the key points' own.
     misconceptions: tuple[Misconception, ...] = ()
+    # The project story is also read against the whole bank (bot.scoring.project_story).
+    bank_points: tuple[tuple[KeyPoint, ...], ...] = ()
 
     @property
     def answer_text(self) -> str:

@@ -9,15 +9,19 @@ from dataclasses import dataclass, field
 from bot.flow import INTRO_ID, PROJECT_ID, Kind
 from bot.roles import Misconception, Role
 from bot.scoring.evaluation import Rubric, ScoreItem
+from bot.scoring.project_story import bank_points
 from bot.scoring.rubric import generic_points, intro_points, project_points
 from bot.text import sentences
 
 # A bot sentence that asks for an answer without a question mark: "Walk me through ...",
-# "Describe ...", "Tell me about ...", "Please introduce yourself.", "I'd like to hear ...".
+# "Describe ...", "Tell me about ...", "Please introduce yourself.", "I'd like to hear ...",
+# "Last design one: a rate limiter that ...".
 _REQUEST = re.compile(
     r"^(?:(?:so|now|next|okay|ok|great|thanks|thank you|right|and|finally|lastly|first|"
     r"to start|to begin|let's move on|moving on)[,.!]?\s+){0,3}(?:please\s+)?"
-    r"(?:(?:walk|talk|take|run) (?:me|us) through|describe|explain|tell (?:me|us)|"
+    r"(?:(?:the )?(?:last|next|another|final|one more|quick) (?:\w+ )?(?:one|question|"
+    r"scenario|topic)\s*:|"
+    r"(?:walk|talk|take|run) (?:me|us) through|describe|explain|tell (?:me|us)|"
     r"give (?:me|us)|share|outline|list|design|sketch|compare|discuss|introduce yourself|"
     r"imagine|suppose|picture|consider|say how|talk about|let'?s (?:talk|hear) about|"
     r"i'?d (?:like|love) (?:you|to hear|to know|to understand)|"
@@ -57,7 +61,8 @@ def item_for(role: Role, position: int, question_id: str, asked: str,
         # data loss").
         return ScoreItem(position, PROJECT_ID, "Project experience", asked, project_points(),
                          answers=tuple(answers), rubric=Rubric.PROJECT, followups=followups,
-                         misconceptions=claims + bank_misconceptions(role))
+                         misconceptions=claims + bank_misconceptions(role),
+                         bank_points=bank_points(role))
     try:
         q = role.question(question_id)
     except KeyError:

@@ -49,6 +49,17 @@ _REFUTING = frozenset({*NEGATORS, "without", "myth", "misconception", "wrong", "
 # Words that refute only what follows them: "without X", "avoid X". In "the RPO is zero and
 # you avoid the write latency" the claim before "avoid" is still made.
 _REFUTE_WHAT_FOLLOWS = frozenset({"without", "avoid"})
+# Words that condemn what came before them in the sentence, whatever the clause: a story's
+# "our WAU counted any app open, so it was inflated" describes the problem it fixed, and
+# "if we peeked daily and stopped at the first significant result, the false-positive rate
+# is well above 5%" names the harm of what it describes, "to raise max_connections to 5000
+# is a bad idea" rejects it.
+_CONDEMNS_WHAT_WENT_BEFORE = re.compile(
+    r"\b(?:inflated|overstated|overcounted|undercounted|meaningless|useless|bogus)\b|"
+    r"\b(?:is|are|was|would be) (?:a |an )?(?:really |very )?(?:bad|terrible|poor|dangerous) "
+    r"idea\b|"
+    r"\b(?:false positive|type i error|error) rate (?:is|was|goes|will be|would be|gets) "
+    r"(?:\w+ )?(?:above|higher|inflated|up|blown)\b")
 # A negator describing a noun ("users who never logged in", "with no logins") is part of
 # the claim's subject, not a refutation of it.
 _DESCRIPTIVE_BEFORE_NEGATOR = frozenset({"who", "that", "which", "with"})
@@ -57,7 +68,11 @@ _REPORTED = tuple(f" {p} " for p in (
     "people think", "people often think", "many people think", "people assume",
     "it is tempting to", "a common mistake", "common misconception", "some people",
     "you might think", "you would think", "the naive", "a classic mistake", "juniors often",
-    "people believe", "is often believed", "it is a myth",
+    "people believe", "is often believed", "it is a myth", "a classic failure",
+    "the classic failure", "a common failure", "a classic trap", "a common trap",
+    "a classic pitfall", "a common pitfall",
+    "when people", "people often", "people usually", "teams often", "a lot of people",
+    "most people", "many teams",
 ))
 _LIST_JOINERS = frozenset({"and", "or", "&", "plus"})
 # A sentence whose terms are this share of its words is a list of keywords.
@@ -65,6 +80,7 @@ STUFFED_SHARE = 0.75
 BARE_ITEMS_FOR_LIST = 3
 BARE_SHARE_FOR_LIST = 0.6  # ... and most of the sentence's items are bare terms
 SHORT_ITEM_WORDS = 4
+LIST_SHAPE_ITEMS = 8  # ... and a sentence of this many short items, none related, is a list
 # Words that relate one term to another: a piece that holds one ("asyncio for the fan-out",
 # "gather with a timeout", "stale stats -> bad plan") says what to do and why, it is not a
 # bare term. Shorthand is full of terms; a list has no relations between them.
@@ -386,6 +402,11 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
     inside = {t for a, b in spans for t in range(a, b)}
     clauses = {s.clause[t] for t in inside}
     first = min(inside) if inside else 0
+    last = max(inside) if inside else 0
+    if _CONDEMNS_WHAT_WENT_BEFORE.search(" ".join(s.words[last + 1:])):
+        return True
+    if _preferred_over(s.words, inside):
+        return True
     return any(s.clause[j] in clauses and j not in inside and w in _REFUTING
                and not (w in NEGATORS and j > 0 and s.words[j - 1] in _DESCRIPTIVE_BEFORE_NEGATOR)
                # "without X" refutes X; a claim followed by "without touching the rest"
@@ -396,6 +417,15 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
 
 
 ALTERNATIVE_REACH = 4
+
+
+def _preferred_over(words: Sequence[str], inside: set[int]) -> bool:
+    """"Prefer structural fixes over 'be more careful'": what follows "over" is rejected."""
+    for p, word in enumerate(words):
+        if word.startswith("prefer") and "over" in words[p + 1:]:
+            over = words.index("over", p + 1)
+            return any(t > over for t in inside)
+    return False
 
 
 def _beyond_alternative(words: tuple[str, ...], j: int, inside: set[int]) -> bool:
@@ -433,6 +463,13 @@ def listed_tokens(sentence: Sentence, term_spans: Sequence[Span]) -> frozenset[i
                       and covered & set(item) and not _relations(item, sentence, covered)
                       for j in item)
     if len(content) >= 6 and share >= STUFFED_SHARE and relations < RELATIONS_FOR_PROSE:
+        listed.update(covered)
+    # The shape alone: many short items, at most one of them relating its words, is a list
+    # of terms, whether or not its other terms are the rubric's ("Funnel analysis, cohort
+    # segmentation, seasonality, root cause analysis, ...").
+    if len(items) >= LIST_SHAPE_ITEMS and all(
+            len(_content(item, sentence)) <= SHORT_ITEM_WORDS for item in items) and sum(
+            1 for item in items if _relations(item, sentence, set())) <= 1:
         listed.update(covered)
     return frozenset(listed)
 

@@ -24,7 +24,21 @@ from bot.scoring.evaluation import (
     ScoreItem,
 )
 from bot.scoring.matching import Evidence
-from bot.scoring.rubric import DISMISSAL_CLAIM, Coverage, coverage, dismissals_of
+from bot.scoring.project_story import (
+    CONCEPTS_MIN,
+    DEPTH_MIN,
+    HOLLOW_STORY_CAP,
+    lacks_substance,
+    story_coverage,
+)
+from bot.scoring.rubric import (
+    DISMISSAL_CLAIM,
+    VAGUE_INTRO_CAP,
+    Coverage,
+    coverage,
+    dismissals_of,
+    names_concrete_work,
+)
 from bot.text import sentences, shorten, words
 
 SCORER = "offline-2"
@@ -44,7 +58,10 @@ def score_offline(item: ScoreItem) -> QuestionEvaluation:
     claims = item.misconceptions
     if item.rubric in (Rubric.BANK, Rubric.GENERIC):
         claims = (*claims, *dismissals_of(item.question))
-    cov = coverage(item.key_points, answered, claims)
+    if item.rubric == Rubric.PROJECT and item.bank_points:
+        cov = story_coverage(item.key_points, item.bank_points, answered, claims)
+    else:
+        cov = coverage(item.key_points, answered, claims)
     if item.rubric == Rubric.INTRO:
         cov = _stack_lists_credited(cov)
     content_sentences = [c.sentence.text for c in cov.sentences if not c.instruction]
@@ -85,6 +102,10 @@ def rubric_hash(item: ScoreItem) -> str:
     """Identifies the rubric a score was given on, so a changed role file shows as drift."""
     data = {"points": [p.model_dump() for p in item.key_points],
             "anchors": {str(k): v for k, v in item.anchors.items()}, "rubric": item.rubric}
+    if item.bank_points:
+        # A project story is read against the whole bank too (bot.scoring.project_story).
+        data["bank"] = [[p.model_dump() for p in topic] for topic in item.bank_points]
+        data["substance"] = [CONCEPTS_MIN, DEPTH_MIN]
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
     return digest[:12]
 
@@ -143,6 +164,12 @@ def _score(cov: Coverage, n_words: int, flags: list[str], rubric: str = Rubric.B
     if wrong and (rubric in STRUCTURE_RUBRICS or any(
             c.claim.startswith(DISMISSAL_CLAIM) for c in cov.wrong_claims)):
         score = min(score, 2)
+    if rubric == Rubric.PROJECT and lacks_substance(cov):
+        score = min(score, HOLLOW_STORY_CAP)
+    if rubric == Rubric.INTRO and not names_concrete_work(
+            " ".join(c.sentence.text for c in cov.sentences if not c.instruction)):
+        # Years and a list of buzzwords with no workplace and nothing done there.
+        score = min(score, VAGUE_INTRO_CAP)
     if Flag.STUFFING in flags:
         # Nothing but lists of terms ("Hypothesis, primary metric, MDE, power 80%, ...")
         # is keyword salad: nothing of value. Lists beside prose still get their 2.

@@ -43,17 +43,20 @@ _PROJECT_POINTS = (
                   "hard part", "hardest", "tricky", "difficult", "pain point", "too slow",
                   "single point of failure", "did not + work|support|carry|scale|fit|cope",
                   "kept + failing|crashing|timing out|breaking", "nobody + trust*|react*",
-                  "we had + <number>", "used to + take|fail|page|break"],
+                  "we had + <number>", "used to + take|fail|page|break", "went wrong",
+                  "leak*", "exhausted", "ran out of", "inflated", "got slow", "was slow"],
     ),
     KeyPoint(
         point="Explains the actions they personally took",
         keywords=["i + " + _ACTION_VERBS, "we + " + _ACTION_VERBS, "my approach",
-                  "i started by", "my part", "i was responsible"],
+                  "i started by", "my part", "i was responsible", "the fix", "fix was",
+                  "fix"],
     ),
     KeyPoint(
         point="Gives a measurable outcome",
         keywords=["<number> + %|percent|minutes|seconds|hours|ms|pages|times|days|weeks|x",
-                  "from + <number> + to", "reduced", "reduction", "improved", "dropped",
+                  "from + <number> + to", "<number> -> <number>", "<number> + p95|p99|latency",
+                  "reduced", "reduction", "improved", "dropped",
                   "saved", "halved", "doubled", "faster", "fewer"],
     ),
     KeyPoint(
@@ -61,7 +64,8 @@ _PROJECT_POINTS = (
         keywords=["trade-off", "tradeoff", "trade off", "instead", "alternative", "lesson",
                   "learned", "learnt", "in hindsight", "decided", "rollback", "roll back",
                   "rehears*", "so that", "to avoid", "the risk", "safer", "we chose",
-                  "i chose", "weigh*", "next time", "would do differently", "because"],
+                  "i chose", "weigh*", "next time", "would do differently", "because",
+                  "mostly from", "not from", "so no", "in the end", "the catch", "gotcha*"],
     ),
 )
 
@@ -95,6 +99,28 @@ def project_points() -> tuple[KeyPoint, ...]:
 _SKILL_SPELLINGS = {"postgresql": "postgresql|postgres", "kubernetes": "kubernetes|k8s",
                     "javascript": "javascript|js", "typescript": "typescript|ts",
                     "aws rds": "aws rds|rds", "amazon web services": "amazon web services|aws"}
+
+
+# Where the candidate worked ("at a ride-hailing company", "at Zalando", "for a fintech")
+# or something they did there ("I owned the reservation service"): what makes an
+# introduction concrete. "Six years across the whole spectrum of distributed architecture"
+# and "a data storyteller at heart" name neither.
+_WORKPLACE = re.compile(
+    r"\b(?:[Aa]t|[Ff]or|[Ww]ith|[Jj]oined|[Ii]n) (?:a |an |the )?(?:[A-Z][\w&-]*[a-z][\w&-]*|"
+    r"(?:[\w-]+ ){0,3}?(?:company|startup|scale-?up|bank|retailer|agency|marketplace|app|"
+    r"provider|firm|insurer|airline|hospital|trust|consultancy|fintech|shop|store|operator|"
+    r"carrier|team|platform|department|ministry|council|university))\b")
+_OWN_WORK = re.compile(
+    r"\b(?:i|we)(?:'ve| have| had)? (?:own(?:ed)?|buil[td]|ran|run|led|lead|maintain(?:ed)?|"
+    r"migrated|wrote|designed|moved|cut|reduced|shipped|automated|introduced|support(?:ed)?|"
+    r"manage[d]?|operate[d]?)\b", re.IGNORECASE)
+VAGUE_INTRO_CAP = 3
+PATTERNS = (_WORKPLACE, _OWN_WORK)
+
+
+def names_concrete_work(intro: str) -> bool:
+    """Whether an introduction says where the candidate worked or what they did there."""
+    return bool(_WORKPLACE.search(intro) or _OWN_WORK.search(intro))
 
 
 def intro_points(role: Role) -> tuple[KeyPoint, ...]:
@@ -132,7 +158,8 @@ def experience_point(role: Role) -> KeyPoint:
     spelled += _NUMBER_NAMES[need:] + [
         f"{tens}{sep}{unit}" for tens in ("twenty", "thirty") for sep in (" ", "-")
         for unit in _NUMBER_NAMES[1:10]] + ["thirty", "forty"]
-    years = "|".join(f"{n} years|{n} and a half years|{n}+ years|{n} year" for n in spelled)
+    years = "|".join(f"{n} years|{n} and a half years|{n}+ years|{n} year|{n} yrs|{n}+ yrs"
+                     for n in spelled)
     since = "|".join(f"since {y}|from {y}"
                      for y in range(REFERENCE_YEAR - MAX_YEARS, REFERENCE_YEAR - need + 1))
     field = "|".join(_field_words(role))
