@@ -11,7 +11,7 @@ from bot.roles import load_role
 from bot.scoring.evaluation import Flag
 from bot.scoring.items import item_for, items_from_conversation
 from bot.scoring.offline import score_offline
-from bot.scoring.project_story import CONCEPTS_POINT, DEPTH_POINT, bank_points
+from bot.scoring.project_story import CONCEPTS_POINT, DEPTH_POINT, bank_points, story_coverage
 from bot.scoring.rubric import coverage, experience_point, intro_points
 from bot.transcript import label_turns, parse_transcript_text
 
@@ -62,12 +62,16 @@ def test_a_story_that_states_a_known_wrong_claim_earns_no_substance_from_it() ->
     assert Flag.INCORRECT in result.flags
 
 
-def test_the_bank_points_carry_no_wrong_claims_of_their_own() -> None:
-    # The project item already carries every wrong claim of the bank; one sentence must
-    # not count as two mistakes through the point's own copy.
-    topics = bank_points(BACKEND)
-    assert all(not p.misconceptions for topic in topics for p in topic)
-    assert [len(t) for t in topics] == [len(q.key_points) for q in BACKEND.questions]
+def test_one_sentence_stating_a_bank_wrong_claim_is_one_mistake_in_the_story() -> None:
+    # The bank point's own copy of the claim and the item's copy must not add up to two.
+    story = ("I led the booking service rewrite and we shipped it in two months. POST is "
+             "idempotent by the HTTP spec, so client retries never create duplicates.")
+    item = item_for(BACKEND, 2, PROJECT_ID, "Tell me about your project.", [story])
+    cov = story_coverage(item.key_points, item.bank_points, item.answer_text,
+                         item.misconceptions)
+    assert cov.mistakes == 1
+    assert [len(t) for t in bank_points(BACKEND)] == [len(q.key_points)
+                                                      for q in BACKEND.questions]
 
 
 @pytest.mark.parametrize(("story", "wrong"), [

@@ -39,16 +39,16 @@ SUBSTANCE_POINTS = (CONCEPTS_POINT, DEPTH_POINT)
 
 
 def bank_points(role: Role) -> tuple[tuple[KeyPoint, ...], ...]:
-    """The key points of each bank question, without their own wrong claims: the project
-    item already carries all of the bank's wrong claims, and one sentence must not count
-    twice."""
-    return tuple(tuple(p.model_copy(update={"misconceptions": []}) for p in q.key_points)
-                 for q in role.questions)
+    """The key points of each bank question: the role's own objects, so a role version's
+    rubric index is built once (bot.scoring.rubric.rubric_index)."""
+    return tuple(tuple(q.key_points) for q in role.questions)
 
 
 def story_coverage(story_points: Sequence[KeyPoint], bank: Sequence[Sequence[KeyPoint]],
                    answer: str, misconceptions: Sequence[Misconception] = ()) -> Coverage:
-    """The story's shape points plus the two substance points, read in one pass."""
+    """The story's shape points plus the two substance points, read in one pass. The bank
+    points' own wrong claims only keep those points from counting; the story's mistakes are
+    the item's `misconceptions` (the whole bank's), so one sentence is one mistake."""
     story_points = tuple(story_points)
     flat = [p for topic in bank for p in topic]
     topic_of = [i for i, topic in enumerate(bank) for _ in topic]
