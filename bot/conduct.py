@@ -228,12 +228,15 @@ def read_answer(view: InterviewView, role: Role, text: str) -> Reading:
     # question, or "Honestly?", is not one.
     deflection = (stage in (Stage.PROJECT, Stage.TECHNICAL) and thin
                   and bool(role_questions(text)))
+    # Whether the candidate has no more questions, or asks one, matters only while they
+    # may ask theirs (bot.flow reads them nowhere else): elsewhere they stay False unread.
+    asking = stage is Stage.CANDIDATE_QUESTIONS
     return Reading(
         blank=blank or (is_blank(content) and stage is not Stage.CANDIDATE_QUESTIONS),
         thin=thin,
         deflection=deflection,
-        no_more_questions=says_no_more_questions(text),
-        asks_question=has_question(text),
+        no_more_questions=asking and says_no_more_questions(text),
+        asks_question=asking and has_question(text),
         act=act.value,
         hedged=hedged,
         wrong=wrong,
