@@ -112,6 +112,10 @@ class Pattern:
     # sentence (not `word*`, not `<number>`), else None. An alternative whose stem the
     # sentence lacks is skipped without a call; most alternatives of a part are.
     plain_firsts: tuple[tuple[str | None, ...], ...] = ()
+    # Per part with many alternatives: those plain first stems -> the alternatives' places
+    # (OTHER_STARTS: the `word*` and `<number>` ones, always tried), so a sentence's few
+    # stems pick the alternatives to try (None for a short part).
+    part_index: tuple[dict[str, tuple[int, ...]] | None, ...] = ()
 
     def may_occur_in(self, sentence: Sentence) -> bool:
         return self.may_occur_among(sentence.prefixes)
@@ -207,9 +211,23 @@ def compile_pattern(text: str) -> Pattern:
                 parts.append(alternatives)
         if len(members) > 1:
             groups.append(tuple(members))
+    plain_firsts = tuple(tuple(_plain_first(alt) for alt in part) for part in parts)
     return Pattern(text, tuple(parts), tuple(groups),
-                   tuple(_first_stems(part) for part in parts),
-                   tuple(tuple(_plain_first(alt) for alt in part) for part in parts))
+                   tuple(_first_stems(part) for part in parts), plain_firsts,
+                   tuple(_part_index(firsts) for firsts in plain_firsts))
+
+
+INDEXED_PART = 8  # alternatives from which a part looks its candidates up
+OTHER_STARTS = ""  # no stem is empty
+
+
+def _part_index(firsts: tuple[str | None, ...]) -> dict[str, tuple[int, ...]] | None:
+    if len(firsts) < INDEXED_PART:
+        return None
+    places: dict[str, list[int]] = {}
+    for i, first in enumerate(firsts):
+        places.setdefault(OTHER_STARTS if first is None else first, []).append(i)
+    return {first: tuple(found) for first, found in places.items()}
 
 
 def _plain_first(phrase: Phrase) -> str | None:
@@ -334,9 +352,10 @@ def occurrences(pattern: Pattern, sentence: Sentence) -> list[tuple[Span, ...]]:
 def _occurrences(pattern: Pattern, sentence: Sentence) -> list[tuple[Span, ...]]:
     per_part = []
     for i, part in enumerate(pattern.parts):
-        spans = list(dict.fromkeys(_part_spans(part, pattern.plain_firsts[i], sentence)
-                                   if pattern.plain_firsts else
-                                   [s for alt in part for s in phrase_spans(alt, sentence)]))
+        spans = list(dict.fromkeys(
+            _part_spans(part, pattern.plain_firsts[i], pattern.part_index[i], sentence)
+            if pattern.plain_firsts else
+            [s for alt in part for s in phrase_spans(alt, sentence)]))
         if not spans:
             return []
         per_part.append(spans[:4])
@@ -392,13 +411,19 @@ class AnswerMatcher:
 
 
 def _part_spans(part: tuple[Phrase, ...], firsts: tuple[str | None, ...],
-                sentence: Sentence) -> list[Span]:
+                index: dict[str, tuple[int, ...]] | None, sentence: Sentence) -> list[Span]:
     """`phrase_spans` of each alternative in turn, concatenated; an alternative whose
     whole first stem is not in the sentence has none, and a one-word one is its
-    positions."""
+    positions. `index` (a long part's) picks the alternatives worth trying."""
     positions = sentence.positions
     spans: list[Span] = []
-    for alt, first in zip(part, firsts, strict=True):
+    if index is None:
+        tried: Iterable[int] = range(len(part))
+    else:
+        tried = sorted([*(i for first in index.keys() & positions.keys() for i in index[first]),
+                        *index.get(OTHER_STARTS, ())])
+    for i in tried:
+        alt, first = part[i], firsts[i]
         if first is None:
             spans += phrase_spans(alt, sentence)
         elif first in positions:
