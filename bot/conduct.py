@@ -24,6 +24,7 @@ from bot.flow import (
 )
 from bot.intents import (
     Control,
+    InjectionMemo,
     control_word,
     has_question,
     injection_attempt,
@@ -200,18 +201,21 @@ def read_answer(view: InterviewView, role: Role, text: str) -> Reading:
     what it does (bot.candidate_acts), whether it is thin, only guesses, or says something
     known to be wrong."""
     stage = view.state.stage
-    content = strip_injection(text)
+    instruction = InjectionMemo()
+    content = strip_injection(text, instruction=instruction)
     n_words = len(words(content))
     blank = is_blank(content) and is_blank(text)
     act = classify(content, stage=stage.value) if not is_blank(content) else Act.NON_TEXT
     thin = hedged = wrong = False
     if stage is Stage.PROJECT:
-        thin = n_words < PROJECT_THIN_WORDS or coverage(project_points(), content).fraction < 0.5
+        thin = n_words < PROJECT_THIN_WORDS or coverage(
+            project_points(), content, instruction=instruction).fraction < 0.5
     elif stage is Stage.TECHNICAL:
         question = current_question(role, view.state)
         if question is not None:
             cov = coverage(question.key_points, content,
-                           (*question.misconceptions, *role.misconceptions))
+                           (*question.misconceptions, *role.misconceptions),
+                           instruction=instruction)
             thin = n_words < THIN_WORDS or cov.fraction < THIN_COVERAGE
             guessed = sum(1 for c in cov.sentences if c.sentence.hedge == "strong")
             hedged = act is Act.HEDGE or bool(cov.with_evidence(Evidence.HEDGED)) or (
@@ -224,12 +228,15 @@ def read_answer(view: InterviewView, role: Role, text: str) -> Reading:
     # question, or "Honestly?", is not one.
     deflection = (stage in (Stage.PROJECT, Stage.TECHNICAL) and thin
                   and bool(role_questions(text)))
+    # Whether the candidate has no more questions, or asks one, matters only while they
+    # may ask theirs (bot.flow reads them nowhere else): elsewhere they stay False unread.
+    asking = stage is Stage.CANDIDATE_QUESTIONS
     return Reading(
         blank=blank or (is_blank(content) and stage is not Stage.CANDIDATE_QUESTIONS),
         thin=thin,
         deflection=deflection,
-        no_more_questions=says_no_more_questions(text),
-        asks_question=has_question(text),
+        no_more_questions=asking and says_no_more_questions(text),
+        asks_question=asking and has_question(text),
         act=act.value,
         hedged=hedged,
         wrong=wrong,

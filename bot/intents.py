@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from enum import StrEnum
 
 from bot.text import has_words, sentences, words
@@ -159,7 +160,23 @@ def says_dont_know(text: str) -> bool:
     return _DONT_KNOW.search(text.replace("\u2019", "'")) is not None
 
 
-def strip_injection(text: str) -> str:
-    """The answer without the sentences that try to instruct us, so content is scored alone."""
-    kept = [s for s in sentences(text) if not injection_attempt(s)]
+def strip_injection(text: str, *,
+                    instruction: Callable[[str], bool] = injection_attempt) -> str:
+    """The answer without the sentences that try to instruct us, so content is scored alone
+    (`instruction`: `injection_attempt`, or a memo of it the caller shares)."""
+    kept = [s for s in sentences(text) if not instruction(s)]
     return " ".join(kept)
+
+
+class InjectionMemo:
+    """`injection_attempt` remembered for one message: the turn asks it of the same
+    sentences while stripping them and again while reading what is left."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, bool] = {}
+
+    def __call__(self, text: str) -> bool:
+        found = self._seen.get(text)
+        if found is None:
+            found = self._seen[text] = injection_attempt(text)
+        return found

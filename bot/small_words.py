@@ -11,6 +11,7 @@ one interview does not repeat itself.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.roles import Question
 
@@ -94,12 +95,22 @@ def mentioned_skill(message: str, skills: list[str]) -> str:
     """The most specific of the role's skills the message names, written as the candidate
     wrote it ("Patroni", "point-in-time recovery"), or "" when it names none."""
     found = []
+    # Every reply is searched for every skill; in ASCII text an ASCII skill that is not a
+    # substring in lowercase cannot match, and most are not (beyond ASCII, case folding
+    # has exceptions such as the Kelvin sign, so the pattern decides alone).
+    lowered = message.lower() if message.isascii() else None
     for skill in skills:
-        match = re.search(r"(?<![\w-])" + re.escape(skill) + r"(?![\w-])", message,
-                          re.IGNORECASE)
+        if lowered is not None and skill.isascii() and skill.lower() not in lowered:
+            continue
+        match = _skill_pattern(skill).search(message)
         if match:
             found.append(match.group(0))
     return max(found, key=len) if found else ""
+
+
+@lru_cache(maxsize=1024)
+def _skill_pattern(skill: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + re.escape(skill) + r"(?![\w-])", re.IGNORECASE)
 
 
 # What the flow said happened comes first; then what the candidate replied to.

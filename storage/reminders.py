@@ -156,7 +156,8 @@ def rearm(connection: Connection, interview_id: str, desired: Mapping[str, datet
     params |= {f"due_{i}": desired.get(kind) for i, kind in enumerate(kinds)}
     kept: dict[str, int] = {}
     extra: list[int] = []
-    for rid, kind in connection.execute(_rearm_statement(kinds), params).all():
+    statement = _rearm_statement(kinds, on_sqlite=connection.dialect.name == "sqlite")
+    for rid, kind in connection.execute(statement, params).all():
         if kind in desired and kind not in kept:
             kept[kind] = rid
         else:
@@ -172,9 +173,16 @@ def rearm(connection: Connection, interview_id: str, desired: Mapping[str, datet
 
 
 @functools.lru_cache(maxsize=8)
-def _rearm_statement(kinds: tuple[str, ...]) -> sa.Update:
+def _rearm_statement(kinds: tuple[str, ...], *, on_sqlite: bool = False) -> sa.Update:
     """Built once per set of kinds: `due_i` is kind i's new time (NULL: keep the row as it
-    is, it will be deleted)."""
+    is, it will be deleted).
+
+    SQLite, which keeps no statistics, picked the (status, due_at) index for this and read
+    every pending reminder of every interview on each turn, a cost growing with the open
+    interviews; there the status is compared as `status || ''`, the same test for a NOT
+    NULL column that no index serves, so the interview's own index finds its few rows.
+    PostgreSQL plans from statistics and gets the plain comparison."""
+    pending = (_R.c.status.concat("") if on_sqlite else _R.c.status) == PENDING
     new_due = sa.case(*(
         (_R.c.kind == kind, sa.func.coalesce(sa.bindparam(f"due_{i}", type_=UTCDateTime()),
                                               _R.c.due_at))
@@ -182,8 +190,10 @@ def _rearm_statement(kinds: tuple[str, ...]) -> sa.Update:
     written = sa.case((new_due != _R.c.due_at, sa.bindparam("now", type_=UTCDateTime())),
                       else_=_R.c.created_at)
     return (sa.update(_R)
-            .where(_R.c.interview_id == sa.bindparam("iid"), _R.c.status == PENDING,
-                   _R.c.kind.in_(kinds))
+            # One bound value per kind, not an expanding list: the statement's text is
+            # then complete once compiled, instead of rewritten on every execution.
+            .where(_R.c.interview_id == sa.bindparam("iid"), pending,
+                   _R.c.kind.in_([sa.literal(kind) for kind in kinds]))
             .values(due_at=new_due, created_at=written)
             .returning(_R.c.id, _R.c.kind))
 

@@ -185,9 +185,14 @@ def write_turn_state(connection: Connection, interview_id: str, values: dict[str
                               {"iid": interview_id, "seen": version, **params}).scalar()
 
 
+# Built once: a SQL expression is immutable, and building it cost more than the rest of
+# the turn's bookkeeping (the turn path replaces it with the number it already knows).
+_NEXT_TURN_SEQ = _I.c.last_turn_seq + 1
+
+
 def next_turn_seq() -> sa.ColumnElement[int]:
     """For `update_interview`: reserve the next turn number (the row is written anyway)."""
-    return _I.c.last_turn_seq + 1
+    return _NEXT_TURN_SEQ
 
 
 def add_tokens(prompt: int, completion: int) -> dict[str, sa.ColumnElement[int]]:

@@ -124,6 +124,14 @@ class Pattern:
     # Per part, what one of its alternatives must start with: a stem, or (for `word*`) a
     # prefix; None when a number can. A sentence with none of them cannot match.
     first_stems: tuple[frozenset[str] | None, ...] = ()
+    # Per part, per alternative: its first stem when that must be a whole stem of the
+    # sentence (not `word*`, not `<number>`), else None. An alternative whose stem the
+    # sentence lacks is skipped without a call; most alternatives of a part are.
+    plain_firsts: tuple[tuple[str | None, ...], ...] = ()
+    # Per part with many alternatives: those plain first stems -> the alternatives' places
+    # (OTHER_STARTS: the `word*` and `<number>` ones, always tried), so a sentence's few
+    # stems pick the alternatives to try (None for a short part).
+    part_index: tuple[dict[str, tuple[int, ...]] | None, ...] = ()
 
     def may_occur_in(self, sentence: Sentence) -> bool:
         return self.may_occur_among(sentence.prefixes)
@@ -138,6 +146,60 @@ def live_patterns(patterns: Sequence[str], present: frozenset[str]) -> list[str]
     """The patterns that could match a text whose words give `present`: an answer is read
     against its rubric's few live patterns instead of all of them, sentence by sentence."""
     return [p for p in patterns if compile_pattern(p).may_occur_among(present)]
+
+
+@dataclass(frozen=True)
+class PatternIndex:
+    """A rubric's patterns filed under the stems (or `word*` prefixes) one of their parts
+    must start with. A sentence has a few dozen words and a rubric a few hundred patterns:
+    looking its words up here finds the handful that could match it, where testing every
+    pattern against every sentence was most of the cost of reading an answer."""
+
+    patterns: dict[str, Pattern]  # source -> compiled, in the rubric's order
+    by_anchor: dict[str, tuple[str, ...]]
+    anchors: frozenset[str]
+    unanchored: tuple[str, ...]  # no part with a required start (`<number>` only): always tried
+    # Patterns with a required start in more than one part: found by one, checked for all.
+    several: dict[str, Pattern]
+
+    def may_occur_among(self, present: frozenset[str]) -> frozenset[str]:
+        """The sources of the patterns that could match words giving `present` (exactly
+        those whose `Pattern.may_occur_among` holds)."""
+        found = set(self.unanchored)
+        for key in self.anchors.intersection(present):
+            found.update(self.by_anchor[key])
+        several = self.several
+        return frozenset(s for s in found
+                         if s not in several or several[s].may_occur_among(present))
+
+
+@lru_cache(maxsize=1024)
+def pattern_index(sources: tuple[str, ...]) -> PatternIndex:
+    """The index of these patterns, built once per distinct list: a role version's rubrics
+    are the same strings on every turn, and a new version's differ, so it gets its own."""
+    patterns = {s: compile_pattern(s) for s in sources}
+    by_anchor: dict[str, list[str]] = {}
+    unanchored = []
+    for source, pattern in patterns.items():
+        anchor = _anchor(pattern)
+        if anchor is None:
+            unanchored.append(source)
+            continue
+        for first in anchor:
+            by_anchor.setdefault(first, []).append(source)
+    several = {s: p for s, p in patterns.items()
+               if sum(firsts is not None for firsts in p.first_stems) > 1}
+    return PatternIndex(patterns, {k: tuple(v) for k, v in by_anchor.items()},
+                        frozenset(by_anchor), tuple(unanchored), several)
+
+
+def _anchor(pattern: Pattern) -> frozenset[str] | None:
+    """The starts of the part least likely to be present (its shortest start the longest):
+    a pattern can occur only where one of them does."""
+    parts = [firsts for firsts in pattern.first_stems if firsts is not None]
+    if not parts:
+        return None
+    return max(parts, key=lambda firsts: min(len(f) for f in firsts))
 
 
 NUMBER = "<number>"
@@ -165,8 +227,30 @@ def compile_pattern(text: str) -> Pattern:
                 parts.append(alternatives)
         if len(members) > 1:
             groups.append(tuple(members))
+    plain_firsts = tuple(tuple(_plain_first(alt) for alt in part) for part in parts)
     return Pattern(text, tuple(parts), tuple(groups),
-                   tuple(_first_stems(part) for part in parts))
+                   tuple(_first_stems(part) for part in parts), plain_firsts,
+                   tuple(_part_index(firsts) for firsts in plain_firsts))
+
+
+INDEXED_PART = 8  # alternatives from which a part looks its candidates up
+OTHER_STARTS = ""  # no stem is empty
+
+
+def _part_index(firsts: tuple[str | None, ...]) -> dict[str, tuple[int, ...]] | None:
+    if len(firsts) < INDEXED_PART:
+        return None
+    places: dict[str, list[int]] = {}
+    for i, first in enumerate(firsts):
+        places.setdefault(OTHER_STARTS if first is None else first, []).append(i)
+    return {first: tuple(found) for first, found in places.items()}
+
+
+def _plain_first(phrase: Phrase) -> str | None:
+    first = phrase.stems[0]
+    if first == _NUMBER_TOKEN or (phrase.prefixes and phrase.prefixes[0]):
+        return None
+    return first
 
 
 def _first_stems(part: tuple[Phrase, ...]) -> frozenset[str] | None:
@@ -278,9 +362,16 @@ def occurrences(pattern: Pattern, sentence: Sentence) -> list[tuple[Span, ...]]:
     few combinations are kept; a sentence rarely repeats a term."""
     if not pattern.may_occur_in(sentence):
         return []
+    return _occurrences(pattern, sentence)
+
+
+def _occurrences(pattern: Pattern, sentence: Sentence) -> list[tuple[Span, ...]]:
     per_part = []
-    for part in pattern.parts:
-        spans = list(dict.fromkeys(s for alt in part for s in phrase_spans(alt, sentence)))
+    for i, part in enumerate(pattern.parts):
+        spans = list(dict.fromkeys(
+            _part_spans(part, pattern.plain_firsts[i], pattern.part_index[i], sentence)
+            if pattern.plain_firsts else
+            [s for alt in part for s in phrase_spans(alt, sentence)]))
         if not spans:
             return []
         per_part.append(spans[:4])
@@ -293,6 +384,70 @@ def occurrences(pattern: Pattern, sentence: Sentence) -> list[tuple[Span, ...]]:
                   if all(len({clause[c[i][0]] for i in group}) == 1
                          for group in pattern.clause_groups)]
     return combos
+
+
+class AnswerMatcher:
+    """Where a rubric's patterns occur in one answer: each sentence's live patterns are
+    looked up in the rubric's index once, and each pattern is matched against each
+    sentence at most once, however many findings (key points, listed terms, wrong claims,
+    the sentences that state them) ask. Results are exactly `occurrences`' own."""
+
+    def __init__(self, index: PatternIndex, sentences: Sequence[Sentence]) -> None:
+        self._index = index
+        self._sentences = sentences
+        self.indexed = index.patterns  # the patterns `live` knows about
+        self.live = [index.may_occur_among(s.prefixes) for s in sentences]
+        # Patterns that may occur in some sentence: the others cannot be found at all.
+        self.anywhere: frozenset[str] = frozenset().union(*self.live)
+        self._found: dict[tuple[str, int], list[tuple[Span, ...]]] = {}
+        self._stated: dict[tuple[str, int], bool] = {}
+
+    def occurrences(self, source: str, index: int) -> list[tuple[Span, ...]]:
+        """`occurrences(compile_pattern(source), sentences[index])`, remembered."""
+        key = (source, index)
+        found = self._found.get(key)
+        if found is None:
+            if source in self.indexed:
+                found = (_occurrences(self.indexed[source], self._sentences[index])
+                         if source in self.live[index] else [])
+            else:  # not one of the rubric's patterns: matched the ordinary way
+                found = occurrences(compile_pattern(source), self._sentences[index])
+            self._found[key] = found
+        return found
+
+    def stated(self, source: str, index: int) -> bool:
+        """Whether the sentence states the pattern somewhere it does not refute it."""
+        key = (source, index)
+        stated = self._stated.get(key)
+        if stated is None:
+            sentence = self._sentences[index]
+            stated = self._stated[key] = any(not _refuted(spans, sentence)
+                                             for spans in self.occurrences(source, index))
+        return stated
+
+
+def _part_spans(part: tuple[Phrase, ...], firsts: tuple[str | None, ...],
+                index: dict[str, tuple[int, ...]] | None, sentence: Sentence) -> list[Span]:
+    """`phrase_spans` of each alternative in turn, concatenated; an alternative whose
+    whole first stem is not in the sentence has none, and a one-word one is its
+    positions. `index` (a long part's) picks the alternatives worth trying."""
+    positions = sentence.positions
+    spans: list[Span] = []
+    if index is None:
+        tried: Iterable[int] = range(len(part))
+    else:
+        tried = sorted([*(i for first in index.keys() & positions.keys() for i in index[first]),
+                        *index.get(OTHER_STARTS, ())])
+    for i in tried:
+        alt, first = part[i], firsts[i]
+        if first is None:
+            spans += phrase_spans(alt, sentence)
+        elif first in positions:
+            if len(alt.stems) == 1:
+                spans += [(p, p + 1) for p in positions[first]]
+            else:
+                spans += phrase_spans(alt, sentence)
+    return spans
 
 
 @dataclass(frozen=True)
@@ -340,12 +495,14 @@ class WrongClaim:
     hedged: bool
 
 
-def find_point(keywords: Sequence[str], contexts: Sequence[SentenceContext]) -> PointFinding:
-    """The best evidence of one key point across the answer's sentences."""
+def find_point(keywords: Sequence[str], contexts: Sequence[SentenceContext], *,
+               matcher: AnswerMatcher | None = None) -> PointFinding:
+    """The best evidence of one key point across the answer's sentences (`matcher`: the
+    answer's, to share what was already matched)."""
     best = PointFinding()
     for ctx in contexts:
         for keyword in keywords:
-            for spans in occurrences(compile_pattern(keyword), ctx.sentence):
+            for spans in _occurrences_of(keyword, ctx, matcher):
                 evidence = classify(spans, ctx)
                 if _RANK[evidence] > _RANK[best.evidence]:
                     best = PointFinding(evidence, keyword, ctx.index,
@@ -356,41 +513,65 @@ def find_point(keywords: Sequence[str], contexts: Sequence[SentenceContext]) -> 
 
 
 def find_wrong_claims(misconceptions: Sequence[tuple[str, Sequence[str]]],
-                      contexts: Sequence[SentenceContext]) -> tuple[WrongClaim, ...]:
+                      contexts: Sequence[SentenceContext], *,
+                      matcher: AnswerMatcher | None = None) -> tuple[WrongClaim, ...]:
     """Known wrong claims the answer makes: (claim, phrases) pairs from the role file."""
     found: list[WrongClaim] = []
     for claim, phrases in misconceptions:
-        hit = _first_claim(claim, phrases, contexts)
+        hit = _first_claim(claim, phrases, contexts, matcher)
         if hit is not None:
             found.append(hit)
     return tuple(found)
 
 
 def claim_sentences(misconceptions: Sequence[tuple[str, Sequence[str]]],
-                    contexts: Sequence[SentenceContext]) -> frozenset[int]:
+                    contexts: Sequence[SentenceContext], *,
+                    matcher: AnswerMatcher | None = None) -> frozenset[int]:
     """Indexes of every sentence that states one of the wrong claims (unrefuted)."""
     found: set[int] = set()
+    if matcher is not None:  # the same set, from the phrases live in each sentence
+        every = {phrase for _claim, phrases in misconceptions for phrase in phrases}
+        unindexed = every.difference(matcher.indexed)
+        return frozenset(ctx.index for ctx in contexts if not ctx.instruction and any(
+            matcher.stated(phrase, ctx.index)
+            for phrase in (*matcher.live[ctx.index].intersection(every), *unindexed)))
     for _claim, phrases in misconceptions:
         for ctx in contexts:
             if ctx.instruction or ctx.index in found:
                 continue
-            if any(not _refuted(spans, ctx.sentence) for phrase in phrases
-                   for spans in occurrences(compile_pattern(phrase), ctx.sentence)):
+            if any(_states(phrase, ctx, matcher) for phrase in phrases):
                 found.add(ctx.index)
     return frozenset(found)
 
 
-def _first_claim(claim: str, phrases: Sequence[str],
-                 contexts: Sequence[SentenceContext]) -> WrongClaim | None:
+def _first_claim(claim: str, phrases: Sequence[str], contexts: Sequence[SentenceContext],
+                 matcher: AnswerMatcher | None) -> WrongClaim | None:
     for ctx in contexts:
         if ctx.instruction:
             continue
         for phrase in phrases:
-            for spans in occurrences(compile_pattern(phrase), ctx.sentence):
-                if not _refuted(spans, ctx.sentence):
-                    return WrongClaim(claim, ctx.sentence.text, ctx.index,
-                                      hedged=ctx.sentence.hedge == "strong")
+            if _states(phrase, ctx, matcher):
+                return WrongClaim(claim, ctx.sentence.text, ctx.index,
+                                  hedged=ctx.sentence.hedge == "strong")
     return None
+
+
+def _occurrences_of(source: str, ctx: SentenceContext,
+                    matcher: AnswerMatcher | None) -> list[tuple[Span, ...]]:
+    if matcher is None:
+        return occurrences(compile_pattern(source), ctx.sentence)
+    if source not in matcher.live[ctx.index] and source in matcher.indexed:
+        return []
+    return matcher.occurrences(source, ctx.index)
+
+
+def _states(phrase: str, ctx: SentenceContext, matcher: AnswerMatcher | None) -> bool:
+    if matcher is None:
+        return any(not _refuted(spans, ctx.sentence)
+                   for spans in occurrences(compile_pattern(phrase), ctx.sentence))
+    if phrase not in matcher.live[ctx.index] and phrase in matcher.indexed:
+        return False
+    return matcher.stated(phrase, ctx.index)
 
 
 def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:

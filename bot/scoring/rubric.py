@@ -8,7 +8,9 @@ here, so that every question asked can be scored the same way.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.intents import injection_attempt
@@ -16,7 +18,9 @@ from bot.roles import KeyPoint, Misconception, Role
 from bot.scoring.language import Sentence, read_answer
 from bot.scoring.matching import (
     PART_SEPARATOR,
+    AnswerMatcher,
     Evidence,
+    PatternIndex,
     PointFinding,
     SentenceContext,
     WrongClaim,
@@ -25,8 +29,8 @@ from bot.scoring.matching import (
     find_point,
     find_wrong_claims,
     listed_tokens,
-    live_patterns,
     occurrences,
+    pattern_index,
 )
 from bot.text import STOPWORDS, words
 
@@ -327,50 +331,99 @@ class Coverage:
 
 
 def sentence_contexts(points: Sequence[KeyPoint], answer: str | Sequence[Sentence],
-                      keywords: Sequence[Sequence[str]] | None = None,
+                      keywords: Sequence[Sequence[str]] | None = None, *,
+                      matcher: AnswerMatcher | None = None,
+                      instruction: Callable[[str], bool] = injection_attempt,
                       ) -> tuple[SentenceContext, ...]:
     """Each sentence of the answer with what the scorer must know about it: whether it
     addresses the grader (ignored) and which of its words are bare keywords in a list.
-    `keywords` (per point) may narrow each point's keywords to those that can occur."""
+    `keywords` (per point) may narrow each point's keywords to those that can occur;
+    `matcher` (built on these sentences) finds them once for the whole answer;
+    `instruction` is `injection_attempt` or a memo of it."""
     read = read_answer(answer) if isinstance(answer, str) else list(answer)
     per_point = keywords if keywords is not None else [p.keywords for p in points]
     single = [kw for kws in per_point for kw in kws if PART_SEPARATOR not in kw]
     contexts = []
     for index, sentence in enumerate(read):
-        spans = [span for kw in single
-                 for combo in occurrences(compile_pattern(kw), sentence) for span in combo]
+        if matcher is None:
+            spans = [span for kw in single
+                     for combo in occurrences(compile_pattern(kw), sentence) for span in combo]
+        else:  # only the set of spans matters to listed_tokens
+            spans = [span for kw in matcher.live[index].intersection(single)
+                     for combo in matcher.occurrences(kw, index) for span in combo]
         contexts.append(SentenceContext(
-            sentence=sentence, index=index, instruction=injection_attempt(sentence.text),
+            sentence=sentence, index=index, instruction=instruction(sentence.text),
             listed=listed_tokens(sentence, spans)))
     return tuple(contexts)
 
 
+def rubric_patterns(points: Sequence[KeyPoint],
+                    misconceptions: Sequence[Misconception] = ()) -> tuple[str, ...]:
+    """Every keyword and wrong-claim phrase of a rubric, once each, in order."""
+    return tuple(dict.fromkeys([
+        *(kw for p in points for kw in p.keywords),
+        *(ph for p in points for m in p.misconceptions for ph in m.phrases),
+        *(ph for m in misconceptions for ph in m.phrases)]))
+
+
+INDEXED_RUBRICS = 512  # a role version's questions, the project and intro rubrics: a few dozen
+_indexes: OrderedDict[tuple[int, ...], tuple[tuple[object, ...], PatternIndex]] = OrderedDict()
+_indexes_lock = threading.Lock()
+
+
+def rubric_index(points: Sequence[KeyPoint],
+                 misconceptions: Sequence[Misconception] = ()) -> PatternIndex:
+    """The pattern index of this rubric. A role version's key points and misconceptions
+    are the same objects on every turn (the role is parsed once per version), so they are
+    looked up by identity, without listing their patterns again; the entry holds them, so
+    no other object can take their ids while it is kept. A new role version brings new
+    objects, hence its own entry (and `pattern_index` shares equal pattern lists)."""
+    owners = (*points, *misconceptions)
+    key = tuple(map(id, owners))
+    with _indexes_lock:
+        kept = _indexes.get(key)
+        if kept is not None:
+            _indexes.move_to_end(key)
+            return kept[1]
+    index = pattern_index(rubric_patterns(points, misconceptions))
+    with _indexes_lock:
+        _indexes[key] = (owners, index)
+        while len(_indexes) > INDEXED_RUBRICS:
+            _indexes.popitem(last=False)
+    return index
+
+
 def coverage(points: Sequence[KeyPoint], answer: str,
-             misconceptions: Sequence[Misconception] = ()) -> Coverage:
+             misconceptions: Sequence[Misconception] = (), *,
+             instruction: Callable[[str], bool] = injection_attempt) -> Coverage:
     """What the answer shows of each key point; `misconceptions` are the question's and
-    the role's wrong claims beyond the key points' own."""
+    the role's wrong claims beyond the key points' own. `instruction` tells sentences
+    addressed to the grader: `injection_attempt`, or the caller's memo of it."""
     points = tuple(points)
     read = read_answer(answer)
-    present = frozenset().union(*(s.prefixes for s in read))
-    keywords = [live_patterns(p.keywords, present) for p in points]
-    contexts = sentence_contexts(points, read, keywords)
+    matcher = AnswerMatcher(rubric_index(points, misconceptions), read)
+    live = matcher.anywhere
+    keywords = [[kw for kw in p.keywords if kw in live] for p in points]
+    contexts = sentence_contexts(points, read, keywords, matcher=matcher,
+                                 instruction=instruction)
 
     def claims(found: Sequence[Misconception]) -> list[tuple[str, list[str]]]:
-        return [(m.claim, live) for m in found if (live := live_patterns(m.phrases, present))]
+        return [(m.claim, phrases) for m in found
+                if (phrases := [ph for ph in m.phrases if ph in live])]
 
     # A sentence that states a known wrong claim is no evidence for any point: "there's a
     # 97% chance the new flow is better" does not also show the p-value read right.
     general_claims = claims(misconceptions)
     point_claims = [claims(p.misconceptions) for p in points]
     every_claim = general_claims + [c for found in point_claims for c in found]
-    wrong_sentences = claim_sentences(every_claim, contexts)
+    wrong_sentences = claim_sentences(every_claim, contexts, matcher=matcher)
     evidence = [c for c in contexts if c.index not in wrong_sentences]
     findings = []
-    for live, own_claims in zip(keywords, point_claims, strict=True):
-        finding = find_point(live, contexts)
+    for live_keywords, own_claims in zip(keywords, point_claims, strict=True):
+        finding = find_point(live_keywords, contexts, matcher=matcher)
         if finding.evidence is Evidence.CREDITED and finding.sentence in wrong_sentences:
-            finding = find_point(live, evidence)
-        wrong = find_wrong_claims(own_claims, contexts)
+            finding = find_point(live_keywords, evidence, matcher=matcher)
+        wrong = find_wrong_claims(own_claims, contexts, matcher=matcher)
         findings.append(replace(finding, wrong_claims=wrong) if wrong else finding)
-    general = find_wrong_claims(general_claims, contexts)
+    general = find_wrong_claims(general_claims, contexts, matcher=matcher)
     return Coverage(points, tuple(findings), contexts, general)
