@@ -25,15 +25,14 @@ import asyncio
 import os
 import sys
 import tempfile
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
-
-import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.slack
 
 from storage.engine import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
+from tests.scratch_database import scratch_database  # noqa: E402
 from tests.slack.crash_run import CrashResult, CrashRun  # noqa: E402
 
 COLUMNS = ("interviews done", "kills", "candidate messages lost", "duplicate turns",
@@ -42,40 +41,17 @@ COLUMNS = ("interviews done", "kills", "candidate messages lost", "duplicate tur
            "ack p50 ms", "ack p95 ms", "restart s", "seconds")
 
 
-def scratch_database(server: str) -> tuple[str, str]:
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    name = f"bench_crash_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return name, sa.engine.make_url(server).set(database=name).render_as_string(False)
-
-
-def drop_database(server: str, name: str) -> None:
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 async def one_run(interviews: int, kills: int, server: str, seed: int,
                   timeout: float) -> CrashResult:
-    with tempfile.TemporaryDirectory() as tmp:
-        name = ""
-        if server:
-            name, url = scratch_database(server)
-        else:
-            url = f"sqlite:///{tmp}/bench.sqlite3"
-        try:
-            engine = make_engine(url)
-            upgrade(engine)
-            engine.dispose()
-            run = CrashRun(interviews=interviews, kills=kills, database_url=url,
-                           workdir=Path(tmp), seed=seed)
-            return await run.run(timeout=timeout)
-        finally:
-            if name:
-                drop_database(server, name)
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        url = (stack.enter_context(scratch_database(server, "bench_crash")) if server
+               else f"sqlite:///{tmp}/bench.sqlite3")
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        run = CrashRun(interviews=interviews, kills=kills, database_url=url,
+                       workdir=Path(tmp), seed=seed)
+        return await run.run(timeout=timeout)
 
 
 def print_table(rows: list[tuple[str, CrashResult]], backend: str) -> None:

@@ -22,7 +22,6 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,6 +42,7 @@ from storage import reminders as store  # noqa: E402
 from storage import repository as repo  # noqa: E402
 from storage.engine import make_engine, session  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
+from tests.scratch_database import scratch_database  # noqa: E402
 
 PENDING_TOTAL = 100_000
 BATCH = 1_000
@@ -65,20 +65,6 @@ class CountingPort:
 
     async def post_report(self, report: ReportDelivery) -> None:
         return None
-
-
-@contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    name = f"ib_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(server_url).set(database=name).render_as_string(False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def seed(engine: Engine, *, now: datetime) -> int:
@@ -255,7 +241,7 @@ def main() -> None:
         sys.exit("set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server URL")
     if not server.startswith("postgresql"):
         sys.exit("the reminder bench needs PostgreSQL (SKIP LOCKED claims)")
-    with scratch_database(server) as url:
+    with scratch_database(server, "ib_bench") as url:
         asyncio.run(bench(url, args.rounds))
 
 

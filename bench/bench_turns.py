@@ -54,8 +54,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +77,7 @@ from bot.settings import FlowSettings, Settings  # noqa: E402
 from bot.simulated import SimulatedCandidate  # noqa: E402
 from storage.engine import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
+from tests.scratch_database import scratch_database  # noqa: E402
 
 ROLE = "database-administrator"
 # Slack's Events API delivers at most 30,000 events per workspace and app per 60 minutes
@@ -519,20 +519,6 @@ def help_times(runs: int) -> tuple[list[float], list[float]]:
 # ------------------------------------------------------------------ main
 
 
-@contextmanager
-def scratch_database(server_url: str) -> Iterator[str]:
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    name = f"ib_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(server_url).set(database=name).render_as_string(False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 async def main(quick: bool) -> int:
     logging.basicConfig(level=logging.ERROR)
     plan = (Plan(single=200, hundred=3, thousand=1, open_seconds=6, ack_turns=4,
@@ -552,7 +538,7 @@ async def main(quick: bool) -> int:
         await bench_acks(f"sqlite:///{tmp}/acks.sqlite3", scripts, plan, rows)
     if server and server.startswith("postgresql"):
         print("PostgreSQL ...", file=sys.stderr)
-        with scratch_database(server) as url:
+        with scratch_database(server, "ib_bench") as url:
             await bench_database(url, "pg", scripts, plan, rows)
     else:
         rows.append(Row("PostgreSQL rows", "pg",

@@ -8,12 +8,10 @@ skip silently.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from adapters.console import ConsolePort
@@ -21,6 +19,7 @@ from bot.service import InterviewService
 from bot.settings import FlowSettings, Settings
 from storage.engine import make_engine
 from storage.migrate import upgrade
+from tests.scratch_database import scratch_database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -31,33 +30,14 @@ for _name in ("DATABASE_URL", "OPENAI_API_KEY", "SLACK_BOT_TOKEN", "SLACK_APP_TO
     os.environ.pop(_name, None)
 
 
-def _new_pg_database() -> tuple[str, str]:
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"ib_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return name, sa.engine.make_url(PG_URL).set(database=name).render_as_string(False)
-
-
-def _drop_pg_database(name: str) -> None:
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty database URL of each backend."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
         return
-    name, url = _new_pg_database()
-    try:
+    with scratch_database(PG_URL, "ib_test") as url:
         yield url
-    finally:
-        _drop_pg_database(name)
 
 
 @pytest.fixture
