@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from adapters.console import END_KINDS, question_for
 from bot.roles import load_role
 from bot.simulated import SimulatedCandidate
-from tests.slack.world import CANDIDATE, RECRUITER_CHANNEL, SlackWorld
+from tests.slack.world import CANDIDATE, RECRUITER_CHANNEL, SlackWorld, answer_until_the_end
 
 # Everything Slack turns into a ping or a link (docs.slack.dev, "Formatting text": special
 # mentions, user, channel and user-group mentions).
@@ -28,19 +27,9 @@ async def test_no_post_with_candidate_text_or_name_can_mention_anyone(
     candidate = SimulatedCandidate(role=role, profile="average", seed=3)
     interview_id, thread = await world.start()
     dm = world.dm(CANDIDATE)
-    for n in range(60):
-        last = world.thread(dm, thread)[-1]
-        turn = world.bot_turn(last.response["ts"])
-        if turn.kind in END_KINDS:
-            break
-        answer = candidate.reply(turn.text, kind=turn.kind,
-                                 question=question_for(role, turn.question_id))
-        await world.say(f"{answer} {TYPED} {REAL}" if n % 2 else f"{TYPED} {answer}",
-                        thread_ts=thread)
-    else:
-        raise AssertionError("the interview never ended")
-    await world.fake.wait_for(lambda: world.fake.posts(RECRUITER_CHANNEL))
-    await world.settle()
+    await answer_until_the_end(
+        world, role, candidate, thread,
+        dress=lambda n, answer: f"{answer} {TYPED} {REAL}" if n % 2 else f"{TYPED} {answer}")
     stored = " ".join(t.text for t in world.candidate_turns(interview_id))
     assert "<!channel>" in stored  # the words were kept as typed...
     posts = world.fake.posts(dm) + world.fake.posts(RECRUITER_CHANNEL)

@@ -5,8 +5,9 @@ a bot. Shared by the tests and bench/bench_slack.py."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -21,6 +22,10 @@ from storage.engine import session as db_session
 from storage.models import Turn
 from tests.slack.fake_slack import Call, FakeSlack
 from tests.slack.slack_requests import SlackSender
+
+if TYPE_CHECKING:
+    from bot.roles import Role
+    from bot.simulated import SimulatedCandidate
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 RECRUITER = "UREC1"
@@ -168,7 +173,6 @@ async def run_slack_interview(world: SlackWorld, *, role_name: str = "database-a
                               profile: str = "strong", seed: int = 0) -> list[int]:
     """A whole interview from the `/interview` form to the report, the candidate played by
     a SimulatedCandidate; returns the per-question scores (compare with Discord's)."""
-    from adapters.console import END_KINDS, question_for
     from bot.roles import load_role
     from bot.simulated import SimulatedCandidate
 
@@ -176,18 +180,30 @@ async def run_slack_interview(world: SlackWorld, *, role_name: str = "database-a
     candidate = SimulatedCandidate(role=role, profile=profile, seed=seed)
     interview_id, thread = await world.start_from_form(role=role_name,
                                                        resume=candidate.resume())
+    await answer_until_the_end(world, role, candidate, thread)
+    export = await world.service.export(interview_id)
+    return [int(s["score"]) for s in export["scores"]]
+
+
+async def answer_until_the_end(world: SlackWorld, role: Role, candidate: SimulatedCandidate,
+                               thread: str,
+                               dress: Callable[[int, str], str] = lambda _n, answer: answer,
+                               ) -> None:
+    """Plays the candidate in the interview's DM thread until the bot ends the interview
+    (`dress` may change the n-th answer before it is sent), then waits for the recruiter
+    channel's posts and for the service to settle."""
+    from adapters.console import END_KINDS, question_for
+
     dm = SlackWorld.dm(CANDIDATE)
-    for _ in range(60):
+    for n in range(60):
         last = world.thread(dm, thread)[-1]
         turn = world.bot_turn(last.response["ts"])
         if turn.kind in END_KINDS:
             break
-        await world.say(candidate.reply(turn.text, kind=turn.kind,
-                                        question=question_for(role, turn.question_id)),
-                        thread_ts=thread)
+        answer = candidate.reply(turn.text, kind=turn.kind,
+                                 question=question_for(role, turn.question_id))
+        await world.say(dress(n, answer), thread_ts=thread)
     else:
         raise AssertionError("the interview never ended")
     await world.fake.wait_for(lambda: world.fake.posts(RECRUITER_CHANNEL))
     await world.settle()
-    export = await world.service.export(interview_id)
-    return [int(s["score"]) for s in export["scores"]]
