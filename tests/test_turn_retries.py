@@ -28,8 +28,9 @@ from storage import turns as turn_store
 from storage.engine import make_engine, session
 from storage.migrate import upgrade
 from storage.models import AuditEvent, Turn
-from tests.conftest import PG_URL, _drop_pg_database, _new_pg_database, make_settings
+from tests.conftest import PG_URL, make_settings
 from tests.helpers import start
+from tests.scratch_database import scratch_database
 
 ANSWER = ("I'm Ada, a senior DBA: eight years on PostgreSQL and MySQL, replication, backups "
           "and query tuning for a 10 TB reporting system.")
@@ -243,14 +244,13 @@ async def test_a_transaction_blocked_by_another_connection_runs_again_when_it_le
 def pg_database(request: pytest.FixtureRequest) -> Iterator[tuple[str, Engine]]:
     """A fresh migrated PostgreSQL database (none, so the test is reported as not run,
     without TEST_DATABASE_URL)."""
-    name, url = _new_pg_database()
-    engine = make_engine(url)
-    upgrade(engine)
-    try:
-        yield url, engine
-    finally:
-        engine.dispose()
-        _drop_pg_database(name)
+    with scratch_database(PG_URL, "ib_test") as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        try:
+            yield url, engine
+        finally:
+            engine.dispose()
 
 
 async def test_a_real_deadlock_on_a_turn_is_retried_and_the_message_kept(
