@@ -26,7 +26,9 @@ _SPEAKER_LINE = re.compile(r"^([A-Za-z][\w .'-]{0,40}):\s?(.*)$")
 _CANDIDATE_QUESTION_PROMPT = re.compile(
     r"any (?:other |more |further )?questions|questions for (?:me|us)|anything else you'?d "
     r"like to know|anything else i can help|(?:what|anything) (?:would )?you(?:'d| would)? "
-    r"like to ask|your (?:own )?questions|questions (?:about|on) the (?:role|team|process|job)",
+    r"like to ask|your (?:own )?questions|questions (?:about|on) the (?:role|team|process|job)|"
+    r"(?:anything|something) (?:you'?d like |you want |you would like )?to ask (?:me|us)\b|"
+    r"(?:end|last) of (?:the|my|our) questions\b",
     re.IGNORECASE)
 MIN_BANK_MATCH_TERMS = 3
 # ... or two, when one of them is the bank question's topic ("types of replication").
@@ -225,8 +227,8 @@ _NEW_TOPIC_CUE = re.compile(
     r"non-?technical (?:one|question)\b)",
     re.IGNORECASE,
 )
-_INTRO_CUE = re.compile(r"introduce yourself|tell (?:me|us) (?:a bit |a little )?about "
-                        r"yourself|about your background", re.IGNORECASE)
+_INTRO_CUE = re.compile(r"introduc(?:e|ing) yourself|tell (?:me|us) (?:a bit |a little )?"
+                        r"about yourself|about your background", re.IGNORECASE)
 # The project question, asked about the CV ("You mentioned ...") or asked open ("Tell me
 # about a project you're proud of", "What's the most interesting system you've built?",
 # "Describe an analysis you led"): a piece of the candidate's own work.
@@ -234,15 +236,19 @@ _PROJECT_CUE = re.compile(
     # One check before the cues (a word starts here), so a long turn is scanned once.
     r"\b(?=[a-z][a-z ])(?:you mentioned|you wrote|on your (?:cv|resume|résumé)|"
     r"your (?:cv|resume|résumé) (?:says|mentions)|in your background|proud(?:est)? of\b|"
-    r"from your past work\b|"
+    r"from your past work\b|of yours\b|"
+    r"from your (?:current|last|previous|present|recent|past) (?:job|role|position|team|"
+    r"company|employer)\b|"
     r"(?:a|any|one) (?:\w+ ){0,2}(?:project|analysis)s? (?:from|in) the last\b|"
-    r"(?:project|analysis|piece of work|achievement|accomplishment)s?\b"
+    r"(?:project|analysis|piece of work|achievement|accomplishment|improvement|system|"
+    r"initiative)s?\b"
     r"(?: \w+){0,4}? (?:you(?:'ve|'re| have| are| were)?|that you) "
     r"(?:\w+ )?(?:worked|built|led|owned|shipped|delivered|did|done|ran|designed|drove|"
-    r"proud|enjoyed|liked|remember)|"
+    r"proud|enjoyed|liked|remember|improved|created|introduced|launched|automated)|"
     r"(?:your|you've|you have) (?:\w+ ){0,3}?(?:favou?rite|best|biggest|proudest|"
     r"most \w+|recent|last) (?:project|analysis|piece of work|achievement)\b|"
-    r"something you(?:'ve| have)? (?:built|shipped|led|designed|delivered|owned)\b)",
+    r"something (?:\w+ ){0,2}?you(?:'ve| have)? (?:built|shipped|led|designed|delivered|"
+    r"owned|improved|created|fixed|automated)\b)",
     re.IGNORECASE)
 # A request that brings up something new ("Tell me about a time ...", "Describe an
 # incident ...") opens a question of its own, unless it points back ("... a time that
@@ -269,7 +275,10 @@ _ANAPHORA = re.compile(
     r"(?:those|these|that|this) (?:numbers|figures|results|steps|changes)\b|"
     # ... or asks about the story just told: "What was your part?", "How did you know?"
     r"what was your (?:part|role|contribution)\b|how did you (?:know|measure|prove)\b|"
-    r"what did you learn\b)",
+    r"what did you learn\b|"
+    # ... or about the moment just described: "Who keeps them updated while that's happening?"
+    r"(?:while|when) (?:that|this|it)(?:'s| is) (?:happening|going on|ongoing|under ?way)\b|"
+    r"during (?:that|this)\b)",
     re.IGNORECASE,
 )
 

@@ -18,8 +18,8 @@ from tests.test_cli import cli
 GOLD = Path(__file__).parent / "data" / "gold"
 
 # Floors for the tuned half, set a little below what the scorer reached when it was tuned
-# (ninth round, 72 interviews from eight authors, every measured held-back edition among
-# them: Spearman 0.90, QWK 0.90, within one 98%; the fourth round's 0.91 was on 32).
+# (tenth round, 80 interviews from nine authors, the held-back editions used up by tuning
+# among them: Spearman 0.90, QWK 0.90, within one 97%; the fourth round's 0.91 was on 32).
 TUNED_SPEARMAN_FLOOR = 0.87
 TUNED_QWK_FLOOR = 0.87
 TUNED_WITHIN_ONE_FLOOR = 0.96
@@ -35,11 +35,11 @@ def test_the_gold_sets_are_big_and_varied_enough() -> None:
         kinds = {label.kind for f in files if f.set_name == half for label in f.interview.labels}
         assert {"concise-expert", "fluent-bluffer", "non-native-expert", "keyword-salad",
                 "injection", "dont-know", "one-liner"} <= kinds, half
-    # The held-back half has one author, who wrote none of the tuned half (which also
-    # holds the first held-back edition, used up by being measured: README, history).
+    # The held-back half's authors wrote none of the tuned half (which also holds the
+    # held-back editions used up by being tuned on: README, history).
     tuned_authors = {f.interview.author for f in files if f.set_name == TUNED}
     held_authors = {f.interview.author for f in files if f.set_name == HELD_BACK}
-    assert len(held_authors) == 1 and not held_authors & tuned_authors
+    assert held_authors and not held_authors & tuned_authors
 
 
 @pytest.fixture(scope="module")

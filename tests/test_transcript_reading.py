@@ -165,3 +165,75 @@ def test_a_topic_announced_with_a_colon_is_a_question_without_a_question_mark() 
     assert asked_sentences("Last design one: a rate limiter for each API customer.")
     assert asked_sentences("Next question: how you would shard the bookings table.")
     assert not asked_sentences("Last one was great, thanks.")
+
+
+def _read(role_name: str, asked: str, *, first: str = "Hello, thanks for joining. Please "
+          "introduce yourself.", closing: str = "Do you have any questions about the role?"):
+    role = load_role(role_name)
+    text = f"""\
+Interviewer: {first}
+Candidate: I've worked eight years in the field, the last three at a logistics company.
+Interviewer: {asked}
+Candidate: I moved our nightly batch to a queue of small jobs and cut the runtime in half.
+Interviewer: {closing}
+Candidate: No, thanks.
+"""
+    return items_from_conversation(role, label_turns(parse_transcript_text(text), role))
+
+
+def test_the_project_question_asked_about_the_candidates_own_work_in_other_words() -> None:
+    """Asked about a piece of the candidate's own past work ("of yours", "from your current
+    job", "you led", "you designed", "something you built"), it is the project question:
+    not a follow-up of the intro and not the bank question whose words it shares ("a
+    system you designed" is not the rate-limiter design question)."""
+    for role_name, asked in (
+            ("data-analyst", "Tell me about an analysis of yours that changed a decision."),
+            ("database-administrator", "What piece of work from your current job would you "
+                                       "most like to tell me about?"),
+            ("site-reliability-engineer", "Walk me through something technical you built or "
+                                          "improved."),
+            ("site-reliability-engineer", "Tell me about a reliability improvement you led "
+                                          "from start to finish."),
+            ("backend-engineer", "Walk me through a system you designed end to end.")):
+        items = _read(role_name, asked)
+        assert [i.question_id for i in items] == ["intro", "project"], asked
+    # A question about a system the candidate would design is a technical one.
+    items = _read("backend-engineer", "Sketch a rate limiter that lets each API customer make "
+                                      "100 requests a minute across twenty instances.")
+    assert [i.question_id for i in items] == ["intro", "rate-limiter-design"]
+
+
+def test_an_introduction_asked_as_where_to_start_is_the_introduction() -> None:
+    items = _read("data-analyst", "Tell me about a project you're proud of.",
+                  first="Hi Brisco, welcome to the interview. Please start by introducing "
+                        "yourself.")
+    assert [i.question_id for i in items] == ["intro", "project"]
+    assert items[0].answers and "eight years" in items[0].answers[0]
+    assert not asked_sentences("We start with a short walk of the office.")
+
+
+def test_asking_for_the_candidates_questions_in_other_words_closes_the_questions() -> None:
+    for closing in ("That's the end of the questions. Do you have anything to ask us?",
+                    "Is there something you'd like to ask me?"):
+        items = _read("data-analyst", "Tell me about a project you're proud of.",
+                      closing=closing)
+        assert [i.question_id for i in items] == ["intro", "project"], closing
+        assert len(items[1].answers) == 1, closing
+
+
+def test_a_question_about_the_moment_just_described_follows_it_up() -> None:
+    role = load_role("site-reliability-engineer")
+    text = """\
+Interviewer: Hello, thanks for joining. Please introduce yourself.
+Candidate: Six years of SRE work on payment systems.
+Interviewer: You're paged: card authorisations are failing for 20% of merchants. Walk me \
+through your first 30 minutes.
+Candidate: Declare an incident, take command, check what changed, roll back the last deploy.
+Interviewer: Who keeps merchants and the rest of the company updated while that's happening?
+Candidate: A communications lead posts to the status page every 30 minutes.
+Interviewer: Do you have any questions about the role?
+Candidate: No, thanks.
+"""
+    items = items_from_conversation(role, label_turns(parse_transcript_text(text), role))
+    assert [i.question_id for i in items] == ["intro", "incident-response"]
+    assert len(items[1].answers) == 2

@@ -23,6 +23,7 @@ _REQUEST = re.compile(
     r"scenario|topic)\s*:|"
     r"(?:walk|talk|take|run) (?:me|us) through|describe|explain|tell (?:me|us)|"
     r"give (?:me|us)|share|outline|list|design|sketch|compare|discuss|introduce yourself|"
+    r"(?:start|begin) (?:by|with) (?:introducing|telling|describing|a |an |your )|"
     r"imagine|suppose|picture|consider|say how|talk about|let'?s (?:talk|hear) about|"
     r"i'?d (?:like|love) (?:you|to hear|to know|to understand)|"
     r"i would (?:like|love) (?:you|to hear|to know|to understand)|"

@@ -45,7 +45,9 @@ _REFUTING = frozenset({*NEGATORS, "without", "myth", "misconception", "wrong", "
                        "inflates", "inflate", "biases", "hides", "hacking", "dangerous",
                        "flawed", "unsafe", "risky", "misleads", "breaks", "nobody",
                        "lacks", "impossible", "unrealistic", "fragile", "brittle",
-                       "unreliable"})
+                       "unreliable",
+                       # doubt: "the 30% is very unlikely to be all caused by the community"
+                       "unlikely", "doubt", "doubtful"})
 # Words that refute only what follows them: "without X", "avoid X". In "the RPO is zero and
 # you avoid the write latency" the claim before "avoid" is still made.
 _REFUTE_WHAT_FOLLOWS = frozenset({"without", "avoid"})
@@ -588,6 +590,8 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
         return True
     if _preferred_over(s.words, inside):
         return True
+    if _asserted_by_a_test(s.words, first):
+        return True
     return any(s.clause[j] in clauses and j not in inside and w in _REFUTING
                and not (w in NEGATORS and j > 0 and s.words[j - 1] in _DESCRIPTIVE_BEFORE_NEGATOR)
                # "without X" refutes X; a claim followed by "without touching the rest"
@@ -598,6 +602,16 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
 
 
 ALTERNATIVE_REACH = 4
+# "add a test asserting the query count stays fixed": what a test asserts is checked, not
+# claimed (the claim "it stays fixed, so no test is needed" is the opposite).
+_ASSERTING = frozenset({"assert", "asserts", "asserting", "assertion", "assertions"})
+ASSERTION_REACH = 5
+
+
+def _asserted_by_a_test(words: Sequence[str], first: int) -> bool:
+    before = words[max(0, first - ASSERTION_REACH):first]
+    return any(w in _ASSERTING for w in before) or any(
+        w.startswith("test") and nxt == "that" for w, nxt in zip(before, before[1:], strict=False))
 
 
 def _preferred_over(words: Sequence[str], inside: set[int]) -> bool:
@@ -626,13 +640,7 @@ def listed_tokens(sentence: Sentence, term_spans: Sequence[Span]) -> frozenset[i
     covered = {t for a, b in term_spans for t in range(a, b)}
     if not covered:
         return frozenset()
-    items: list[list[int]] = [[]]
-    for j, w in enumerate(sentence.words):
-        if (w in BOUNDARY_TOKENS and w not in _CHAINS) or w in _LIST_JOINERS:
-            items.append([])
-        else:
-            items[-1].append(j)
-    items = [item for item in items if item]
+    items = _items(sentence)
     bare = [item for item in items if _is_bare(item, sentence, covered)]
     content = [j for j, w in enumerate(sentence.words)
                if w not in BOUNDARY_TOKENS and w not in STOPWORDS]
@@ -645,14 +653,68 @@ def listed_tokens(sentence: Sentence, term_spans: Sequence[Span]) -> frozenset[i
                       for j in item)
     if len(content) >= 6 and share >= STUFFED_SHARE and relations < RELATIONS_FOR_PROSE:
         listed.update(covered)
-    # The shape alone: many short items, at most one of them relating its words, is a list
-    # of terms, whether or not its other terms are the rubric's ("Funnel analysis, cohort
-    # segmentation, seasonality, root cause analysis, ...").
-    if len(items) >= LIST_SHAPE_ITEMS and all(
-            len(_content(item, sentence)) <= SHORT_ITEM_WORDS for item in items) and sum(
-            1 for item in items if _relations(item, sentence, set())) <= 1:
+    # The shape alone: many short items, at most one of them longer and at most one relating
+    # its words, is a list of terms, whether or not its other terms are the rubric's
+    # ("Funnel analysis, cohort segmentation, seasonality, root cause analysis, ...").
+    if len(items) >= LIST_SHAPE_ITEMS and not _holds_code(sentence) and sum(
+            1 for item in items if len(_content(item, sentence)) > SHORT_ITEM_WORDS) <= 1 and sum(
+            1 for item in items if _relates_in_list(item, sentence)) <= 1:
         listed.update(covered)
     return frozenset(listed)
+
+
+# "PARTITION BY user_id", "ORDER BY login_at DESC": the "by" of a SQL clause names the
+# clause; in a list of such clauses it relates nothing.
+_SQL_CLAUSE_BY = frozenset({"partition", "order", "group", "sort", "cluster", "distribute"})
+
+
+CODE_PARENTHESES = 2
+
+
+def _holds_code(sentence: Sentence) -> bool:
+    """"SELECT user_id, MAX(login_at) AS last_login ... FROM logins", "COUNT(*) OVER
+    (PARTITION BY user_id ...)": code, whose commas and brackets separate the parts of one
+    statement, not the items of a list."""
+    words = sentence.words
+    return ("select" in words and "from" in words[words.index("select") + 1:]) or \
+        words.count("(") >= CODE_PARENTHESES
+
+
+def _relates_in_list(item: list[int], sentence: Sentence) -> bool:
+    words = sentence.words
+    return any(words[j] in _RELATION and not (
+        words[j] == "by" and j > 0 and words[j - 1] in _SQL_CLAUSE_BY) for j in item)
+
+
+LIST_LINES = 3  # ... and an answer of this many short term lists, one per line, is one list
+LIST_LINES_SHARE = 0.75
+
+
+def answer_is_term_list(sentences: Sequence[Sentence]) -> bool:
+    """An answer written as lines of terms ("- composite / leftmost", "- covering index /
+    INCLUDE", ...): each line too short to be a list by itself, together they are one list
+    with nothing relating its terms, however many of them are the rubric's."""
+    lines = [s for s in sentences if term_list_line(s)]
+    items = sum(len(_items(s)) for s in lines)
+    return len(lines) >= LIST_LINES and len(lines) >= LIST_LINES_SHARE * len(sentences) and \
+        items >= LIST_SHAPE_ITEMS
+
+
+def term_list_line(sentence: Sentence) -> bool:
+    items = _items(sentence)
+    return len(items) >= 2 and not _holds_code(sentence) and all(
+        len(_content(item, sentence)) <= SHORT_ITEM_WORDS
+        and not _relates_in_list(item, sentence) for item in items)
+
+
+def _items(sentence: Sentence) -> list[list[int]]:
+    items: list[list[int]] = [[]]
+    for j, w in enumerate(sentence.words):
+        if (w in BOUNDARY_TOKENS and w not in _CHAINS) or w in _LIST_JOINERS:
+            items.append([])
+        else:
+            items[-1].append(j)
+    return [item for item in items if item]
 
 
 def _content(item: list[int], sentence: Sentence) -> list[int]:

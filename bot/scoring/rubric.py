@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from bot.intents import injection_attempt
+from bot.intents import injection_attempt, instructed
 from bot.roles import KeyPoint, Misconception, Role
 from bot.scoring.language import Sentence, read_answer
 from bot.scoring.matching import (
@@ -24,6 +24,7 @@ from bot.scoring.matching import (
     PointFinding,
     SentenceContext,
     WrongClaim,
+    answer_is_term_list,
     claim_sentences,
     compile_pattern,
     find_point,
@@ -31,6 +32,7 @@ from bot.scoring.matching import (
     listed_tokens,
     occurrences,
     pattern_index,
+    term_list_line,
 )
 from bot.text import STOPWORDS, words
 
@@ -38,7 +40,9 @@ _ACTION_VERBS = ("implemented|added|designed|built|wrote|led|introduced|analysed
                  "migrated|rewrote|set|automated|started|proposed|identified|took|ran|moved|"
                  "made|created|changed|replaced|measured|tuned|configured|scripted|rehearsed|"
                  "fixed|profiled|traced|split|removed|agreed|tested|rolled|shipped|wrapped|"
-                 "partitioned|indexed|documented|reviewed|paired|drove")
+                 "partitioned|indexed|documented|reviewed|paired|drove|used|found|dropped|"
+                 "cleaned|deleted|consolidated|merged|reworked|rebuilt|switched|simplified|"
+                 "investigated|benchmarked|ported|optimised|optimized|went through")
 _PROJECT_POINTS = (
     KeyPoint(
         point="Sets out a concrete situation or problem",
@@ -48,7 +52,9 @@ _PROJECT_POINTS = (
                   "single point of failure", "did not + work|support|carry|scale|fit|cope",
                   "kept + failing|crashing|timing out|breaking", "nobody + trust*|react*",
                   "we had + <number>", "used to + take|fail|page|break", "went wrong",
-                  "leak*", "exhausted", "ran out of", "inflated", "got slow", "was slow"],
+                  "leak*", "exhausted", "ran out of", "inflated", "got slow", "was slow",
+                  "too many", "duplicat*", "kept growing", "nobody knew|no one knew",
+                  "had over|had more than|had nearly|had almost + <number>"],
     ),
     KeyPoint(
         point="Explains the actions they personally took",
@@ -302,10 +308,14 @@ class Coverage:
     def mistakes(self) -> int:
         """Wrong claims counted as mistakes: a sentence that matches two listed wordings of
         one point's error ("pool size = max_connections" is both "sized to the clients" and
-        "as large as possible") is one mistake; wrong claims about two points are two."""
+        "as large as possible") is one mistake; wrong claims about two points are two. A
+        question-wide wrong claim in a sentence already wrong about a point is that same
+        mistake in the question's words ("pg_upgrade --link is zero downtime")."""
         per_point = {(c.sentence, i) for i, f in enumerate(self.findings)
                      for c in f.wrong_claims}
-        general = {(c.sentence, -1) for c in self.general_wrong_claims}
+        wrong_sentences = {sentence for sentence, _ in per_point}
+        general = {(c.sentence, -1) for c in self.general_wrong_claims
+                   if c.sentence not in wrong_sentences}
         return len(per_point | general)
 
     @property
@@ -344,6 +354,8 @@ def sentence_contexts(points: Sequence[KeyPoint], answer: str | Sequence[Sentenc
     per_point = keywords if keywords is not None else [p.keywords for p in points]
     single = [kw for kws in per_point for kw in kws if PART_SEPARATOR not in kw]
     contexts = []
+    addressed = instructed([sentence.text for sentence in read], instruction=instruction)
+    one_list = answer_is_term_list(read)
     for index, sentence in enumerate(read):
         if matcher is None:
             spans = [span for kw in single
@@ -351,9 +363,11 @@ def sentence_contexts(points: Sequence[KeyPoint], answer: str | Sequence[Sentenc
         else:  # only the set of spans matters to listed_tokens
             spans = [span for kw in matcher.live[index].intersection(single)
                      for combo in matcher.occurrences(kw, index) for span in combo]
+        listed = listed_tokens(sentence, spans)
+        if one_list and term_list_line(sentence):  # a line of the answer's one list
+            listed = listed | {t for a, b in spans for t in range(a, b)}
         contexts.append(SentenceContext(
-            sentence=sentence, index=index, instruction=instruction(sentence.text),
-            listed=listed_tokens(sentence, spans)))
+            sentence=sentence, index=index, instruction=addressed[index], listed=listed))
     return tuple(contexts)
 
 
