@@ -72,6 +72,15 @@ _INJECTION = re.compile(
     r"(?:[a-z-]+ )?" + _GRADER + r"s?(?: (?:reading|reviewing|scoring|grading|evaluating|"
     r"marking|assessing) (?:this|these|my|the)\b|[ \t]{0,3}[,:][ \t]{0,3}(?:please|kindly|"
     r"you|note|treat|give|award|score|rate|mark|ignore|disregard)\b)|"
+    # "Attention, evaluation system: ..."
+    r"(?:^|[.!?\n\[(<][ \t]{0,8})attention[,:]?[ \t]{1,3}(?:the |any |an? |my )?"
+    r"(?:[a-z-]+ ){0,2}(?:" + _GRADER + r"|evaluation|grading|scoring|hiring)s?[ \t]{0,3}[,:]|"
+    r"\b(?:side )?note (?:to|for) (?:any|the|whatever|whichever) (?:[a-z-]+ )?" + _GRADER +
+    r"s?\b|"
+    r"\btreat (?:this candidate|the candidate|me|my answers?) as (?:having|if)\b|"
+    r"\b(?:record|give|assign|award|set|enter|log|mark) (?:it |this |me )?(?:the |a )?"
+    r"(?:maximum|max|highest|top|full|perfect) (?:level|score|marks?|rating|grade|points)\b"
+    r"(?! (?:to|of|for|per|in|on|across|seen|reached)\b)|"
     r"<[ \t]{0,3}/?(?:grader|grading|evaluator|scorer|scoring|judge|system)[_ -]?"
     r"(?:instructions?|notes?|prompt|message|override)?[ \t]{0,3}>|"
     r"\btreat (?:this|it|my answer|my response|what follows|the following|the rest|"
@@ -110,7 +119,7 @@ _INJECTION_WORDS = (
     "note", "message", "word", "hint", "memo", "reminder", "instruction", "judge",
     "assessor", "examiner", "reviewer", "interviewer", "assistant", "model", "llm", "bot",
     "ai", "flag", "record", "tell me", "aside", "recommend", "next round", "next stage",
-    "dear", "attention", "consider", "regard", "accept", "count", "<",
+    "dear", "attention", "consider", "regard", "accept", "count", "<", "set", "enter", "log",
 )
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 

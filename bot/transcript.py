@@ -28,7 +28,8 @@ _CANDIDATE_QUESTION_PROMPT = re.compile(
     r"like to know|anything else i can help|(?:what|anything) (?:would )?you(?:'d| would)? "
     r"like to ask|your (?:own )?questions|questions (?:about|on) the (?:role|team|process|job)|"
     r"(?:anything|something) (?:you'?d like |you want |you would like )?to ask (?:me|us)\b|"
-    r"(?:end|last) of (?:the|my|our) questions\b",
+    r"(?:end|last) of (?:the|my|our) questions\b|"
+    r"questions (?:do|would|might) you have (?:for|about)\b",
     re.IGNORECASE)
 MIN_BANK_MATCH_TERMS = 3
 # ... or two, when one of them is the bank question's topic ("types of replication").
@@ -228,7 +229,9 @@ _NEW_TOPIC_CUE = re.compile(
     re.IGNORECASE,
 )
 _INTRO_CUE = re.compile(r"introduc(?:e|ing) yourself|tell (?:me|us) (?:a bit |a little )?"
-                        r"about yourself|about your background", re.IGNORECASE)
+                        r"about yourself|about your background|"
+                        r"\b(?:a |an |your )(?:short |brief |quick )?introduction\b",
+                        re.IGNORECASE)
 # The project question, asked about the CV ("You mentioned ...") or asked open ("Tell me
 # about a project you're proud of", "What's the most interesting system you've built?",
 # "Describe an analysis you led"): a piece of the candidate's own work.
@@ -248,7 +251,12 @@ _PROJECT_CUE = re.compile(
     r"(?:your|you've|you have) (?:\w+ ){0,3}?(?:favou?rite|best|biggest|proudest|"
     r"most \w+|recent|last) (?:project|analysis|piece of work|achievement)\b|"
     r"something (?:\w+ ){0,2}?you(?:'ve| have)? (?:built|shipped|led|designed|delivered|"
-    r"owned|improved|created|fixed|automated)\b)",
+    r"owned|improved|created|fixed|automated)\b|"
+    # "Pick one project and walk me through ...", "Which project best shows what you can
+    # do?", "What's a project you'd hold up as your best work?"
+    r"(?:pick|choose|take|describe|which|one) (?:\w+ ){0,2}?project\b|"
+    r"(?:a|one) (?:\w+ ){0,2}?project (?:you|that you|of yours|where you|in which you|when you)\b|"
+    r"\byour best work\b|\bwhat you can do\b)",
     re.IGNORECASE)
 # A request that brings up something new ("Tell me about a time ...", "Describe an
 # incident ...") opens a question of its own, unless it points back ("... a time that
@@ -261,6 +269,8 @@ _NEW_SUBJECT_REQUEST = re.compile(
     re.IGNORECASE)
 FOLLOWUP_MAX_WORDS = 35
 SHORT_FOLLOWUP_WORDS = 12  # a question this short, with no bank match, continues the last
+# ... and a longer one continues it when it shares this many terms with what was said.
+FOLLOWUP_SHARED_TERMS = 2
 STRONG_MATCH_TERMS = 4  # a bank match this strong is a new question even after a cue
 CONTINUES_SHARE = 0.6  # ... unless the current question matches nearly as well
 # A question pointing back at what was just said: "What does that tell you?", "Which of
@@ -307,7 +317,7 @@ def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
             stage, current = "candidate_questions", None
             labelled.append(ConversationTurn("bot", kind.value, text))
             continue
-        asked = asked_sentences(text)
+        asked = asked_sentences(text) or _asks_a_bank_question(bank, role, text, labelled)
         if not asked:
             labelled.append(ConversationTurn("bot", Kind.NOTICE.value, text, current))
             continue
@@ -334,6 +344,18 @@ def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
         labelled.append(turn)
         current, context = turn.question_id, [question]
     return labelled
+
+
+def _asks_a_bank_question(bank: Bm25Index, role: Role, text: str,
+                          labelled: list[ConversationTurn]) -> list[str]:
+    """A turn worded as a statement ("Someone ran a DELETE without a WHERE at 14:05.
+    Recovery, and how you know the backups work.") that plainly is a bank question not yet
+    asked asks it: the interviewer states scenarios, not notices, in the bank's words."""
+    match = _bank_match(bank, role, text)
+    if match.question_id is None or match.matched_terms < STRONG_MATCH_TERMS or \
+            labelled_has(labelled, match.question_id):
+        return []
+    return [text]
 
 
 def labelled_has(turns: list[ConversationTurn], question_id: str) -> bool:
@@ -394,7 +416,7 @@ def _is_followup(question: str, match: _BankMatch, current: str, context: list[s
     if n > FOLLOWUP_MAX_WORDS:
         return False
     said = set(terms(" ".join(context)))
-    return len(set(terms(question)) & said) >= 1
+    return len(set(terms(question)) & said) >= FOLLOWUP_SHARED_TERMS
 
 
 def infer_role(transcript: Transcript, roles: list[Role]) -> Role | None:

@@ -18,8 +18,9 @@ from tests.test_cli import cli
 GOLD = Path(__file__).parent / "data" / "gold"
 
 # Floors for the tuned half, set a little below what the scorer reached when it was tuned
-# (tenth round, 80 interviews from nine authors, the held-back editions used up by tuning
-# among them: Spearman 0.90, QWK 0.90, within one 97%; the fourth round's 0.91 was on 32).
+# (eleventh round, 92 interviews from eleven authors, the held-back editions used up by
+# tuning among them: Spearman 0.89, QWK 0.89, within one 97%; the fourth round's 0.91 was
+# on 32).
 TUNED_SPEARMAN_FLOOR = 0.87
 TUNED_QWK_FLOOR = 0.87
 TUNED_WITHIN_ONE_FLOOR = 0.96

@@ -194,7 +194,14 @@ def test_the_project_question_asked_about_the_candidates_own_work_in_other_words
                                           "improved."),
             ("site-reliability-engineer", "Tell me about a reliability improvement you led "
                                           "from start to finish."),
-            ("backend-engineer", "Walk me through a system you designed end to end.")):
+            ("backend-engineer", "Walk me through a system you designed end to end."),
+            ("backend-engineer", "Pick one project and walk me through what you personally "
+                                 "did and how it turned out."),
+            ("site-reliability-engineer", "Which project best shows what you can do? Your "
+                                          "part specifically, please."),
+            ("database-administrator", "What's a project you'd hold up as your best work?"),
+            ("backend-engineer", "Tell me about a recent project where you had real "
+                                 "ownership.")):
         items = _read(role_name, asked)
         assert [i.question_id for i in items] == ["intro", "project"], asked
     # A question about a system the candidate would design is a technical one.
@@ -212,9 +219,40 @@ def test_an_introduction_asked_as_where_to_start_is_the_introduction() -> None:
     assert not asked_sentences("We start with a short walk of the office.")
 
 
+def test_an_introduction_asked_after_a_lead_in_is_the_introduction() -> None:
+    for first in ("Kia ora Aroha, thanks for joining. Before we get into it, tell me a bit "
+                  "about yourself.",
+                  "Good afternoon, Radomir. Let's begin with a short introduction, please.",
+                  "Aloha Kaimana, welcome. Let's start easy: tell me about yourself."):
+        items = _read("data-analyst", "Tell me about a project you're proud of.", first=first)
+        assert [i.question_id for i in items] == ["intro", "project"], first
+        assert items[0].answers, first
+
+
+def test_a_bank_question_put_as_a_statement_is_asked() -> None:
+    """"Someone ran a DELETE without a WHERE at 14:05. Recovery, and how you know the
+    backups work." has no question mark or request verb, but it is plainly the bank's
+    backup question; a remark that matches no question stays a notice."""
+    role = load_role("database-administrator")
+    text = """\
+Interviewer: Hello, thanks for joining. Please introduce yourself.
+Candidate: Eight years as a PostgreSQL DBA at a retailer.
+Interviewer: Someone ran a DELETE without a WHERE on production at 14:05. Recovery, and how
+you know the backups work.
+Candidate: Restore the base backup to a new instance, replay WAL to 14:04, copy the rows back.
+Interviewer: Thanks, that's clear.
+Candidate: Good.
+Interviewer: Do you have any questions about the role?
+Candidate: No, thanks.
+"""
+    items = items_from_conversation(role, label_turns(parse_transcript_text(text), role))
+    assert [i.question_id for i in items] == ["intro", "backup-recovery"]
+
+
 def test_asking_for_the_candidates_questions_in_other_words_closes_the_questions() -> None:
     for closing in ("That's the end of the questions. Do you have anything to ask us?",
-                    "Is there something you'd like to ask me?"):
+                    "Is there something you'd like to ask me?",
+                    "Thanks, Leopold. What questions do you have for me?"):
         items = _read("data-analyst", "Tell me about a project you're proud of.",
                       closing=closing)
         assert [i.question_id for i in items] == ["intro", "project"], closing

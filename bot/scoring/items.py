@@ -17,13 +17,18 @@ from bot.text import sentences
 # "Describe ...", "Tell me about ...", "Please introduce yourself.", "I'd like to hear ...",
 # "Last design one: a rate limiter that ...".
 _REQUEST = re.compile(
-    r"^(?:(?:so|now|next|okay|ok|great|thanks|thank you|right|and|finally|lastly|first|"
+    # A short lead-in may come first: "Before we get into it, tell me ...", "Let's start
+    # easy: tell me ...".
+    r"^(?:[^,.:;?!]{1,40}[,:]\s+)?"
+    r"(?:(?:so|now|next|okay|ok|great|thanks|thank you|right|and|finally|lastly|first|"
     r"to start|to begin|let's move on|moving on)[,.!]?\s+){0,3}(?:please\s+)?"
     r"(?:(?:the )?(?:last|next|another|final|one more|quick) (?:\w+ )?(?:one|question|"
     r"scenario|topic)\s*:|"
     r"(?:walk|talk|take|run) (?:me|us) through|describe|explain|tell (?:me|us)|"
     r"give (?:me|us)|share|outline|list|design|sketch|compare|discuss|introduce yourself|"
     r"(?:start|begin) (?:by|with) (?:introducing|telling|describing|a |an |your )|"
+    r"let'?s (?:start|begin) with (?:a |an |your )|"
+    r"(?:pick|choose) (?:one|a|an|the)\b|"
     r"imagine|suppose|picture|consider|say how|talk about|let'?s (?:talk|hear) about|"
     r"i'?d (?:like|love) (?:you|to hear|to know|to understand)|"
     r"i would (?:like|love) (?:you|to hear|to know|to understand)|"

@@ -71,7 +71,8 @@ _DISMISSALS = tuple(tuple(p.split()) for p in (
     "can not happen", "can never happen", "never happens", "does not happen in practice",
     "only in theory", "purely theoretical", "nothing to worry about", "safe to ignore",
     "safely ignore", "not worth checking", "not worth testing", "not worth the effort",
-    "no point in", "no point checking", "no point testing",
+    "no point in", "no point checking", "no point testing", "a solved problem",
+    "essentially solved", "basically solved",
 ))
 # Reported speech before a turn: "People always bring up SRM, but ...", "You'll often hear
 # that slots hold back cleanup, but that's a myth". What is reported is not asserted.
@@ -105,6 +106,8 @@ STRONG_HEDGES = tuple(
         "i am not really sure", "i have only read about", "only read about",
         "i think you could", "i think you can also", "i think it could", "i think we could",
         "i think there is a way", "i guess we could", "i guess you could",
+        "i would guess", "at a guess",
+        "i could not tell you", "i can not tell you",
     )
 )
 WEAK_HEDGES = tuple(
@@ -132,7 +135,9 @@ ABSOLUTE_CLAIMS = tuple(
         "zero data loss", "zero lag", "no lag", "instantly", "within a second",
         "every single time", "across the board", "nobody uses", "obsolete",
         "the legacy approach", "that is all you need", "all you need is", "simply raise",
-        "just raise", "just restart", "just add more",
+        "just raise", "just restart", "just add more", "a solved problem",
+        "go wrong is basically nothing", "go wrong is nothing", "nothing can go wrong",
+        "nothing really goes wrong",
     )
 )
 

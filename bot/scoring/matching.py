@@ -19,6 +19,7 @@ it costs the point and is quoted.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ _CONDEMNS_WHAT_WENT_BEFORE = re.compile(
     r"\b(?:is|are|was|would be) (?:a |an )?(?:really |very )?(?:bad|terrible|poor|dangerous) "
     r"idea\b|"
     r"\b(?:false positive|type i error|error) rate (?:is|was|goes|will be|would be|gets) "
-    r"(?:\w+ )?(?:above|higher|inflated|up|blown)\b")
+    r"(?:\w+ )?(?:above|higher|bigger|larger|inflated|up|blown)\b")
 # A negator describing a noun ("users who never logged in", "with no logins") is part of
 # the claim's subject, not a refutation of it.
 _DESCRIPTIVE_BEFORE_NEGATOR = frozenset({"who", "that", "which", "with"})
@@ -590,13 +591,14 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
         return True
     if _preferred_over(s.words, inside):
         return True
-    if _asserted_by_a_test(s.words, first):
+    if _asserted_by_a_test(s.words, first) or _supposed(s, inside, first):
         return True
     return any(s.clause[j] in clauses and j not in inside and w in _REFUTING
                and not (w in NEGATORS and j > 0 and s.words[j - 1] in _DESCRIPTIVE_BEFORE_NEGATOR)
-               # "without X" refutes X; a claim followed by "without touching the rest"
-               # is still made.
-               and not (w in _REFUTE_WHAT_FOLLOWS and j > first)
+               # "without X" refutes X, even after the claim began ("pg_repack to shrink it
+               # without the lock VACUUM FULL takes"); a claim followed by "without
+               # touching the rest" is still made.
+               and not (w in _REFUTE_WHAT_FOLLOWS and not any(t > j for t in inside))
                and not _beyond_alternative(s.words, j, inside)
                for j, w in enumerate(s.words))
 
@@ -606,6 +608,29 @@ ALTERNATIVE_REACH = 4
 # claimed (the claim "it stays fixed, so no test is needed" is the opposite).
 _ASSERTING = frozenset({"assert", "asserts", "asserting", "assertion", "assertions"})
 ASSERTION_REACH = 5
+
+
+_SUPPOSING = frozenset({"if", "whether", "suppose", "assuming"})
+
+
+_CONSEQUENT_SUBJECTS = frozenset({"i", "we", "you", "they"})
+
+
+def _supposed(s: Sentence, inside: set[int], first: int) -> bool:
+    """A claim wholly inside an "if" clause is supposed, not stated: "if the new flow made
+    no difference, how often would we see ..." (the null hypothesis). What follows the
+    condition is stated: "If it's still slow I'd set enable_seqscan off", "If you use
+    async, the RPO is zero" (the consequence starts at its subject or the clause's end)."""
+    words = s.words
+    for j, w in enumerate(words[:first]):
+        if w not in _SUPPOSING:
+            continue
+        consequent = next((k for k in range(j + 2, len(words))
+                           if words[k] in _CONSEQUENT_SUBJECTS or s.clause[k] != s.clause[j]),
+                          len(words))
+        if max(inside) < consequent:
+            return True
+    return False
 
 
 def _asserted_by_a_test(words: Sequence[str], first: int) -> bool:
@@ -694,23 +719,39 @@ def answer_is_term_list(sentences: Sequence[Sentence]) -> bool:
     """An answer written as lines of terms ("- composite / leftmost", "- covering index /
     INCLUDE", ...): each line too short to be a list by itself, together they are one list
     with nothing relating its terms, however many of them are the rubric's."""
-    lines = [s for s in sentences if term_list_line(s)]
-    items = sum(len(_items(s)) for s in lines)
-    return len(lines) >= LIST_LINES and len(lines) >= LIST_LINES_SHARE * len(sentences) and \
-        items >= LIST_SHAPE_ITEMS
+    if len(sentences) < LIST_LINES:
+        return False
+    # Read until too many lines are prose to make the share: most answers stop at once.
+    prose_allowed = len(sentences) - math.ceil(LIST_LINES_SHARE * len(sentences))
+    lines = items = prose = 0
+    for sentence in sentences:
+        line_items = _items(sentence)
+        if term_list_line(sentence, line_items):
+            lines += 1
+            items += len(line_items)
+        else:
+            prose += 1
+            if prose > prose_allowed:
+                return False
+    return lines >= LIST_LINES and items >= LIST_SHAPE_ITEMS
 
 
-def term_list_line(sentence: Sentence) -> bool:
-    items = _items(sentence)
+def term_list_line(sentence: Sentence, items: list[list[int]] | None = None) -> bool:
+    items = _items(sentence) if items is None else items
     return len(items) >= 2 and not _holds_code(sentence) and all(
         len(_content(item, sentence)) <= SHORT_ITEM_WORDS
         and not _relates_in_list(item, sentence) for item in items)
 
 
 def _items(sentence: Sentence) -> list[list[int]]:
+    """The pieces between commas, slashes, "and" ...; arrows chain claims ("bulk load ->
+    stale stats -> bad plan") unless there are as many as a list has items ("B-tree ->
+    composite -> leftmost prefix -> INCLUDE -> ..."), when they separate terms too."""
+    chains_separate = sum(1 for w in sentence.words if w in _CHAINS) >= LIST_SHAPE_ITEMS - 1
     items: list[list[int]] = [[]]
     for j, w in enumerate(sentence.words):
-        if (w in BOUNDARY_TOKENS and w not in _CHAINS) or w in _LIST_JOINERS:
+        if (w in BOUNDARY_TOKENS and (chains_separate or w not in _CHAINS)) or \
+                w in _LIST_JOINERS:
             items.append([])
         else:
             items[-1].append(j)

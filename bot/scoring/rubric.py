@@ -249,7 +249,8 @@ _FRAMING = frozenset(
 _DISMISSED = ("irrelevant|does not really matter|do not really matter|does not matter at all|"
               "do not matter at all|makes no difference|make no difference|has no effect|"
               "have no effect|no longer matters|no longer matter|a myth|not a thing|overrated|"
-              "non issue|a non-issue|not relevant|not really relevant")
+              "non issue|a non-issue|not relevant|not really relevant|a solved problem|"
+              "essentially solved|basically solved")
 
 
 DISMISSAL_CLAIM = "Dismisses what the question asks about"
