@@ -295,33 +295,48 @@ def test_an_intro_may_state_its_stack_as_a_list_but_not_be_only_lists() -> None:
     assert Flag.STUFFING in only.flags and only.score <= 2
 
 
-def test_a_list_of_sql_clauses_is_a_list_and_sql_itself_is_not() -> None:
-    """"PARTITION BY user_id, ORDER BY login_at DESC, ...": the "by" of a clause name
-    relates nothing, so a list of clause names is a list of terms; the same words written
-    as a query (its columns and calls separated by commas) are an answer."""
-    salad = ("ROW_NUMBER, PARTITION BY user_id, ORDER BY login_at DESC, QUALIFY, COUNT OVER, "
-             "RANGE BETWEEN INTERVAL 7 DAY PRECEDING, CTE, BigQuery, window functions.")
-    e = _score("data-analyst", "sql-window-functions", salad)
-    assert Flag.STUFFING in e.flags and e.score <= 2, (e.score, e.flags)
-    query = ("In a CTE, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY login_at DESC) AS rn "
-             "and COUNT(*) OVER (PARTITION BY user_id ORDER BY login_at RANGE BETWEEN INTERVAL 7 "
-             "DAY PRECEDING AND CURRENT ROW) AS logins_7d, then select rn = 1 from the CTE.")
-    e = _score("data-analyst", "sql-window-functions", query)
-    assert Flag.STUFFING not in e.flags and e.score >= 3, (e.score, e.flags)
+# Shapes of keyword lists, each beside a look-alike that is an answer:
+# - "PARTITION BY user_id, ORDER BY login_at DESC, ...": the "by" of a clause name relates
+#   nothing; the same words written as a query (columns and calls between commas) answer;
+# - arrows chain claims ("bulk load -> stale stats -> bad plan"), but a dozen arrows between
+#   bare terms separate the items of a list;
+# - lines of terms ("- covering index / INCLUDE / index-only scan"), each too short to be a
+#   list on its own, are one list together; terse lines that say what to do answer.
+LIST_SHAPES = [
+    ("sql clause names",
+     ("data-analyst", "sql-window-functions",
+      "ROW_NUMBER, PARTITION BY user_id, ORDER BY login_at DESC, QUALIFY, COUNT OVER, "
+      "RANGE BETWEEN INTERVAL 7 DAY PRECEDING, CTE, BigQuery, window functions."),
+     ("data-analyst", "sql-window-functions",
+      "In a CTE, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY login_at DESC) AS rn and "
+      "COUNT(*) OVER (PARTITION BY user_id ORDER BY login_at RANGE BETWEEN INTERVAL 7 DAY "
+      "PRECEDING AND CURRENT ROW) AS logins_7d, then select rn = 1 from the CTE.")),
+    ("a chain of arrows",
+     ("database-administrator", "index-design",
+      "B-tree / GIN / BRIN -> composite -> leftmost prefix -> INCLUDE -> covering -> "
+      "index-only scan -> partial -> WHERE -> write amplification -> HOT -> bloat."),
+     ("database-administrator", "slow-query-diagnosis",
+      "EXPLAIN (ANALYZE, BUFFERS) first; bulk load -> stale stats -> bad row estimates -> "
+      "nested loop, so ANALYZE the table and compare the plan.")),
+    ("lines of terms",
+     ("database-administrator", "index-design",
+      "- composite / leftmost\n- covering index / INCLUDE / index-only scan\n"
+      "- partial index / WHERE status\n- write amplification / HOT updates / disk\n"
+      "- pg_stat_statements / unused indexes"),
+     ("backend-engineer", "transactions-consistency",
+      "- Unique constraint on (truck_id, slot_no)\n- Insert, catch the violation, return 409"
+      "\n- Or SELECT ... FOR UPDATE on the slot row, in one transaction")),
+]
 
 
-def test_a_long_chain_of_bare_terms_is_a_list_and_a_short_chain_a_claim() -> None:
-    """Arrows chain claims ("bulk load -> stale stats -> bad plan"); a dozen arrows between
-    bare terms ("B-tree -> composite -> leftmost prefix -> INCLUDE -> ...") separate the
-    items of a list."""
-    chain = ("B-tree / GIN / BRIN -> composite -> leftmost prefix -> INCLUDE -> covering -> "
-             "index-only scan -> partial -> WHERE -> write amplification -> HOT -> bloat.")
-    e = _score("database-administrator", "index-design", chain)
-    assert Flag.STUFFING in e.flags and e.score <= 2, (e.score, e.flags)
-    short = ("EXPLAIN (ANALYZE, BUFFERS) first; bulk load -> stale stats -> bad row estimates "
-             "-> nested loop, so ANALYZE the table and compare the plan.")
-    e = _score("database-administrator", "slow-query-diagnosis", short)
-    assert Flag.STUFFING not in e.flags and e.score >= 3, (e.score, e.flags)
+@pytest.mark.parametrize(("shape", "listed", "answer"), LIST_SHAPES,
+                         ids=[shape for shape, _, _ in LIST_SHAPES])
+def test_a_keyword_list_in_any_shape_earns_nothing_and_its_look_alike_does(
+        shape: str, listed: tuple[str, str, str], answer: tuple[str, str, str]) -> None:
+    e = _score(*listed)
+    assert Flag.STUFFING in e.flags and e.score <= 2, (shape, e.score, e.flags)
+    e = _score(*answer)
+    assert Flag.STUFFING not in e.flags and e.score >= 3, (shape, e.score, e.flags)
 
 
 def test_a_claim_inside_an_if_clause_is_supposed_and_its_consequence_stated() -> None:
@@ -351,21 +366,6 @@ def test_without_refutes_the_part_of_a_claim_that_follows_it() -> None:
     wrong = _score("database-administrator", "vacuum-bloat",
                    "Autovacuum shrinks the table file and gives the space back to the OS.")
     assert Flag.INCORRECT in wrong.flags
-
-
-def test_an_answer_written_as_lines_of_terms_is_one_list() -> None:
-    """Each line ("- covering index / INCLUDE / index-only scan") is too short to be a list
-    on its own; together they are one list of terms and earn nothing. Terse lines that say
-    what to do ("Insert, catch the violation, return 409") are an answer."""
-    lines = ("- composite / leftmost\n- covering index / INCLUDE / index-only scan\n"
-             "- partial index / WHERE status\n- write amplification / HOT updates / disk\n"
-             "- pg_stat_statements / unused indexes")
-    e = _score("database-administrator", "index-design", lines)
-    assert Flag.STUFFING in e.flags and e.score <= 2, (e.score, e.flags)
-    terse = ("- Unique constraint on (truck_id, slot_no)\n- Insert, catch the violation, "
-             "return 409\n- Or SELECT ... FOR UPDATE on the slot row, in one transaction")
-    e = _score("backend-engineer", "transactions-consistency", terse)
-    assert Flag.STUFFING not in e.flags and e.score >= 3, (e.score, e.flags)
 
 
 def test_what_a_test_asserts_is_not_claimed() -> None:
