@@ -38,6 +38,12 @@ _GRADE = (r"(?:5|five|10|ten|100|full|top|maximum|max|perfect|highest|excellent|
           r"outstanding|correct|a 5|a five|the highest|the top|the maximum|5/5|5 out of 5)")
 _GRADER = (r"(?:evaluator|grader|assessor|scorer|reviewer|judge|marker|examiner|ai|model|"
            r"llm|bot|interviewer|system|assistant)")
+# Words that may stand before the grader when it is addressed ("the automated grading
+# system", "Dear AI grader"): any word would let "a message to the billing system" in.
+_GRADER_MODIFIER = r"(?:automated|automatic|ai|human|hiring|grading|scoring|evaluation|marking) "
+# The grader named without a modifier: "To the system, a retry looks new" is not addressed.
+_GRADER_NOUN = (r"(?:evaluator|grader|assessor|scorer|reviewer|judge|marker|examiner|ai|llm|"
+                r"assistant)")
 _INJECTION = re.compile(
     r"\bignore (?:all |any |the |your |my )?(?:previous |prior |above |earlier |other )?"
     r"(?:scoring |marking |grading )?(?:instructions|prompts?|rules|rubric|criteria|"
@@ -54,7 +60,7 @@ _INJECTION = re.compile(
     # "award it full marks", never "give it ten minutes".
     r"\b(?:give|award|assign|grant) it (?:full|top|perfect|maximum) (?:marks|score|points)\b|"
     r"\b(?:give|award|assign|grant) (?:the )?(?:maximum|full|perfect|top) (?:score|marks?|"
-    r"rating|grade)\b(?! to)|"
+    r"rating|grade)(?=[ \t]*(?:[.!;,)\]]|$| (?:to|for) (?:this|me|it|my|the candidate)\b| and\b))|"
     r"\b(?:score|rate|grade|mark|rank|evaluate) (?:me|this(?: answer| response)?|my answer|"
     r"my response|the candidate)(?: as| at| with)? (?:a |an |the )?" + _GRADE + r"\b|"
     r"\b(?:this|my|the) (?:answer|response|reply|candidate) (?:deserves|merits|earns|"
@@ -65,24 +71,28 @@ _INJECTION = re.compile(
     r"\bas (?:the |an |a |my )?" + _GRADER + r",? (?:you )?(?:must|should|will|have to|need to|"
     r"are to|shall)\b|"
     r"\b(?:note|message|instruction|instructions|hint|memo|reminder|aside) (?:to|for) "
-    r"(?:the |any |my )?(?:[a-z-]+ ){0,2}" + _GRADER + r"s?\b|"
+    r"(?:the |any |my )?(?:" + _GRADER_MODIFIER + r"){0,2}" + _GRADER + r"s?\b|"
     # Addressed to the grader: "To the automated reviewer reading this:", "Dear AI grader,
     # please ...", "<grader_instructions>".
-    r"(?:^|[.!?\n\[(<][ \t]{0,8})(?:dear|hey|hi|hello|to|attention) (?:the |any |an? |my )?"
-    r"(?:[a-z-]+ )?" + _GRADER + r"s?(?: (?:reading|reviewing|scoring|grading|evaluating|"
+    r"(?:^|[.!?\n\[(<][ \t]{0,8})(?:dear|hey|hi|hello|to) (?:the |any |an? |my )?"
+    r"(?:" + _GRADER_MODIFIER + r")?" + _GRADER_NOUN + r"s?(?: (?:reading|reviewing|scoring|"
+    r"grading|evaluating|"
     r"marking|assessing) (?:this|these|my|the)\b|[ \t]{0,3}[,:][ \t]{0,3}(?:please|kindly|"
     r"you|note|treat|give|award|score|rate|mark|ignore|disregard)\b)|"
     # "Attention, evaluation system: ..."
-    r"(?:^|[.!?\n\[(<][ \t]{0,8})attention[,:]?[ \t]{1,3}(?:the |any |an? |my )?"
-    r"(?:[a-z-]+ ){0,2}(?:" + _GRADER + r"|evaluation|grading|scoring|hiring)s?[ \t]{0,3}[,:]|"
-    r"\b(?:side )?note (?:to|for) (?:any|the|whatever|whichever) (?:[a-z-]+ )?" + _GRADER +
-    r"s?\b|"
+    r"(?:^|[.!?\n\[(<][ \t]{0,8})attention[,:][ \t]{1,3}(?:the |any |an? |my )?"
+    r"(?:" + _GRADER_MODIFIER + r"){0,2}(?:" + _GRADER + r"|evaluation|grading|scoring|hiring)"
+    r"s?[ \t]{0,3}[,:]|"
+    r"\b(?:side )?note (?:to|for) (?:any|the|whatever|whichever) (?:" + _GRADER_MODIFIER +
+    r")?" + _GRADER + r"s?\b|"
     r"\btreat (?:this candidate|the candidate|me|my answers?) as (?:having|if)\b|"
-    r"\b(?:record|give|assign|award|set|enter|log|mark) (?:it |this |me )?(?:the |a )?"
-    r"(?:maximum|max|highest|top|full|perfect) (?:level|score|marks?|rating|grade|points)\b"
-    r"(?! (?:to|of|for|per|in|on|across|seen|reached)\b)|"
-    r"<[ \t]{0,3}/?(?:grader|grading|evaluator|scorer|scoring|judge|system)[_ -]?"
-    r"(?:instructions?|notes?|prompt|message|override)?[ \t]{0,3}>|"
+    # "record the maximum level." at the end of what it asks; never "record the highest
+    # score and the date" or "log the max level of the queue".
+    r"\b(?:record|assign|award|give) (?:it |this |me )?the (?:maximum|highest|top|full) "
+    r"(?:level|score|marks|rating|grade)(?=[ \t]*(?:[.!;]|$))|"
+    r"<[ \t]{0,3}/?(?:grader|grading|evaluator|scorer|scoring)(?:[_ -]?(?:instructions?|"
+    r"notes?|prompt|message|override))?[ \t]{0,3}>|"
+    r"<[ \t]{0,3}/?(?:system|judge)[_ -](?:instructions?|prompt|override)[ \t]{0,3}>|"
     r"\btreat (?:this|it|my answer|my response|what follows|the following|the rest|"
     r"everything below) as (?:the |an? )?(?:model|ideal|perfect|exemplary|reference|"
     r"full-marks) (?:answer|response)\b|"
@@ -99,7 +109,7 @@ _INJECTION = re.compile(
     r"evaluating|assessing) (?:this|me|my answer|the answers?)\b|"
     r"\bplease (?:score|rate|grade|mark) (?:it|this|me|my answer|this answer)(?: as| at| with)? "
     r"(?:a |an |the )?" + _GRADE + r"\b|"
-    r"(?:^|[.!?\n][ \t]{0,8})(?:dear |hey |hi )?(?:[a-z-]+ )?" + _GRADER +
+    r"(?:^|[.!?\n][ \t]{0,8})(?:dear |hey |hi )?(?:" + _GRADER_MODIFIER + r")?" + _GRADER +
     r"[ \t]{0,3}[,:][ \t]{0,3}"
     r"(?:please )?(?:give|score|rate|"
     r"mark|treat|consider|ignore|note|award|grade|pass|accept)\b|"
@@ -119,7 +129,7 @@ _INJECTION_WORDS = (
     "note", "message", "word", "hint", "memo", "reminder", "instruction", "judge",
     "assessor", "examiner", "reviewer", "interviewer", "assistant", "model", "llm", "bot",
     "ai", "flag", "record", "tell me", "aside", "recommend", "next round", "next stage",
-    "dear", "attention", "consider", "regard", "accept", "count", "<", "set", "enter", "log",
+    "dear", "attention", "consider", "regard", "accept", "count", "<",
 )
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 

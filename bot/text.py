@@ -11,9 +11,12 @@ import snowballstemmer
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.%-]*[a-z0-9+#%]|[a-z0-9]", re.IGNORECASE)
 # A sentence ends at . ! or ? and a space, or at a line break; not after "e.g.", "i.e."
 # or an ellipsis inside a sentence ("INSERT ... SELECT").
-# A sentence ends at ".", "!" or "?", or at one closing a bracket ("... runbooks.] Next").
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\])]))(?<!\be\.g\.)(?<!\bi\.e\.)"
-                           r"(?<!\.\.\.)(?<!\bvs\.)\s+|\n+", re.IGNORECASE)
+# A sentence ends at ".", "!" or "?", or at one closing a bracket when a new sentence
+# starts after it ("... runbooks.] Next"), never inside "(pg_stat_replication, etc.) and".
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\.\.\.)(?<!\bvs\.)\s+|"
+    r"(?<=[.!?][\])])(?<!\.\.\.[\])])(?<!\betc\.[\])])(?<!\be\.g\.[\])])(?<!\bi\.e\.[\])])"
+    r"\s+(?=(?-i:[A-Z\[(<\"']))|\n+", re.IGNORECASE)
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before

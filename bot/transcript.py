@@ -28,8 +28,9 @@ _CANDIDATE_QUESTION_PROMPT = re.compile(
     r"like to know|anything else i can help|(?:what|anything) (?:would )?you(?:'d| would)? "
     r"like to ask|your (?:own )?questions|questions (?:about|on) the (?:role|team|process|job)|"
     r"(?:anything|something) (?:you'?d like |you want |you would like )?to ask (?:me|us)\b|"
-    r"(?:end|last) of (?:the|my|our) questions\b|"
-    r"questions (?:do|would|might) you have (?:for|about)\b",
+    r"(?:end|last) of (?:the|my|our) questions\b(?! (?:on|about)\b)|"
+    r"questions (?:do|would|might) you have (?:for (?:me|us)|about (?:the role|the team|the "
+    r"company|the job|the process|working here|us))\b",
     re.IGNORECASE)
 MIN_BANK_MATCH_TERMS = 3
 # ... or two, when one of them is the bank question's topic ("types of replication").
@@ -230,7 +231,7 @@ _NEW_TOPIC_CUE = re.compile(
 )
 _INTRO_CUE = re.compile(r"introduc(?:e|ing) yourself|tell (?:me|us) (?:a bit |a little )?"
                         r"about yourself|about your background|"
-                        r"\b(?:a |an |your )(?:short |brief |quick )?introduction\b",
+                        r"\b(?:a |an |your )(?:short |brief |quick )?introduction\b(?! to)",
                         re.IGNORECASE)
 # The project question, asked about the CV ("You mentioned ...") or asked open ("Tell me
 # about a project you're proud of", "What's the most interesting system you've built?",
@@ -239,24 +240,30 @@ _PROJECT_CUE = re.compile(
     # One check before the cues (a word starts here), so a long turn is scanned once.
     r"\b(?=[a-z][a-z ])(?:you mentioned|you wrote|on your (?:cv|resume|résumé)|"
     r"your (?:cv|resume|résumé) (?:says|mentions)|in your background|proud(?:est)? of\b|"
-    r"from your past work\b|of yours\b|"
+    r"from your past work\b|(?:analysis|project|work|system|achievement)s? of yours\b|"
     r"from your (?:current|last|previous|present|recent|past) (?:job|role|position|team|"
     r"company|employer)\b|"
     r"(?:a|any|one) (?:\w+ ){0,2}(?:project|analysis)s? (?:from|in) the last\b|"
-    r"(?:project|analysis|piece of work|achievement|accomplishment|improvement|system|"
-    r"initiative)s?\b"
+    r"(?:project|analysis|piece of work|achievement|accomplishment)s?\b"
     r"(?: \w+){0,4}? (?:you(?:'ve|'re| have| are| were)?|that you) "
     r"(?:\w+ )?(?:worked|built|led|owned|shipped|delivered|did|done|ran|designed|drove|"
     r"proud|enjoyed|liked|remember|improved|created|introduced|launched|automated)|"
+    # "a reliability improvement you led", "a system you designed end to end"
+    r"(?:improvement|system|initiative)s? (?:you|that you) (?:led|built|designed|drove|"
+    r"owned|shipped|delivered|introduced|launched|ran)\b|"
     r"(?:your|you've|you have) (?:\w+ ){0,3}?(?:favou?rite|best|biggest|proudest|"
     r"most \w+|recent|last) (?:project|analysis|piece of work|achievement)\b|"
     r"something (?:\w+ ){0,2}?you(?:'ve| have)? (?:built|shipped|led|designed|delivered|"
     r"owned|improved|created|fixed|automated)\b|"
     # "Pick one project and walk me through ...", "Which project best shows what you can
     # do?", "What's a project you'd hold up as your best work?"
-    r"(?:pick|choose|take|describe|which|one) (?:\w+ ){0,2}?project\b|"
-    r"(?:a|one) (?:\w+ ){0,2}?project (?:you|that you|of yours|where you|in which you|when you)\b|"
-    r"\byour best work\b|\bwhat you can do\b)",
+    r"(?:pick|choose) (?:one|a|an|your) (?:\w+ )?project\b|"
+    r"\bwhich (?:\w+ )?project (?:best|would you|are you|have you|do you|you)\b|"
+    r"(?:describe|walk (?:me|us) through|tell (?:me|us) about) one (?:\w+ )?project\b|"
+    r"(?:a|one) (?:\w+ ){0,2}?project (?:you'd|you would|you've|you have|you're|you are|"
+    r"that you|where you had|in which you|you (?:led|owned|built|did|worked|shipped|ran|"
+    r"designed|delivered))\b|"
+    r"\byour best work\b|\bbest shows what you\b)",
     re.IGNORECASE)
 # A request that brings up something new ("Tell me about a time ...", "Describe an
 # incident ...") opens a question of its own, unless it points back ("... a time that
@@ -325,7 +332,7 @@ def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
         if current is None and not labelled_has(labelled, INTRO_ID) and (
                 not labelled or _INTRO_CUE.search(question)):
             turn = ConversationTurn("bot", Kind.GREETING.value, text, INTRO_ID)
-        elif not labelled_has(labelled, PROJECT_ID) and _PROJECT_CUE.search(text):
+        elif not labelled_has(labelled, PROJECT_ID) and _is_project_question(bank, role, text):
             turn = ConversationTurn("bot", Kind.PROJECT.value, text, PROJECT_ID)
         else:
             # The whole turn finds the bank question (its scenario is often a sentence of
@@ -346,14 +353,42 @@ def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
     return labelled
 
 
+_CV_CUE = re.compile(r"\b(?:you mentioned|you wrote|on your (?:cv|resume|résumé)|your "
+                     r"(?:cv|resume|résumé) (?:says|mentions)|in your background)\b",
+                     re.IGNORECASE)
+# "Thanks. Good to hear how you verify backups ...; we'll come back to that later": an
+# acknowledgement, however many of a bank question's words it repeats.
+_ACKNOWLEDGEMENT = re.compile(
+    r"^(?:thanks|thank you|good|great|nice|noted|ok|okay|cool|perfect|got it|understood|"
+    r"fair enough|sure)\b|\b(?:later|come back to)\b", re.IGNORECASE)
+
+
+def _is_project_question(bank: Bm25Index, role: Role, text: str) -> bool:
+    """Asked about the candidate's own work, unless the turn plainly is a bank question
+    ("Walk me through what you can do when a report query ... takes three minutes"); a
+    question about the CV ("You mentioned ...") is the project question whatever it asks."""
+    if not _PROJECT_CUE.search(text):
+        return False
+    if _CV_CUE.search(text):
+        return True
+    return _bank_match(bank, role, text).matched_terms < STRONG_MATCH_TERMS
+
+
 def _asks_a_bank_question(bank: Bm25Index, role: Role, text: str,
                           labelled: list[ConversationTurn]) -> list[str]:
     """A turn worded as a statement ("Someone ran a DELETE without a WHERE at 14:05.
     Recovery, and how you know the backups work.") that plainly is a bank question not yet
-    asked asks it: the interviewer states scenarios, not notices, in the bank's words."""
+    asked asks it: the interviewer states scenarios, not notices, in the bank's words. An
+    acknowledgement that repeats them ("Thanks. Good to hear how you verify backups") does
+    not, nor a match that does not stand out from the next bank question."""
+    if _ACKNOWLEDGEMENT.search(text):
+        return []
     match = _bank_match(bank, role, text)
     if match.question_id is None or match.matched_terms < STRONG_MATCH_TERMS or \
             labelled_has(labelled, match.question_id):
+        return []
+    ranked = sorted(match.scores.values(), reverse=True)
+    if len(ranked) > 1 and ranked[0] < DOMINANT_RATIO * ranked[1]:
         return []
     return [text]
 

@@ -348,24 +348,14 @@ def test_a_claim_inside_an_if_clause_is_supposed_and_its_consequence_stated() ->
                   "the probability that the new flow is better.")
     assert not any(c.claim.startswith("Dismisses") for c in null.incorrect_claims), \
         null.incorrect_claims
-    stated = _score("database-administrator", "slow-query-diagnosis",
-                    "If it's still slow I'd set enable_seqscan = off in postgresql.conf so the "
-                    "planner is forced to use the index.")
-    assert Flag.INCORRECT in stated.flags
-
-
-def test_without_refutes_the_part_of_a_claim_that_follows_it() -> None:
-    """"pg_repack to shrink it without the lock VACUUM FULL takes" does not say plain
-    VACUUM shrinks the table; "VACUUM shrinks the file" does."""
-    fine = _score("database-administrator", "vacuum-bloat",
-                  "Dead tuples from updates pile up; VACUUM marks them reusable but does not "
-                  "give space back. For the growing table, per-table autovacuum settings, and "
-                  "one pg_repack to shrink it without the ACCESS EXCLUSIVE lock VACUUM FULL "
-                  "takes.")
-    assert Flag.INCORRECT not in fine.flags, fine.incorrect_claims
-    wrong = _score("database-administrator", "vacuum-bloat",
-                   "Autovacuum shrinks the table file and gives the space back to the OS.")
-    assert Flag.INCORRECT in wrong.flags
+    for role_name, qid, text in (
+            ("database-administrator", "slow-query-diagnosis",
+             "If it's still slow I'd set enable_seqscan = off in postgresql.conf so the planner "
+             "is forced to use the index."),
+            ("database-administrator", "backup-recovery",
+             "If you have a standby it protects against a bad DELETE, so that is our backup.")):
+        stated = _score(role_name, qid, text)
+        assert Flag.INCORRECT in stated.flags, text
 
 
 def test_what_a_test_asserts_is_not_claimed() -> None:
@@ -426,6 +416,15 @@ HARMLESS = [
     "Attention: the primary must be fenced first.",
     "Log the max level of the queue.",
     "We record the maximum latency per minute.",
+    "The outbox relay publishes a message to the billing system.",
+    "We leave a note for the code reviewer in the PR description.",
+    "For each user, record the highest score and the date.",
+    "Threat model: consider a compromised host.",
+    "Code reviewer: mark the PR as approved.",
+    "We render a <system-message> component.",
+    "Give the maximum score weight to recent events.",
+    "To the system, you add a cache in front.",
+    "Attention in the model, as I understand it, is quadratic.",
     "Filter with WHERE a < b and c > d.",
 ]
 

@@ -204,6 +204,16 @@ def test_the_project_question_asked_about_the_candidates_own_work_in_other_words
                                  "ownership.")):
         items = _read(role_name, asked)
         assert [i.question_id for i in items] == ["intro", "project"], asked
+    # Technical questions that mention a project or the candidate stay technical.
+    for role_name, asked, qid in (
+            ("database-administrator", "Walk me through what you can do when a report query "
+             "that took two seconds now takes three minutes and nothing changed.",
+             "slow-query-diagnosis"),
+            ("database-administrator", "A colleague of yours ran a DELETE without a WHERE on "
+             "production at 14:05. How do you recover, and how do you know backups work?",
+             "backup-recovery")):
+        items = _read(role_name, asked)
+        assert [i.question_id for i in items] == ["intro", qid], asked
     # A question about a system the candidate would design is a technical one.
     items = _read("backend-engineer", "Sketch a rate limiter that lets each API customer make "
                                       "100 requests a minute across twenty instances.")
@@ -257,6 +267,27 @@ def test_asking_for_the_candidates_questions_in_other_words_closes_the_questions
                       closing=closing)
         assert [i.question_id for i in items] == ["intro", "project"], closing
         assert len(items[1].answers) == 1, closing
+
+
+def test_a_question_about_questions_mid_interview_does_not_close_the_questions() -> None:
+    role = load_role("backend-engineer")
+    text = """\
+Interviewer: Hello, thanks for joining. Please introduce yourself.
+Candidate: Seven years of backend Python at a logistics company.
+Interviewer: Design a rate limiter for each API customer. What questions do you have about \
+the requirements?
+Candidate: Per customer or per key? I'd use a shared Redis counter per customer per minute.
+Interviewer: Thanks. Good to hear how you would rate limit; we'll come back to limits later.
+Candidate: Sure.
+Interviewer: Two requests try to book the last slot on the same truck at the same moment. \
+How do you make sure only one succeeds?
+Candidate: A unique constraint on the slot, and the loser gets a 409.
+Interviewer: Do you have any questions about the role?
+Candidate: No, thanks.
+"""
+    items = items_from_conversation(role, label_turns(parse_transcript_text(text), role))
+    assert [i.question_id for i in items] == ["intro", "rate-limiter-design",
+                                              "transactions-consistency"]
 
 
 def test_a_question_about_the_moment_just_described_follows_it_up() -> None:

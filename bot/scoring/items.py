@@ -19,7 +19,9 @@ from bot.text import sentences
 _REQUEST = re.compile(
     # A short lead-in may come first: "Before we get into it, tell me ...", "Let's start
     # easy: tell me ...".
-    r"^(?:[^,.:;?!]{1,40}[,:]\s+)?"
+    r"^(?:(?:before we (?:start|begin|get (?:into it|going|started))|to (?:start|begin|kick "
+    r"off)|let'?s start (?:easy|simple|gently|off)|first of all|for starters|for this one)"
+    r"[,:]\s+)?"
     r"(?:(?:so|now|next|okay|ok|great|thanks|thank you|right|and|finally|lastly|first|"
     r"to start|to begin|let's move on|moving on)[,.!]?\s+){0,3}(?:please\s+)?"
     r"(?:(?:the )?(?:last|next|another|final|one more|quick) (?:\w+ )?(?:one|question|"

@@ -107,7 +107,6 @@ STRONG_HEDGES = tuple(
         "i think you could", "i think you can also", "i think it could", "i think we could",
         "i think there is a way", "i guess we could", "i guess you could",
         "i would guess", "at a guess",
-        "i could not tell you", "i can not tell you",
     )
 )
 WEAK_HEDGES = tuple(

@@ -595,10 +595,9 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
         return True
     return any(s.clause[j] in clauses and j not in inside and w in _REFUTING
                and not (w in NEGATORS and j > 0 and s.words[j - 1] in _DESCRIPTIVE_BEFORE_NEGATOR)
-               # "without X" refutes X, even after the claim began ("pg_repack to shrink it
-               # without the lock VACUUM FULL takes"); a claim followed by "without
-               # touching the rest" is still made.
-               and not (w in _REFUTE_WHAT_FOLLOWS and not any(t > j for t in inside))
+               # "without X" refutes X; a claim followed by "without touching the rest"
+               # is still made.
+               and not (w in _REFUTE_WHAT_FOLLOWS and j > first)
                and not _beyond_alternative(s.words, j, inside)
                for j, w in enumerate(s.words))
 
@@ -606,14 +605,17 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
 ALTERNATIVE_REACH = 4
 # "add a test asserting the query count stays fixed": what a test asserts is checked, not
 # claimed (the claim "it stays fixed, so no test is needed" is the opposite).
-_ASSERTING = frozenset({"assert", "asserts", "asserting", "assertion", "assertions"})
+_ASSERTING = frozenset({"asserts", "asserting", "assertion", "assertions"})
 ASSERTION_REACH = 5
 
 
-_SUPPOSING = frozenset({"if", "whether", "suppose", "assuming"})
+_SUPPOSING = frozenset({"if", "whether", "assuming"})
 
 
-_CONSEQUENT_SUBJECTS = frozenset({"i", "we", "you", "they"})
+# Words that start the consequence after a condition written without a comma: "If you
+# have a standby it protects ...", "If the primary dies the standby takes over ...".
+_CONSEQUENT_SUBJECTS = frozenset({"i", "we", "you", "they", "it", "this", "that", "there",
+                                  "then", "the", "a", "an"})
 
 
 def _supposed(s: Sentence, inside: set[int], first: int) -> bool:
