@@ -40,7 +40,8 @@ _GRADER = (r"(?:evaluator|grader|assessor|scorer|reviewer|judge|marker|examiner|
            r"llm|bot|interviewer|system|assistant)")
 # Words that may stand before the grader when it is addressed ("the automated grading
 # system", "Dear AI grader"): any word would let "a message to the billing system" in.
-_GRADER_MODIFIER = r"(?:automated|automatic|ai|human|hiring|grading|scoring|evaluation|marking) "
+_GRADER_MODIFIER = (r"(?:automated|automatic|ai|human|hiring|grading|scoring|evaluation|marking|"
+                    r"screening) ")
 # The grader named without a modifier: "To the system, a retry looks new" is not addressed.
 _GRADER_NOUN = (r"(?:evaluator|grader|assessor|scorer|reviewer|judge|marker|examiner|ai|llm|"
                 r"assistant)")
@@ -60,7 +61,13 @@ _INJECTION = re.compile(
     # "award it full marks", never "give it ten minutes".
     r"\b(?:give|award|assign|grant) it (?:full|top|perfect|maximum) (?:marks|score|points)\b|"
     r"\b(?:give|award|assign|grant) (?:the )?(?:maximum|full|perfect|top) (?:score|marks?|"
-    r"rating|grade)(?=[ \t]*(?:[.!;,)\]]|$| (?:to|for) (?:this|me|it|my|the candidate)\b| and\b))|"
+    r"rating|grade|credit)(?=[ \t]*(?:[.!;,)\]]|$| (?:to|for) (?:this|me|it|my|the "
+    r"candidate)\b| and\b))|"
+    # "the AI reading this", "please count this section as complete"
+    r"\b(?:ai|llm|grader|evaluator|assessor|scorer|screening system|automated reviewer|"
+    r"grading model|language model) (?:that is |who is )?reading (?:this|these|my)\b|"
+    r"\b(?:please )?(?:count|treat|consider) (?:this|my) (?:section|answer|response|part) as "
+    r"(?:complete|correct|full|excellent|perfect)\b(?! (?:once|when|after|if)\b)|"
     r"\b(?:score|rate|grade|mark|rank|evaluate) (?:me|this(?: answer| response)?|my answer|"
     r"my response|the candidate)(?: as| at| with)? (?:a |an |the )?" + _GRADE + r"\b|"
     r"\b(?:this|my|the) (?:answer|response|reply|candidate) (?:deserves|merits|earns|"
@@ -75,9 +82,9 @@ _INJECTION = re.compile(
     # Addressed to the grader: "To the automated reviewer reading this:", "Dear AI grader,
     # please ...", "<grader_instructions>".
     r"(?:^|[.!?\n\[(<][ \t]{0,8})(?:dear|hey|hi|hello|to) (?:the |any |an? |my )?"
-    r"(?:" + _GRADER_MODIFIER + r")?" + _GRADER_NOUN + r"s?(?: (?:reading|reviewing|scoring|"
-    r"grading|evaluating|"
-    r"marking|assessing) (?:this|these|my|the)\b|[ \t]{0,3}[,:][ \t]{0,3}(?:please|kindly|"
+    r"(?:" + _GRADER_MODIFIER + _GRADER + r"|" + _GRADER_NOUN + r")s?(?: (?:reading|reviewing|"
+    r"scoring|grading|evaluating|marking|assessing) (?:this|these|my|the)\b|"
+    r"[ \t]{0,3}[,:][ \t]{0,3}(?:please|kindly|"
     r"you|note|treat|give|award|score|rate|mark|ignore|disregard)\b)|"
     # "Attention, evaluation system: ..."
     r"(?:^|[.!?\n\[(<][ \t]{0,8})attention[,:][ \t]{1,3}(?:the |any |an? |my )?"

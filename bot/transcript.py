@@ -208,7 +208,8 @@ _FOLLOWUP_CUE = re.compile(
 )
 # "Not from our usual list": a question the interviewer says the bank does not have.
 _OFF_LIST = (r"(?:not|isn'?t|is not) (?:on|in|from) (?:my|the|our) (?:usual )?list\b|"
-             r"outside (?:the|my|our) (?:usual|list|bank)\b|off (?:the|my) (?:list|script)\b")
+             r"outside (?:the|my|our) (?:usual|list|bank)\b|off (?:the|my) (?:list|script)\b|"
+             r"not strictly (?:technical|analysis|analytics|sql|statistics|engineering)\b")
 _OFF_LIST_CUE = re.compile(rf"\b(?:{_OFF_LIST})", re.IGNORECASE)
 # "Different topic: ...", "Switching gears, ...": a new question even when it is short.
 # One check before all the cues (a word of two letters or more starts here), so a long
@@ -261,9 +262,12 @@ _PROJECT_CUE = re.compile(
     r"\bwhich (?:\w+ )?project (?:best|would you|are you|have you|do you|you)\b|"
     r"(?:describe|walk (?:me|us) through|tell (?:me|us) about) one (?:\w+ )?project\b|"
     r"(?:a|one) (?:\w+ ){0,2}?project (?:you'd|you would|you've|you have|you're|you are|"
-    r"that you|where you had|in which you|you (?:led|owned|built|did|worked|shipped|ran|"
+    r"that you|where you (?:had|carried|took|owned|led|were)|in which you|you (?:led|owned|"
+    r"built|did|worked|shipped|ran|"
     r"designed|delivered))\b|"
-    r"\byour best work\b|\bbest shows what you\b)",
+    r"\byour best work\b|\bbest shows what you\b|"
+    # "What's the most interesting database problem you've solved?"
+    r"(?:problem|challenge)s? (?:that )?you(?:'ve| have)? (?:solved|tackled|fixed|cracked)\b)",
     re.IGNORECASE)
 # A request that brings up something new ("Tell me about a time ...", "Describe an
 # incident ...") opens a question of its own, unless it points back ("... a time that
@@ -349,7 +353,7 @@ def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
                 qid = f"open-{free}"
             turn = ConversationTurn("bot", Kind.TECHNICAL.value, text, qid)
         labelled.append(turn)
-        current, context = turn.question_id, [question]
+        current, context = turn.question_id, [text]
     return labelled
 
 

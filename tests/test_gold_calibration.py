@@ -18,8 +18,8 @@ from tests.test_cli import cli
 GOLD = Path(__file__).parent / "data" / "gold"
 
 # Floors for the tuned half, set a little below what the scorer reached when it was tuned
-# (eleventh round, 92 interviews from eleven authors, the held-back editions used up by
-# tuning among them: Spearman 0.89, QWK 0.89, within one 97%; the fourth round's 0.91 was
+# (twelfth round, 104 interviews from twelve authors, the held-back editions used up by
+# tuning among them: Spearman 0.88, QWK 0.88, within one 96%; the fourth round's 0.91 was
 # on 32).
 TUNED_SPEARMAN_FLOOR = 0.87
 TUNED_QWK_FLOOR = 0.87

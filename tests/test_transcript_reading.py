@@ -201,7 +201,9 @@ def test_the_project_question_asked_about_the_candidates_own_work_in_other_words
                                           "part specifically, please."),
             ("database-administrator", "What's a project you'd hold up as your best work?"),
             ("backend-engineer", "Tell me about a recent project where you had real "
-                                 "ownership.")):
+                                 "ownership."),
+            ("database-administrator", "Fair enough. What's the most interesting database "
+                                       "problem you've solved?")):
         items = _read(role_name, asked)
         assert [i.question_id for i in items] == ["intro", "project"], asked
     # Technical questions that mention a project or the candidate stay technical.
@@ -233,7 +235,8 @@ def test_an_introduction_asked_after_a_lead_in_is_the_introduction() -> None:
     for first in ("Kia ora Aroha, thanks for joining. Before we get into it, tell me a bit "
                   "about yourself.",
                   "Good afternoon, Radomir. Let's begin with a short introduction, please.",
-                  "Aloha Kaimana, welcome. Let's start easy: tell me about yourself."):
+                  "Aloha Kaimana, welcome. Let's start easy: tell me about yourself.",
+                  "Hello Bolormaa, nice to meet you. Please, tell me about yourself."):
         items = _read("data-analyst", "Tell me about a project you're proud of.", first=first)
         assert [i.question_id for i in items] == ["intro", "project"], first
         assert items[0].answers, first

@@ -23,7 +23,7 @@ _REQUEST = re.compile(
     r"off)|let'?s start (?:easy|simple|gently|off)|first of all|for starters|for this one)"
     r"[,:]\s+)?"
     r"(?:(?:so|now|next|okay|ok|great|thanks|thank you|right|and|finally|lastly|first|"
-    r"to start|to begin|let's move on|moving on)[,.!]?\s+){0,3}(?:please\s+)?"
+    r"to start|to begin|let's move on|moving on)[,.!]?\s+){0,3}(?:please,?\s+)?"
     r"(?:(?:the )?(?:last|next|another|final|one more|quick) (?:\w+ )?(?:one|question|"
     r"scenario|topic)\s*:|"
     r"(?:walk|talk|take|run) (?:me|us) through|describe|explain|tell (?:me|us)|"

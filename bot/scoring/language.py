@@ -34,9 +34,12 @@ _EXPANDED_SUFFIX = {"n't": " not", "'s": "", "'re": " are", "'ve": " have", "'m"
 _IRREGULAR_NOT = {"can": "can not", "won": "will not", "shan": "shall not"}
 
 # Words, and the punctuation that bounds a clause. "%" is a token so "60%" keeps its unit.
-_TOKEN = re.compile(r"[0-9]+(?:\.[0-9]+)+|[a-z0-9_]+[+#]*|%|[,;:()/\u2014\u2013]|"
-                    r"(?<=\s)-(?=\s)|->")
-BOUNDARY_TOKENS = frozenset({",", ";", ":", "(", ")", "/", "\u2014", "\u2013", "-", "->"})
+# "|" separates like "/", and a "+" or "=" standing alone joins terms ("metrics + logs +
+# traces = observability"); "→" is an arrow like "->".
+_TOKEN = re.compile(r"[0-9]+(?:\.[0-9]+)+|[a-z0-9_]+[+#]*|%|[,;:()/|\u2014\u2013]|"
+                    r"(?<=\s)[-+=](?=\s)|->")
+BOUNDARY_TOKENS = frozenset({",", ";", ":", "(", ")", "/", "|", "\u2014", "\u2013", "-", "->"})
+_ARROWS = str.maketrans({"\u2192": " -> ", "\u27f6": " -> ", "\u2794": " -> ", "\u21d2": " -> "})
 # Words that start a new clause: a negation does not reach past them.
 _CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "because", "since",
                            "whereas", "while", "so", "then", "otherwise", "unless", "except"})
@@ -169,7 +172,7 @@ class Sentence:
 
 def normalise(text: str) -> str:
     """Lowercase with straight apostrophes and contractions spelled out."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'").translate(_ARROWS)
 
     def expand(match: re.Match[str]) -> str:
         if match.group(1):

@@ -61,8 +61,8 @@ _CONDEMNS_WHAT_WENT_BEFORE = re.compile(
     r"\b(?:inflated|overstated|overcounted|undercounted|meaningless|useless|bogus)\b|"
     r"\b(?:is|are|was|would be) (?:a |an )?(?:really |very )?(?:bad|terrible|poor|dangerous) "
     r"idea\b|"
-    r"\b(?:false positive|type i error|error) rate (?:is|was|goes|will be|would be|gets) "
-    r"(?:\w+ )?(?:above|higher|bigger|larger|inflated|up|blown)\b")
+    r"\b(?:false positives?|type i errors?|error)(?: rate)? (?:is|are|was|goes|will be|would be|"
+    r"gets) (?:\w+ )?(?:above|higher|bigger|larger|more than|inflated|up|blown)\b")
 # A negator describing a noun ("users who never logged in", "with no logins") is part of
 # the claim's subject, not a refutation of it.
 _DESCRIPTIVE_BEFORE_NEGATOR = frozenset({"who", "that", "which", "with"})
@@ -77,7 +77,7 @@ _REPORTED = tuple(f" {p} " for p in (
     "when people", "people often", "people usually", "teams often", "a lot of people",
     "most people", "many teams",
 ))
-_LIST_JOINERS = frozenset({"and", "or", "&", "plus"})
+_LIST_JOINERS = frozenset({"and", "or", "&", "plus", "+", "="})
 # A sentence whose terms are this share of its words is a list of keywords.
 STUFFED_SHARE = 0.75
 BARE_ITEMS_FOR_LIST = 3
