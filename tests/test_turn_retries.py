@@ -11,7 +11,7 @@ import asyncio
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import psycopg.errors
@@ -26,11 +26,9 @@ from storage import repository as repo
 from storage import transient
 from storage import turns as turn_store
 from storage.engine import make_engine, session
-from storage.migrate import upgrade
 from storage.models import AuditEvent, Turn
 from tests.conftest import PG_URL, make_settings
 from tests.helpers import start
-from tests.scratch_database import scratch_database
 
 ANSWER = ("I'm Ada, a senior DBA: eight years on PostgreSQL and MySQL, replication, backups "
           "and query tuning for a 10 TB reporting system.")
@@ -240,27 +238,15 @@ async def test_a_transaction_blocked_by_another_connection_runs_again_when_it_le
     assert ("LockNotAvailable (55P03)" if postgres else "OperationalError") in caplog.text
 
 
-@pytest.fixture(params=["postgresql"] if PG_URL else [])
-def pg_database(request: pytest.FixtureRequest) -> Iterator[tuple[str, Engine]]:
-    """A fresh migrated PostgreSQL database (none, so the test is reported as not run,
-    without TEST_DATABASE_URL)."""
-    with scratch_database(PG_URL, "ib_test") as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        try:
-            yield url, engine
-        finally:
-            engine.dispose()
-
-
+# PostgreSQL only: without TEST_DATABASE_URL the test is reported as not run.
+@pytest.mark.parametrize("database_url", ["postgresql"] if PG_URL else [], indirect=True)
 async def test_a_real_deadlock_on_a_turn_is_retried_and_the_message_kept(
-        pg_database: tuple[str, Engine], caplog) -> None:
+        database_url: str, engine: Engine, caplog) -> None:
     """PostgreSQL only (SQLite has one writer, so no deadlock). Another connection takes
     the interview's reminders first and then the interview, the opposite of the order every
     writer here keeps; the turn, holding the interview and waiting for the reminders, is
     the transaction PostgreSQL aborts (it waited first, and the other's deadlock_timeout is
     longer). The message is stored once and answered when the turn runs again."""
-    database_url, engine = pg_database
     service = InterviewService(engine=engine, port=ConsolePort(), settings=make_settings())
     cand = await start(service)
     interview_id = cand.started.interview_id
