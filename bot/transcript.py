@@ -237,10 +237,13 @@ _INTRO_CUE = re.compile(r"introduc(?:e|ing) yourself|tell (?:me|us) (?:a bit |a 
 # The project question, asked about the CV ("You mentioned ...") or asked open ("Tell me
 # about a project you're proud of", "What's the most interesting system you've built?",
 # "Describe an analysis you led"): a piece of the candidate's own work.
+# Asked about the CV: the project question whatever else the turn asks.
+_CV = (r"you mentioned|you wrote|on your (?:cv|resume|résumé)|your (?:cv|resume|résumé) "
+       r"(?:says|mentions)|in your background")
+_CV_CUE = re.compile(rf"\b(?:{_CV})\b", re.IGNORECASE)
 _PROJECT_CUE = re.compile(
     # One check before the cues (a word starts here), so a long turn is scanned once.
-    r"\b(?=[a-z][a-z ])(?:you mentioned|you wrote|on your (?:cv|resume|résumé)|"
-    r"your (?:cv|resume|résumé) (?:says|mentions)|in your background|proud(?:est)? of\b|"
+    r"\b(?=[a-z][a-z ])(?:" + _CV + r"|proud(?:est)? of\b|"
     r"from your past work\b|(?:analysis|project|work|system|achievement)s? of yours\b|"
     r"from your (?:current|last|previous|present|recent|past) (?:job|role|position|team|"
     r"company|employer)\b|"
@@ -328,7 +331,10 @@ def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
             stage, current = "candidate_questions", None
             labelled.append(ConversationTurn("bot", kind.value, text))
             continue
-        asked = asked_sentences(text) or _asks_a_bank_question(bank, role, text, labelled)
+        # The whole turn finds the bank question (its scenario is often a sentence of its
+        # own before the question); the asking sentences tell a follow-up.
+        match = _bank_match(bank, role, text)
+        asked = asked_sentences(text) or _asks_a_bank_question(match, text, labelled)
         if not asked:
             labelled.append(ConversationTurn("bot", Kind.NOTICE.value, text, current))
             continue
@@ -336,12 +342,9 @@ def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
         if current is None and not labelled_has(labelled, INTRO_ID) and (
                 not labelled or _INTRO_CUE.search(question)):
             turn = ConversationTurn("bot", Kind.GREETING.value, text, INTRO_ID)
-        elif not labelled_has(labelled, PROJECT_ID) and _is_project_question(bank, role, text):
+        elif not labelled_has(labelled, PROJECT_ID) and _is_project_question(match, text):
             turn = ConversationTurn("bot", Kind.PROJECT.value, text, PROJECT_ID)
         else:
-            # The whole turn finds the bank question (its scenario is often a sentence of
-            # its own before the question); the asking sentences tell a follow-up.
-            match = _bank_match(bank, role, text)
             if current is not None and _is_followup(question, match, current, context,
                                                     whole=text):
                 labelled.append(ConversationTurn("bot", Kind.FOLLOWUP.value, text, current))
@@ -357,9 +360,6 @@ def label_turns(transcript: Transcript, role: Role) -> list[ConversationTurn]:
     return labelled
 
 
-_CV_CUE = re.compile(r"\b(?:you mentioned|you wrote|on your (?:cv|resume|résumé)|your "
-                     r"(?:cv|resume|résumé) (?:says|mentions)|in your background)\b",
-                     re.IGNORECASE)
 # "Thanks. Good to hear how you verify backups ...; we'll come back to that later": an
 # acknowledgement, however many of a bank question's words it repeats.
 _ACKNOWLEDGEMENT = re.compile(
@@ -367,7 +367,7 @@ _ACKNOWLEDGEMENT = re.compile(
     r"fair enough|sure)\b|\b(?:later|come back to)\b", re.IGNORECASE)
 
 
-def _is_project_question(bank: Bm25Index, role: Role, text: str) -> bool:
+def _is_project_question(match: _BankMatch, text: str) -> bool:
     """Asked about the candidate's own work, unless the turn plainly is a bank question
     ("Walk me through what you can do when a report query ... takes three minutes"); a
     question about the CV ("You mentioned ...") is the project question whatever it asks."""
@@ -375,24 +375,19 @@ def _is_project_question(bank: Bm25Index, role: Role, text: str) -> bool:
         return False
     if _CV_CUE.search(text):
         return True
-    return _bank_match(bank, role, text).matched_terms < STRONG_MATCH_TERMS
+    return match.matched_terms < STRONG_MATCH_TERMS
 
 
-def _asks_a_bank_question(bank: Bm25Index, role: Role, text: str,
+def _asks_a_bank_question(match: _BankMatch, text: str,
                           labelled: list[ConversationTurn]) -> list[str]:
     """A turn worded as a statement ("Someone ran a DELETE without a WHERE at 14:05.
     Recovery, and how you know the backups work.") that plainly is a bank question not yet
     asked asks it: the interviewer states scenarios, not notices, in the bank's words. An
     acknowledgement that repeats them ("Thanks. Good to hear how you verify backups") does
     not, nor a match that does not stand out from the next bank question."""
-    if _ACKNOWLEDGEMENT.search(text):
-        return []
-    match = _bank_match(bank, role, text)
-    if match.question_id is None or match.matched_terms < STRONG_MATCH_TERMS or \
+    if _ACKNOWLEDGEMENT.search(text) or match.question_id is None or \
+            match.matched_terms < STRONG_MATCH_TERMS or not match.stands_out or \
             labelled_has(labelled, match.question_id):
-        return []
-    ranked = sorted(match.scores.values(), reverse=True)
-    if len(ranked) > 1 and ranked[0] < DOMINANT_RATIO * ranked[1]:
         return []
     return [text]
 
@@ -410,6 +405,7 @@ class _BankMatch:
     question_id: str | None  # the best bank question, when the match is strong enough
     matched_terms: int = 0
     scores: dict[str, float] = field(default_factory=dict)  # every bank question's score
+    stands_out: bool = False  # the best scores DOMINANT_RATIO times the next or more
 
 
 def _bank_match(bank: Bm25Index, role: Role, text: str) -> _BankMatch:
@@ -423,11 +419,12 @@ def _bank_match(bank: Bm25Index, role: Role, text: str) -> _BankMatch:
     # Two shared terms are enough when one bank question stands out ("pods keep
     # restarting, CrashLoopBackOff" is the crash-loop question and no other).
     runner_up = hits[1].score if len(hits) > 1 else 0.0
-    dominant = len(matched) >= TOPIC_MATCH_TERMS and hits[0].score >= DOMINANT_RATIO * runner_up
+    stands_out = hits[0].score >= DOMINANT_RATIO * runner_up
+    dominant = len(matched) >= TOPIC_MATCH_TERMS and stands_out
     if len(matched) >= MIN_BANK_MATCH_TERMS or dominant or (
             on_topic and len(matched) >= TOPIC_MATCH_TERMS):
-        return _BankMatch(best.id, len(matched), scores)
-    return _BankMatch(None, len(matched), scores)
+        return _BankMatch(best.id, len(matched), scores, stands_out)
+    return _BankMatch(None, len(matched), scores, stands_out)
 
 
 def _is_followup(question: str, match: _BankMatch, current: str, context: list[str], *,
