@@ -10,9 +10,9 @@ import snowballstemmer
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.%-]*[a-z0-9+#%]|[a-z0-9]", re.IGNORECASE)
 # A sentence ends at . ! or ? and a space, or at a line break; not after "e.g.", "i.e."
-# or an ellipsis inside a sentence ("INSERT ... SELECT").
-# A sentence ends at ".", "!" or "?", or at one closing a bracket when a new sentence
-# starts after it ("... runbooks.] Next"), never inside "(pg_stat_replication, etc.) and".
+# or an ellipsis inside a sentence ("INSERT ... SELECT"). After a closing bracket it ends
+# only when a new sentence starts ("... runbooks.] Next", not "(pg_stat_replication,
+# etc.) and").
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\.\.\.)(?<!\bvs\.)\s+|"
     r"(?<=[.!?][\])])(?<!\.\.\.[\])])(?<!\betc\.[\])])(?<!\be\.g\.[\])])(?<!\bi\.e\.[\])])"

@@ -591,7 +591,7 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
         return True
     if _preferred_over(s.words, inside):
         return True
-    if _asserted_by_a_test(s.words, first) or _supposed(s, inside, first):
+    if _asserted_by_a_test(s.words, first) or _supposed(s, first, last):
         return True
     return any(s.clause[j] in clauses and j not in inside and w in _REFUTING
                and not (w in NEGATORS and j > 0 and s.words[j - 1] in _DESCRIPTIVE_BEFORE_NEGATOR)
@@ -607,18 +607,14 @@ ALTERNATIVE_REACH = 4
 # claimed (the claim "it stays fixed, so no test is needed" is the opposite).
 _ASSERTING = frozenset({"asserts", "asserting", "assertion", "assertions"})
 ASSERTION_REACH = 5
-
-
 _SUPPOSING = frozenset({"if", "whether", "assuming"})
-
-
 # Words that start the consequence after a condition written without a comma: "If you
 # have a standby it protects ...", "If the primary dies the standby takes over ...".
 _CONSEQUENT_SUBJECTS = frozenset({"i", "we", "you", "they", "it", "this", "that", "there",
                                   "then", "the", "a", "an"})
 
 
-def _supposed(s: Sentence, inside: set[int], first: int) -> bool:
+def _supposed(s: Sentence, first: int, last: int) -> bool:
     """A claim wholly inside an "if" clause is supposed, not stated: "if the new flow made
     no difference, how often would we see ..." (the null hypothesis). What follows the
     condition is stated: "If it's still slow I'd set enable_seqscan off", "If you use
@@ -630,7 +626,7 @@ def _supposed(s: Sentence, inside: set[int], first: int) -> bool:
         consequent = next((k for k in range(j + 2, len(words))
                            if words[k] in _CONSEQUENT_SUBJECTS or s.clause[k] != s.clause[j]),
                           len(words))
-        if max(inside) < consequent:
+        if last < consequent:
             return True
     return False
 
@@ -717,29 +713,31 @@ LIST_LINES = 3  # ... and an answer of this many short term lists, one per line,
 LIST_LINES_SHARE = 0.75
 
 
-def answer_is_term_list(sentences: Sequence[Sentence]) -> bool:
-    """An answer written as lines of terms ("- composite / leftmost", "- covering index /
-    INCLUDE", ...): each line too short to be a list by itself, together they are one list
-    with nothing relating its terms, however many of them are the rubric's."""
+def term_list_lines(sentences: Sequence[Sentence]) -> frozenset[int]:
+    """The lines of an answer written as lines of terms ("- composite / leftmost",
+    "- covering index / INCLUDE", ...): each line too short to be a list by itself,
+    together they are one list with nothing relating its terms, however many of them are
+    the rubric's. Empty when the answer is not such a list."""
     if len(sentences) < LIST_LINES:
-        return False
+        return frozenset()
     # Read until too many lines are prose to make the share: most answers stop at once.
     prose_allowed = len(sentences) - math.ceil(LIST_LINES_SHARE * len(sentences))
-    lines = items = prose = 0
-    for sentence in sentences:
+    lines: list[int] = []
+    items = prose = 0
+    for index, sentence in enumerate(sentences):
         line_items = _items(sentence)
-        if term_list_line(sentence, line_items):
-            lines += 1
+        if _term_list_line(sentence, line_items):
+            lines.append(index)
             items += len(line_items)
         else:
             prose += 1
             if prose > prose_allowed:
-                return False
-    return lines >= LIST_LINES and items >= LIST_SHAPE_ITEMS
+                return frozenset()
+    return frozenset(lines) if len(lines) >= LIST_LINES and items >= LIST_SHAPE_ITEMS \
+        else frozenset()
 
 
-def term_list_line(sentence: Sentence, items: list[list[int]] | None = None) -> bool:
-    items = _items(sentence) if items is None else items
+def _term_list_line(sentence: Sentence, items: list[list[int]]) -> bool:
     return len(items) >= 2 and not _holds_code(sentence) and all(
         len(_content(item, sentence)) <= SHORT_ITEM_WORDS
         and not _relates_in_list(item, sentence) for item in items)

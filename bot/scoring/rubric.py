@@ -24,7 +24,6 @@ from bot.scoring.matching import (
     PointFinding,
     SentenceContext,
     WrongClaim,
-    answer_is_term_list,
     claim_sentences,
     compile_pattern,
     find_point,
@@ -32,7 +31,7 @@ from bot.scoring.matching import (
     listed_tokens,
     occurrences,
     pattern_index,
-    term_list_line,
+    term_list_lines,
 )
 from bot.text import STOPWORDS, words
 
@@ -356,7 +355,7 @@ def sentence_contexts(points: Sequence[KeyPoint], answer: str | Sequence[Sentenc
     single = [kw for kws in per_point for kw in kws if PART_SEPARATOR not in kw]
     contexts = []
     addressed = instructed([sentence.text for sentence in read], instruction=instruction)
-    one_list = answer_is_term_list(read)
+    list_lines = term_list_lines(read)
     for index, sentence in enumerate(read):
         if matcher is None:
             spans = [span for kw in single
@@ -365,7 +364,7 @@ def sentence_contexts(points: Sequence[KeyPoint], answer: str | Sequence[Sentenc
             spans = [span for kw in matcher.live[index].intersection(single)
                      for combo in matcher.occurrences(kw, index) for span in combo]
         listed = listed_tokens(sentence, spans)
-        if one_list and term_list_line(sentence):  # a line of the answer's one list
+        if index in list_lines:  # a line of the answer's one list
             listed = listed | {t for a, b in spans for t in range(a, b)}
         contexts.append(SentenceContext(
             sentence=sentence, index=index, instruction=addressed[index], listed=listed))
