@@ -136,8 +136,13 @@ _INJECTION_WORDS = (
     "note", "message", "word", "hint", "memo", "reminder", "instruction", "judge",
     "assessor", "examiner", "reviewer", "interviewer", "assistant", "model", "llm", "bot",
     "ai", "flag", "record", "tell me", "aside", "recommend", "next round", "next stage",
-    "dear", "attention", "consider", "regard", "accept", "count", "<",
+    "dear", "attention", "consider", "regard", "accept", "count",
 )
+# Each alternative of _INJECTION starts one of these words at a word's start (or holds a
+# "<" tag): found only there, "ai" no longer passes "explain" and "said", nor "earn"
+# "learn", so about a fifth of ordinary sentences reach the big pattern instead of a third.
+_MAY_INSTRUCT = re.compile(
+    r"(?<![a-z])(?:" + "|".join(map(re.escape, _INJECTION_WORDS)) + r")|<")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 # "I don't know", "never done that", "no idea": an honest non-answer, not an off-topic one.
@@ -193,9 +198,9 @@ def injection_attempt(text: str) -> bool:
     "tool\u200b_code" are caught too."""
     folded = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).replace("\u2019", "'")
     lowered = folded.lower()
-    # Every alternative holds one of these words: a text with none of them cannot match,
-    # and a substring test is far cheaper than trying thirty alternatives at each position.
-    if not any(word in lowered for word in _INJECTION_WORDS):
+    # A text with none of the words cannot match, and one search for them is far cheaper
+    # than trying thirty alternatives at each position.
+    if _MAY_INSTRUCT.search(lowered) is None:
         return False
     # Matched on the lowercased text with a case-sensitive pattern: a third faster than
     # IGNORECASE over a long message, and every alternative is written in lowercase.
