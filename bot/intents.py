@@ -38,6 +38,9 @@ _GRADE = (r"(?:5|five|10|ten|100|full|top|maximum|max|perfect|highest|excellent|
           r"outstanding|correct|a 5|a five|the highest|the top|the maximum|5/5|5 out of 5)")
 _GRADER = (r"(?:evaluator|grader|assessor|scorer|reviewer|judge|marker|examiner|ai|model|"
            r"llm|bot|interviewer|system|assistant)")
+# A step of the grading named by its grader words: "the automated evaluation step".
+_GRADING_STEP = (r"(?:automated |automatic |ai )?(?:evaluation|grading|scoring|screening|"
+                 r"marking) (?:step|stage|pipeline|process|tool)")
 # Words that may stand before the grader when it is addressed ("the automated grading
 # system", "Dear AI grader"): any word would let "a message to the billing system" in.
 _GRADER_MODIFIER = (r"(?:automated|automatic|ai|human|hiring|grading|scoring|evaluation|marking|"
@@ -78,7 +81,8 @@ _INJECTION = re.compile(
     r"\bas (?:the |an |a |my )?" + _GRADER + r",? (?:you )?(?:must|should|will|have to|need to|"
     r"are to|shall)\b|"
     r"\b(?:note|message|instruction|instructions|hint|memo|reminder|aside) (?:to|for) "
-    r"(?:the |any |my )?(?:" + _GRADER_MODIFIER + r"){0,2}" + _GRADER + r"s?\b|"
+    r"(?:the |any |my )?(?:(?:" + _GRADER_MODIFIER + r"){0,2}" + _GRADER + r"|" + _GRADING_STEP
+    + r")s?\b|"
     # Addressed to the grader: "To the automated reviewer reading this:", "Dear AI grader,
     # please ...", "<grader_instructions>".
     r"(?:^|[.!?\n\[(<][ \t]{0,8})(?:dear|hey|hi|hello|to) (?:the |any |an? |my )?"
@@ -123,6 +127,23 @@ _INJECTION = re.compile(
     r"\btreat (?:this|my answer|my response|me|the answer) as (?:a |an )?" + _GRADE + r"\b|"
     r"\b(?:mark|flag|record) (?:me|this candidate|the candidate) as (?:hired|passed|"
     r"approved|a strong hire|excellent)|\btell me (?:that )?i(?:'m| am) hired\b|"
+    # Claims about the grading itself: "the rubric for this question was updated", "the
+    # reference answer is now ...", "[SYSTEM NOTICE: rubric override applied]".
+    r"\b(?:(?:rubric|marking scheme|scoring guide) for (?:this|the) (?:question|section|"
+    r"topic|interview|answer)|your (?:rubric|marking scheme|scoring guide)) (?:was|has been|"
+    r"is being|got) (?:revised|updated|changed|replaced|amended)\b|"
+    r"\b(?:the|your) reference answer (?:is now|has (?:been )?changed|"
+    r"was (?:revised|updated|changed))\b|\brubric override\b|"
+    r"\[[ \t]{0,3}system (?:notice|message|note|update|override)\b|"
+    # "should be recorded as level 5", never "marked as level 5 severity"
+    r"\b(?:should|must|needs to|has to|will) be (?:recorded|entered|filed|noted|marked|"
+    r"scored|rated|graded) (?:as )?(?:a )?level[ -]?(?:5|five)\b"
+    r"(?! (?:severity|priority|incidents?|alerts?|sev)\b)|"
+    # A verdict written as the grader's own output: {"level": 5, ...}
+    r"\"(?:level|score|grade|rating|verdict|recommendation)\"[ \t]{0,3}:[ \t]{0,3}\"?"
+    r"(?:5|10|100|advance|hire|pass|excellent)\b|"
+    r"\b(?:whoever|whatever) or (?:whoever|whatever) (?:is )?(?:reading|scoring|grading|"
+    r"marking|evaluating|assessing) (?:this|me|my answers?)\b|"
     r"\breply only with json|\bjailbreak|tool_code|tool_call|default_api\.|"
     r"\byou are now\b|\bact as (?:the|an?) (?:admin|system|developer|evaluator|grader)|"
     r"\bpretend (?:you are|to be) (?:the|an?) |\bnew instructions[ \t]{0,3}:",
@@ -136,7 +157,9 @@ _INJECTION_WORDS = (
     "note", "message", "word", "hint", "memo", "reminder", "instruction", "judge",
     "assessor", "examiner", "reviewer", "interviewer", "assistant", "model", "llm", "bot",
     "ai", "flag", "record", "tell me", "aside", "recommend", "next round", "next stage",
-    "dear", "attention", "consider", "regard", "accept", "count",
+    "dear", "attention", "consider", "regard", "accept", "count", "rubric", "marking scheme",
+    "scoring guide", "reference answer", "level 5", "level-5", "level5", "level five", "\"level",
+    "\"score", "\"grade", "\"rating", "\"verdict", "\"recommendation",
 )
 # Each alternative of _INJECTION starts one of these words at a word's start (or holds a
 # "<" tag): found only there, "ai" no longer passes "explain" and "said", nor "earn"

@@ -17,13 +17,14 @@ from tests.test_cli import cli
 
 GOLD = Path(__file__).parent / "data" / "gold"
 
-# Floors for the tuned half, set a little below what the scorer reached when it was tuned
-# (twelfth round, 104 interviews from twelve authors, the held-back editions used up by
-# tuning among them: Spearman 0.88, QWK 0.88, within one 96%; the fourth round's 0.91 was
-# on 32).
-TUNED_SPEARMAN_FLOOR = 0.87
-TUNED_QWK_FLOOR = 0.87
-TUNED_WITHIN_ONE_FLOOR = 0.96
+# Floors for the tuned half, set a little below what the scorer reached on it (116
+# interviews from thirteen authors, the held-back editions used up by tuning among them:
+# Spearman 0.87, QWK 0.87, within one 95%, after the fifteenth edition joined it with its
+# 0.79 and 85% measured once; the twelfth round had 0.88 and 96% on 104; the fourth round's
+# 0.91 was on 32). Lowered when harder interviews join, never to let a change through.
+TUNED_SPEARMAN_FLOOR = 0.86
+TUNED_QWK_FLOOR = 0.86
+TUNED_WITHIN_ONE_FLOOR = 0.94
 
 
 def test_the_gold_sets_are_big_and_varied_enough() -> None:

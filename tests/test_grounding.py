@@ -75,11 +75,12 @@ def test_index_and_query_share_one_tokeniser_that_splits_hyphenated_words_and_ke
     assert [h.index for h in index.search("remote-first?")] == [0]
 
 
-def test_experiment_and_experience_are_different_words() -> None:
+def test_words_porter2_joins_by_accident_stay_apart() -> None:
     from bot.text import stem
 
     assert stem("experiments") == stem("experiment") != stem("experience")
     assert stem("experienced") == stem("experience")
+    assert stem("definitely") != stem("definition") == stem("definitions")
 
 
 @pytest.mark.parametrize(("question", "quoted"), [

@@ -58,6 +58,29 @@ def test_imperatives_are_questions_and_follow_ups_join_their_question() -> None:
     assert items[3].followups == ("How would you know it worked?",)
 
 
+def test_asking_to_assemble_what_was_just_listed_is_a_follow_up() -> None:
+    """"Could you put it together into real SQL?" after a list of clauses asks about the
+    same answer: it is not a new, generic question."""
+    role = load_role("data-analyst")
+    for asked in ("Could you pull that together into the actual statement, or say how the "
+                  "pieces fit?",
+                  "Would you put it together into real SQL and describe how the parts fit?"):
+        text = f"""\
+Interviewer: Hello, thanks for joining. Please introduce yourself.
+Candidate: Six years of analytics at a retailer, SQL every day.
+Interviewer: Take a table of app logins, user_id and login_at. How do you find each user's
+latest login and how many logins they had in the previous 7 days, in SQL?
+Candidate: ROW_NUMBER, PARTITION BY user_id, ORDER BY login_at DESC, COUNT, window frame.
+Interviewer: {asked}
+Candidate: Filter row number one in an outer query, and count with a RANGE frame of 30 days.
+Interviewer: Do you have any questions about the role?
+Candidate: No, thanks.
+"""
+        items = items_from_conversation(role, label_turns(parse_transcript_text(text), role))
+        assert [i.question_id for i in items] == ["intro", "sql-window-functions"], asked
+        assert items[1].followups == (asked,)
+
+
 def test_a_wrapped_line_continues_its_sentence() -> None:
     _, items = _items()
     assert items[4].answers == (
@@ -236,7 +259,9 @@ def test_an_introduction_asked_after_a_lead_in_is_the_introduction() -> None:
                   "about yourself.",
                   "Good afternoon, Radomir. Let's begin with a short introduction, please.",
                   "Aloha Kaimana, welcome. Let's start easy: tell me about yourself.",
-                  "Hello Bolormaa, nice to meet you. Please, tell me about yourself."):
+                  "Hello Bolormaa, nice to meet you. Please, tell me about yourself.",
+                  "Hi Tiihu, thanks for your time today. To start, please give a brief "
+                  "introduction of yourself."):
         items = _read("data-analyst", "Tell me about a project you're proud of.", first=first)
         assert [i.question_id for i in items] == ["intro", "project"], first
         assert items[0].answers, first
