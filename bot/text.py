@@ -44,9 +44,10 @@ _BRITISH = re.compile(r"(?<=[a-z]{3})is(?=(?:e|ed|es|ing|ation|ations|er|ers)$)|
 _AMERICAN = {"is": "iz", "ys": "yz", "our": "or", "tre": "ter", "ogue": "og"}
 # Where Porter2 joins words that mean different things, or splits one word's forms:
 # "experiment" and "experience" both stem to `experi`, "experienced" to `experienc`;
-# "definitely" and "definition" both to `definit`.
+# "definitely" and "definition" both to `definit` (the adjective and adverb go apart).
 _STEM_EXCEPTIONS = {"experiment": "experiment", "experiments": "experiment",
-                    "experienced": "experi", "definitely": "definitely"}
+                    "experienced": "experi", "definite": "definite", "definitely": "definite",
+                    "definitive": "definite", "definitively": "definite"}
 # One stemmer per thread: a snowballstemmer object keeps the word it is working on in
 # itself, so two threads stemming at once (two interviews starting, each planning in a
 # worker thread) corrupt each other's word: IndexError, or a wrong stem.

@@ -300,10 +300,11 @@ _ANAPHORA = re.compile(
     # ... or asks about the story just told: "What was your part?", "How did you know?"
     r"what was your (?:part|role|contribution)\b|how did you (?:know|measure|prove)\b|"
     r"what did you learn\b|"
-    # ... or asks for the pieces just named to be assembled: "Could you put that together
-    # into a query?", "how do the parts fit?"
-    r"(?:put|pull|bring|tie|join) (?:that|this|it|those|these|them|all (?:of )?(?:that|this|"
-    r"those|these|them)) together\b|(?:the|those|these) (?:pieces|parts|bits) fit\b|"
+    # ... or asks for what was just named to be assembled: "Could you put that together
+    # into a query?", "Can you tie it all together?" (never "bring them together into one
+    # agreed metric", a story of its own)
+    r"(?:put|pull|tie) (?:that|this|it|those|these|them|it all|them all|all (?:of )?(?:that|"
+    r"this|it|those|these|them)) together\b|"
     # ... or about the moment just described: "Who keeps them updated while that's happening?"
     r"(?:while|when) (?:that|this|it)(?:'s| is) (?:happening|going on|ongoing|under ?way)\b|"
     r"during (?:that|this)\b)",

@@ -62,9 +62,8 @@ def test_asking_to_assemble_what_was_just_listed_is_a_follow_up() -> None:
     """"Could you put it together into real SQL?" after a list of clauses asks about the
     same answer: it is not a new, generic question."""
     role = load_role("data-analyst")
-    for asked in ("Could you pull that together into the actual statement, or say how the "
-                  "pieces fit?",
-                  "Would you put it together into real SQL and describe how the parts fit?"):
+    for asked in ("Could you pull that together into the actual statement?",
+                  "Would you put it all together into real SQL?"):
         text = f"""\
 Interviewer: Hello, thanks for joining. Please introduce yourself.
 Candidate: Six years of analytics at a retailer, SQL every day.
