@@ -49,6 +49,11 @@ _GRADER_MODIFIER = (r"(?:automated|automatic|ai|human|hiring|grading|scoring|eva
 # The grader named without a modifier: "To the system, a retry looks new" is not addressed.
 _GRADER_NOUN = (r"(?:evaluator|grader|assessor|scorer|reviewer|judge|marker|examiner|ai|llm|"
                 r"assistant)")
+# "it hits every point", "my answer ticks all the boxes"
+_HITS_EVERY_POINT = (r"(?:it|this|my answer|this answer|this response|my response|i) (?:hit|hits|"
+                     r"cover|covers|meet|meets|tick|ticks|satisfies|satisfy|matches|match|"
+                     r"addresses|address) (?:off )?(?:every|all|each)(?: of the| the)? "
+                     r"(?:point|box|criteri|item|requirement)")
 _INJECTION = re.compile(
     r"\bignore (?:all |any |the |your |my )?(?:previous |prior |above |earlier |other )?"
     r"(?:scoring |marking |grading )?(?:instructions|prompts?|rules|rubric|criteria|"
@@ -144,6 +149,22 @@ _INJECTION = re.compile(
     r"\b(?:whoever|whatever) or (?:whoever|whatever) (?:is )?(?:reading|scoring|grading|"
     r"marking|evaluating|assessing) (?:this(?=[ \t]*[:,.!;]| (?:answer|transcript|interview|"
     r"response)\b)|me\b|my answers?\b)|"
+    # The grader told how to file the answer: "asked that the automated step register it
+    # as fully satisfactory"; never "the system marks it as complete" (no grader named).
+    r"\b(?:(?:" + _GRADER_MODIFIER + r"){1,2}" + _GRADER + r"|" + _GRADER_NOUN + r"|"
+    + _GRADING_STEP + r")s? (?:to |should |must |will |would |can |please |kindly )?"
+    r"(?:register|record|mark|count|treat|score|rate|grade) (?:it|this|this answer|my answer|"
+    r"this response|my response|this section|me|the answer) as (?:a |an )?(?:fully |entirely |"
+    r"completely |wholly )?(?:satisfactory|complete|correct|excellent|perfect|top|full|maximum|"
+    r"a pass|passed|passing|level 5|5|strong|meeting)\b|"
+    # The answer's own band: "I'd expect it to land in the top band".
+    r"\b(?:it|this|this answer|my answer|this response|my response|my answers|these answers) "
+    r"(?:to |should |will |would |must |deserves to |ought to )?(?:land|be|go|sit|fall|belong|"
+    r"score|rank)s? (?:in|into|at) (?:the )?(?:top|highest|upper|best) (?:band|bracket)\b|"
+    # The answer held against this rubric: "lines this up against the rubric will see it hits
+    # every point"; never "we wrote a rubric that covers every point of the policy".
+    r"\brubric\b[^.!?\n]{0,120}\b" + _HITS_EVERY_POINT + r"|"
+    + _HITS_EVERY_POINT + r"s?[^.!?\n]{0,80}\brubric\b|"
     r"\breply only with json|\bjailbreak|tool_code|tool_call|default_api\.|"
     r"\byou are now\b|\bact as (?:the|an?) (?:admin|system|developer|evaluator|grader)|"
     r"\bpretend (?:you are|to be) (?:the|an?) |\bnew instructions[ \t]{0,3}:",
@@ -160,7 +181,7 @@ _INJECTION_WORDS = (
     "dear", "attention", "consider", "regard", "accept", "count", "rubric", "marking scheme",
     "scoring guide", "reference answer", "level 5", "level-5", "level5", "level five",
     "level-five", "levelfive", "should get", "should receive", "should be given", "must get",
-    "must receive", "must be given",
+    "must receive", "must be given", "register", "band", "bracket",
 )
 # Matched anywhere, as the pattern matches them: "mytool_code" is still a tool call.
 _ANYWHERE = ("tool_", "default_api")

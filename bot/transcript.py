@@ -227,7 +227,11 @@ _NEW_TOPIC_CUE = re.compile(
     r"(?:next|new|different) (?:area|subject)\b|"
     r"quick one\b(?!-)|one more (?:that|which)\b|"
     r"(?:isn'?t|is not|not) (?:strictly|really|purely) technical\b|"
-    r"non-?technical (?:one|question)\b)",
+    r"non-?technical (?:one|question)\b|"
+    # "One Linux question: ...", "A quick networking question -": a subject of its own.
+    # (Two letters start every cue: "a quick ..." is found at "quick".)
+    r"(?:(?:one|another) (?:quick |short |final )?|quick |short )(?!(?:more|related|similar|"
+    r"followup|follow|further|clarifying)\b)[a-z]+ question[ \t]*[:\u2014-])",
     re.IGNORECASE,
 )
 _INTRO_CUE = re.compile(r"introduc(?:e|ing) yourself|tell (?:me|us) (?:a bit |a little )?"

@@ -156,6 +156,25 @@ Candidate: No, thanks.
     assert all(len(i.answers) == 1 for i in items)
 
 
+def test_a_question_named_by_its_subject_is_not_a_follow_up() -> None:
+    """"One networking question: ..." after a Kubernetes answer opens a question of its own,
+    though it shares the answer's words; "One more question: and if ..." still follows up."""
+    role = load_role("site-reliability-engineer")
+    text = """\
+Interviewer: Hello, thanks for joining. Please introduce yourself.
+Candidate: I'm an SRE with five years on Kubernetes and Prometheus.
+Interviewer: After a deploy, pods of a service are in CrashLoopBackOff. How do you troubleshoot it?
+Candidate: kubectl describe and kubectl logs --previous, then check the probes and the config.
+Interviewer: One networking question: pods on one node cannot reach the service. Where do you look?
+Candidate: kube-proxy and the node's iptables rules, then the CNI plugin's logs.
+Interviewer: Do you have any questions about the role?
+Candidate: No, thanks.
+"""
+    turns = label_turns(parse_transcript_text(text), role)
+    items = items_from_conversation(role, turns)
+    assert [i.question_id for i in items] == ["intro", "k8s-crashloop", "open-1"]
+
+
 def test_an_open_project_question_after_the_intro_is_a_question_of_its_own() -> None:
     """'Tell me about a project you're proud of' (no CV cue) right after the introduction
     is the project question, not a follow-up of the intro; a behavioural request that

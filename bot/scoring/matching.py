@@ -593,13 +593,32 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
         return True
     if _asserted_by_a_test(s.words, first) or _supposed(s, first, last):
         return True
-    return any(s.clause[j] in clauses and j not in inside and w in _REFUTING
+    return any(s.clause[j] in clauses and j not in inside
+               and (w in _REFUTING or _says_nothing(s.words, j))
                and not (w in NEGATORS and j > 0 and s.words[j - 1] in _DESCRIPTIVE_BEFORE_NEGATOR)
                # "without X" refutes X; a claim followed by "without touching the rest"
                # is still made.
                and not (w in _REFUTE_WHAT_FOLLOWS and j > first)
                and not _beyond_alternative(s.words, j, inside)
                for j, w in enumerate(s.words))
+
+
+
+# "it says nothing about the probability that our hypothesis is true" disowns the claim;
+# "nothing" alone does not ("nothing beats EXPLAIN ANALYZE").
+_TELLING = frozenset({"says", "say", "said", "tells", "tell", "told", "shows", "show",
+                      "means", "mean", "proves", "prove"})
+
+
+def _says_nothing(words: Sequence[str], j: int) -> bool:
+    if words[j] != "nothing" or j == 0:
+        return False
+    before = words[j - 1] if words[j - 1] not in ("you", "us", "me") or j < 2 else words[j - 2]
+    after = words[j + 1:j + 3]
+    # "about" next, or after one adverb: "more coverage means nothing slips through" claims.
+    return before in _TELLING and bool(after) and (
+        after[0] == "about"
+        or (after[0] in ("directly", "really") and tuple(after[1:]) == ("about",)))
 
 
 ALTERNATIVE_REACH = 4
@@ -618,9 +637,13 @@ def _supposed(s: Sentence, first: int, last: int) -> bool:
     """A claim wholly inside an "if" clause is supposed, not stated: "if the new flow made
     no difference, how often would we see ..." (the null hypothesis). What follows the
     condition is stated: "If it's still slow I'd set enable_seqscan off", "If you use
-    async, the RPO is zero" (the consequence starts at its subject or the clause's end)."""
+    async, the RPO is zero" (the consequence starts at its subject or the clause's end).
+    After "only if" or "only when" the consequence too is the exception the candidate
+    allows, not what they do."""
     words = s.words
     for j, w in enumerate(words[:first]):
+        if w in ("if", "when") and j > 0 and words[j - 1] == "only":
+            return True  # "Only if the whole cluster is lost do we roll it all back"
         if w not in _SUPPOSING:
             continue
         consequent = next((k for k in range(j + 2, len(words))

@@ -325,11 +325,13 @@ class Coverage:
 
     @property
     def stuffed(self) -> bool:
-        """Most of what the answer names stands in bare lists of keywords."""
+        """Most of what the answer names stands in bare lists of keywords, or a long list
+        carries a good part of it (one listed point beside five explained is not salad)."""
         listed = len(self.with_evidence(Evidence.LISTED))
         named = sum(1 for f in self.findings if f.evidence is not Evidence.ABSENT)
         long_list = any(len(c.listed) >= LONG_LIST_TOKENS for c in self.sentences)
-        return (listed >= 2 and listed * 2 >= named) or (listed >= 1 and long_list)
+        return (listed >= 2 and listed * 2 >= named) or (
+            listed >= 1 and long_list and listed * 3 >= named)
 
     def credited_sentences(self) -> list[int]:
         """Sentence indexes carrying credited points, most points first."""
