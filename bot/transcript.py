@@ -201,7 +201,7 @@ _FOLLOWUP_CUE = re.compile(
     r"prove)|how (?:do|did|would|will) you know|how would that change|"
     r"what would you do differently|what about|why\b|what happens (?:if|when)|"
     r"(?:can|could) you (?:say|tell me|go|expand|elaborate)|say more|go deeper|"
-    r"a follow-up|follow-up|to follow up|one more (?:thing|question) on|"
+    r"a follow-up|follow-up|to follow up|one more (?:[a-z]+ )?(?:thing|question) on|"
     r"and how|and what|and why|and when|and would|at (?:ten|10|100)\s*(?:x|times)|"
     r"same question|still on|staying with|going back to)",
     re.IGNORECASE,
@@ -211,6 +211,15 @@ _OFF_LIST = (r"(?:not|isn'?t|is not) (?:on|in|from) (?:my|the|our) (?:usual )?li
              r"outside (?:the|my|our) (?:usual|list|bank)\b|off (?:the|my) (?:list|script)\b|"
              r"not strictly (?:technical|analysis|analytics|sql|statistics|engineering)\b")
 _OFF_LIST_CUE = re.compile(rf"\b(?:{_OFF_LIST})", re.IGNORECASE)
+# Subjects a question may be named by ("One Linux question: ...").
+_SUBJECT = (r"(?:linux|unix|networking|network|sql|database|databases|postgres|postgresql|mysql|"
+            r"python|kubernetes|k8s|docker|cloud|aws|gcp|azure|security|statistics|stats|"
+            r"excel|dashboard|dashboarding|visuali[sz]ation|modelling|modeling|design|"
+            r"architecture|coding|debugging|performance|monitoring|observability|testing|api|"
+            r"storage|backup|replication|incident|on-call|behavioural|behavioral|career|"
+            r"culture|product|business|people|leadership|process|scenario|hypothetical|"
+            r"general|non-technical|nontechnical|technical|math|maths|probability|"
+            r"experimentation|data|concurrency|caching|messaging|kafka|terraform|git)")
 # "Different topic: ...", "Switching gears, ...": a new question even when it is short.
 # One check before all the cues (a word of two letters or more starts here), so a long
 # text is scanned once, not once per cue.
@@ -228,10 +237,10 @@ _NEW_TOPIC_CUE = re.compile(
     r"quick one\b(?!-)|one more (?:that|which)\b|"
     r"(?:isn'?t|is not|not) (?:strictly|really|purely) technical\b|"
     r"non-?technical (?:one|question)\b|"
-    # "One Linux question: ...", "A quick networking question -": a subject of its own.
-    # (Two letters start every cue: "a quick ..." is found at "quick".)
-    r"(?:(?:one|another) (?:quick |short |final )?|quick |short )(?!(?:more|related|similar|"
-    r"followup|follow|further|clarifying)\b)[a-z]+ question[ \t]*[:\u2014-])",
+    # "One Linux question: ...", "A Kubernetes networking question -": a question named by a
+    # subject of its own; never "one quick question: what if the replica lags?".
+    r"(?:(?<=\ba )|(?<=\ban )|(?<=\bone )|(?<=another )|(?<=quick )|(?<=short ))"
+    r"(?!more\b)(?:[a-z]+ )?" + _SUBJECT + r" question[ \t]*[:\u2013\u2014-])",
     re.IGNORECASE,
 )
 _INTRO_CUE = re.compile(r"introduc(?:e|ing) yourself|tell (?:me|us) (?:a bit |a little )?"

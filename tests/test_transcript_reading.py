@@ -173,6 +173,14 @@ Candidate: No, thanks.
     turns = label_turns(parse_transcript_text(text), role)
     items = items_from_conversation(role, turns)
     assert [i.question_id for i in items] == ["intro", "k8s-crashloop", "open-1"]
+    for asked in ("One quick question: what happens if the new pods never get ready?",
+                  "One tricky question: and if the logs are empty?",
+                  "One more technical question on that: what if it only fails on one node?"):
+        followed = text.replace(
+            "One networking question: pods on one node cannot reach the service. Where do you "
+            "look?", asked)
+        items = items_from_conversation(role, label_turns(parse_transcript_text(followed), role))
+        assert [i.question_id for i in items] == ["intro", "k8s-crashloop"], asked
 
 
 def test_an_open_project_question_after_the_intro_is_a_question_of_its_own() -> None:

@@ -593,8 +593,9 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
         return True
     if _asserted_by_a_test(s.words, first) or _supposed(s, first, last):
         return True
-    return any(s.clause[j] in clauses and j not in inside
-               and (w in _REFUTING or _says_nothing(s.words, j))
+    if any(_says_nothing(s.words, j, first) for j in range(first)):
+        return True
+    return any(s.clause[j] in clauses and j not in inside and w in _REFUTING
                and not (w in NEGATORS and j > 0 and s.words[j - 1] in _DESCRIPTIVE_BEFORE_NEGATOR)
                # "without X" refutes X; a claim followed by "without touching the rest"
                # is still made.
@@ -604,21 +605,20 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
 
 
 
-# "it says nothing about the probability that our hypothesis is true" disowns the claim;
-# "nothing" alone does not ("nothing beats EXPLAIN ANALYZE").
+# "it tells you nothing about the probability that our hypothesis is true" disowns the
+# claim that follows "about"; "nothing" alone does not ("nothing beats EXPLAIN ANALYZE",
+# "more coverage means nothing slips through"), nor does it reach a claim further on ("tells
+# you nothing about effect size because it is the probability ...").
 _TELLING = frozenset({"says", "say", "said", "tells", "tell", "told", "shows", "show",
                       "means", "mean", "proves", "prove"})
+_NOTHING_REACH = 3  # the claim starts within this many words of "about"
 
 
-def _says_nothing(words: Sequence[str], j: int) -> bool:
-    if words[j] != "nothing" or j == 0:
+def _says_nothing(words: Sequence[str], j: int, first: int) -> bool:
+    if words[j] != "nothing" or not any(w in _TELLING for w in words[max(0, j - 4):j]):
         return False
-    before = words[j - 1] if words[j - 1] not in ("you", "us", "me") or j < 2 else words[j - 2]
-    after = words[j + 1:j + 3]
-    # "about" next, or after one adverb: "more coverage means nothing slips through" claims.
-    return before in _TELLING and bool(after) and (
-        after[0] == "about"
-        or (after[0] in ("directly", "really") and tuple(after[1:]) == ("about",)))
+    about = next((k for k in range(j + 1, min(j + 3, len(words))) if words[k] == "about"), None)
+    return about is not None and 0 < first - about <= _NOTHING_REACH
 
 
 ALTERNATIVE_REACH = 4
@@ -641,9 +641,9 @@ def _supposed(s: Sentence, first: int, last: int) -> bool:
     After "only if" or "only when" the consequence too is the exception the candidate
     allows, not what they do."""
     words = s.words
+    if _allowed_exception(s, first):
+        return True
     for j, w in enumerate(words[:first]):
-        if w in ("if", "when") and j > 0 and words[j - 1] == "only":
-            return True  # "Only if the whole cluster is lost do we roll it all back"
         if w not in _SUPPOSING:
             continue
         consequent = next((k for k in range(j + 2, len(words))
@@ -652,6 +652,23 @@ def _supposed(s: Sentence, first: int, last: int) -> bool:
         if last < consequent:
             return True
     return False
+
+
+_ACTING = frozenset({"i", "we", "you"})
+
+
+def _allowed_exception(s: Sentence, first: int) -> bool:
+    """"Only if the whole cluster is gone would we restore all of production": a sentence
+    that opens with "only if" / "only when" and then says what the candidate would do, in
+    that one clause, allows the step as an exception. What happens under the condition
+    ("Only if it goes over the CPU limit does it get OOMKilled") and whatever follows the
+    clause ("Only if p < 0.05 do we ship, since the p-value is ...") are still claimed."""
+    words = s.words
+    if len(words) < 3 or words[0] != "only" or words[1] not in ("if", "when"):
+        return False
+    if s.clause[first] != s.clause[0]:
+        return False
+    return any(w in _ACTING for w in words[2:first])
 
 
 def _asserted_by_a_test(words: Sequence[str], first: int) -> bool:

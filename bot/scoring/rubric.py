@@ -267,6 +267,7 @@ def dismissals_of(question: str) -> tuple[Misconception, ...]:
 
 
 LONG_LIST_TOKENS = 8  # a sentence listing this many keyword words is a list of keywords
+EXPLAINED_WORDS = 8  # a sentence this long may explain a point; shorter is a fragment
 
 
 @dataclass(frozen=True)
@@ -326,12 +327,18 @@ class Coverage:
     @property
     def stuffed(self) -> bool:
         """Most of what the answer names stands in bare lists of keywords, or a long list
-        carries a good part of it (one listed point beside five explained is not salad)."""
+        stands beside little that is explained: one listed point beside three or more
+        explained in whole sentences is an answer ("check what changed: deploys, config,
+        flags, the providers' status pages" among steps written out), beside fragments
+        ("Rollback. Status page. Timeline.") it is salad."""
         listed = len(self.with_evidence(Evidence.LISTED))
         named = sum(1 for f in self.findings if f.evidence is not Evidence.ABSENT)
         long_list = any(len(c.listed) >= LONG_LIST_TOKENS for c in self.sentences)
+        explained = sum(1 for hit, f in zip(self.hits, self.findings, strict=True)
+                        if hit and len(self.sentences[f.sentence].sentence.words)
+                        >= EXPLAINED_WORDS)
         return (listed >= 2 and listed * 2 >= named) or (
-            listed >= 1 and long_list and listed * 3 >= named)
+            listed >= 1 and long_list and (listed * 3 >= named or explained < 3))
 
     def credited_sentences(self) -> list[int]:
         """Sentence indexes carrying credited points, most points first."""
