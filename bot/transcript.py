@@ -201,7 +201,8 @@ _FOLLOWUP_CUE = re.compile(
     r"prove)|how (?:do|did|would|will) you know|how would that change|"
     r"what would you do differently|what about|why\b|what happens (?:if|when)|"
     r"(?:can|could) you (?:say|tell me|go|expand|elaborate)|say more|go deeper|"
-    r"a follow-up|follow-up|to follow up|one more (?:[a-z]+ )?(?:thing|question) on|"
+    r"a follow-up|follow-up|to follow up|one more (?:thing|question) on|"
+    r"one more [a-z]+ question on (?:that|this|it|the same)\b|"
     r"and how|and what|and why|and when|and would|at (?:ten|10|100)\s*(?:x|times)|"
     r"same question|still on|staying with|going back to)",
     re.IGNORECASE,
@@ -211,15 +212,6 @@ _OFF_LIST = (r"(?:not|isn'?t|is not) (?:on|in|from) (?:my|the|our) (?:usual )?li
              r"outside (?:the|my|our) (?:usual|list|bank)\b|off (?:the|my) (?:list|script)\b|"
              r"not strictly (?:technical|analysis|analytics|sql|statistics|engineering)\b")
 _OFF_LIST_CUE = re.compile(rf"\b(?:{_OFF_LIST})", re.IGNORECASE)
-# Subjects a question may be named by ("One Linux question: ...").
-_SUBJECT = (r"(?:linux|unix|networking|network|sql|database|databases|postgres|postgresql|mysql|"
-            r"python|kubernetes|k8s|docker|cloud|aws|gcp|azure|security|statistics|stats|"
-            r"excel|dashboard|dashboarding|visuali[sz]ation|modelling|modeling|design|"
-            r"architecture|coding|debugging|performance|monitoring|observability|testing|api|"
-            r"storage|backup|replication|incident|on-call|behavioural|behavioral|career|"
-            r"culture|product|business|people|leadership|process|scenario|hypothetical|"
-            r"general|non-technical|nontechnical|technical|math|maths|probability|"
-            r"experimentation|data|concurrency|caching|messaging|kafka|terraform|git)")
 # "Different topic: ...", "Switching gears, ...": a new question even when it is short.
 # One check before all the cues (a word of two letters or more starts here), so a long
 # text is scanned once, not once per cue.
@@ -236,13 +228,26 @@ _NEW_TOPIC_CUE = re.compile(
     r"(?:next|new|different) (?:area|subject)\b|"
     r"quick one\b(?!-)|one more (?:that|which)\b|"
     r"(?:isn'?t|is not|not) (?:strictly|really|purely) technical\b|"
-    r"non-?technical (?:one|question)\b|"
-    # "One Linux question: ...", "A Kubernetes networking question -": a question named by a
-    # subject of its own; never "one quick question: what if the replica lags?".
-    r"(?:(?<=\ba )|(?<=\ban )|(?<=\bone )|(?<=another )|(?<=quick )|(?<=short ))"
-    r"(?!more\b)(?:[a-z]+ )?" + _SUBJECT + r" question[ \t]*[:\u2013\u2014-])",
+    r"non-?technical (?:one|question)\b)",
     re.IGNORECASE,
 )
+# "One Linux question: ...", "A Redis question - ...", "One more networking question on file
+# systems: ...": a question named by a subject of its own, unless what follows the colon
+# follows up ("One quick Kubernetes question: and if ...?"). Words that only qualify a
+# question ("quick", "related", "clarifying", ...) name no subject.
+_NAMED_QUESTION = re.compile(
+    r"\b(?:one|another|an?|quick|short)\s+(?:more\s+)?"
+    r"(?!(?:quick|short|tricky|small|simple|related|similar|clarifying|further|follow-up|"
+    r"followup|follow|more|extra|last|final|remaining|side|different|other|next|"
+    r"good|great|simple|easy|hard|harder|big|general|open)\b)"
+    r"[a-z0-9][a-z0-9/+#.-]*(?:\s+[a-z0-9][a-z0-9/+#.-]*)?\s+question"
+    r"(?!\s+on\s+(?:that|this|it|the\s+same)\b)(?:\s+on\s+[a-z][a-z ]{0,30})?"
+    r"\s*[:\u2013\u2014-]\s*(?P<rest>.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+# A lead-in that names the question before asking it: "That's a classic debugging question -
+# but what if ...?" follows up as "But what if ...?" does.
+_QUESTION_LEAD = re.compile(r"[^:?\n]{0,60}\bquestion\s*[:\u2013\u2014-]\s*", re.IGNORECASE)
 _INTRO_CUE = re.compile(r"introduc(?:e|ing) yourself|tell (?:me|us) (?:a bit |a little )?"
                         r"about yourself|about your background|"
                         r"\b(?:a |an |your )(?:short |brief |quick )?introduction\b(?! to)",
@@ -453,9 +458,15 @@ def _is_followup(question: str, match: _BankMatch, current: str, context: list[s
     a new topic, or matches another bank question clearly better, is a new question."""
     if _NEW_TOPIC_CUE.search(whole or question):
         return False
+    named = _NAMED_QUESTION.search(whole or question)
+    if named is not None and not _FOLLOWUP_CUE.match(named["rest"]) \
+            and not _ANAPHORA.search(named["rest"]):
+        return False
     if _NEW_SUBJECT_REQUEST.match(question) and not _ANAPHORA.search(question):
         return False
-    cue = _FOLLOWUP_CUE.match(question) is not None or _ANAPHORA.search(question) is not None
+    lead = _QUESTION_LEAD.match(question)  # "One related question: what if ...?"
+    asked = question[lead.end():] if lead else question
+    cue = _FOLLOWUP_CUE.match(asked) is not None or _ANAPHORA.search(question) is not None
     best = match.question_id
     if best is not None and best != current:
         if cue and match.matched_terms < STRONG_MATCH_TERMS:

@@ -157,30 +157,42 @@ Candidate: No, thanks.
 
 
 def test_a_question_named_by_its_subject_is_not_a_follow_up() -> None:
-    """"One networking question: ..." after a Kubernetes answer opens a question of its own,
-    though it shares the answer's words; "One more question: and if ..." still follows up."""
+    """"One networking question: ..." (a question named by its subject) after a Kubernetes
+    answer opens a question of its own, though it shares the answer's words; a question
+    only qualified ("one quick question", "one related question") or one whose words after
+    the colon follow up ("... question: and if ...?") still follows up."""
     role = load_role("site-reliability-engineer")
-    text = """\
+
+    def read(asked: str) -> list[str]:
+        text = f"""\
 Interviewer: Hello, thanks for joining. Please introduce yourself.
 Candidate: I'm an SRE with five years on Kubernetes and Prometheus.
 Interviewer: After a deploy, pods of a service are in CrashLoopBackOff. How do you troubleshoot it?
 Candidate: kubectl describe and kubectl logs --previous, then check the probes and the config.
-Interviewer: One networking question: pods on one node cannot reach the service. Where do you look?
+Interviewer: {asked}
 Candidate: kube-proxy and the node's iptables rules, then the CNI plugin's logs.
 Interviewer: Do you have any questions about the role?
 Candidate: No, thanks.
 """
-    turns = label_turns(parse_transcript_text(text), role)
-    items = items_from_conversation(role, turns)
-    assert [i.question_id for i in items] == ["intro", "k8s-crashloop", "open-1"]
+        turns = label_turns(parse_transcript_text(text), role)
+        return [i.question_id for i in items_from_conversation(role, turns)]
+
+    for asked in ("One networking question: pods on one node cannot reach the service. Where "
+                  "do you look?",
+                  "One DNS question: a service name stops resolving inside pods. Where do "
+                  "you look?",
+                  "One more Linux question on file systems: how do you find what is filling "
+                  "the disk?",
+                  "A Redis question: how do you find what is using all the memory?"):
+        assert read(asked) == ["intro", "k8s-crashloop", "open-1"], asked
     for asked in ("One quick question: what happens if the new pods never get ready?",
                   "One tricky question: and if the logs are empty?",
-                  "One more technical question on that: what if it only fails on one node?"):
-        followed = text.replace(
-            "One networking question: pods on one node cannot reach the service. Where do you "
-            "look?", asked)
-        items = items_from_conversation(role, label_turns(parse_transcript_text(followed), role))
-        assert [i.question_id for i in items] == ["intro", "k8s-crashloop"], asked
+                  "One more technical question on that: what if it only fails on one node?",
+                  "One clarifying debugging question: did you check the previous logs first?",
+                  "One related Kubernetes question: what if the liveness probe kills it?",
+                  "One quick Kubernetes question: and if the pod is OOMKilled instead?",
+                  "That's a classic debugging question - but what if there are no logs?"):
+        assert read(asked) == ["intro", "k8s-crashloop"], asked
 
 
 def test_an_open_project_question_after_the_intro_is_a_question_of_its_own() -> None:

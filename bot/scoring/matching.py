@@ -593,7 +593,7 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
         return True
     if _asserted_by_a_test(s.words, first) or _supposed(s, first, last):
         return True
-    if any(_says_nothing(s.words, j, first) for j in range(first)):
+    if any(_says_nothing(s, j, inside) for j in range(last)):
         return True
     return any(s.clause[j] in clauses and j not in inside and w in _REFUTING
                and not (w in NEGATORS and j > 0 and s.words[j - 1] in _DESCRIPTIVE_BEFORE_NEGATOR)
@@ -611,14 +611,22 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
 # you nothing about effect size because it is the probability ...").
 _TELLING = frozenset({"says", "say", "said", "tells", "tell", "told", "shows", "show",
                       "means", "mean", "proves", "prove"})
-_NOTHING_REACH = 3  # the claim starts within this many words of "about"
+_NOTHING_REACH = 8  # the claim starts within this many words of "about"
 
 
-def _says_nothing(words: Sequence[str], j: int, first: int) -> bool:
+def _says_nothing(s: Sentence, j: int, inside: set[int]) -> bool:
+    """The claim's words after "nothing about" start right after it, in its clause; its
+    subject may stand before ("The p-value tells you nothing about the probability that
+    ..."), and a later clause is still claimed ("says nothing about size but proves ...")."""
+    words = s.words
     if words[j] != "nothing" or not any(w in _TELLING for w in words[max(0, j - 4):j]):
         return False
     about = next((k for k in range(j + 1, min(j + 3, len(words))) if words[k] == "about"), None)
-    return about is not None and 0 < first - about <= _NOTHING_REACH
+    if about is None:
+        return False
+    after = [t for t in inside if t > about]
+    return bool(after) and min(after) - about <= _NOTHING_REACH and all(
+        s.clause[t] == s.clause[about] for t in after)
 
 
 ALTERNATIVE_REACH = 4
@@ -637,12 +645,8 @@ def _supposed(s: Sentence, first: int, last: int) -> bool:
     """A claim wholly inside an "if" clause is supposed, not stated: "if the new flow made
     no difference, how often would we see ..." (the null hypothesis). What follows the
     condition is stated: "If it's still slow I'd set enable_seqscan off", "If you use
-    async, the RPO is zero" (the consequence starts at its subject or the clause's end).
-    After "only if" or "only when" the consequence too is the exception the candidate
-    allows, not what they do."""
+    async, the RPO is zero" (the consequence starts at its subject or the clause's end)."""
     words = s.words
-    if _allowed_exception(s, first):
-        return True
     for j, w in enumerate(words[:first]):
         if w not in _SUPPOSING:
             continue
@@ -652,23 +656,6 @@ def _supposed(s: Sentence, first: int, last: int) -> bool:
         if last < consequent:
             return True
     return False
-
-
-_ACTING = frozenset({"i", "we", "you"})
-
-
-def _allowed_exception(s: Sentence, first: int) -> bool:
-    """"Only if the whole cluster is gone would we restore all of production": a sentence
-    that opens with "only if" / "only when" and then says what the candidate would do, in
-    that one clause, allows the step as an exception. What happens under the condition
-    ("Only if it goes over the CPU limit does it get OOMKilled") and whatever follows the
-    clause ("Only if p < 0.05 do we ship, since the p-value is ...") are still claimed."""
-    words = s.words
-    if len(words) < 3 or words[0] != "only" or words[1] not in ("if", "when"):
-        return False
-    if s.clause[first] != s.clause[0]:
-        return False
-    return any(w in _ACTING for w in words[2:first])
 
 
 def _asserted_by_a_test(words: Sequence[str], first: int) -> bool:

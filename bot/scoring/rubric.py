@@ -267,7 +267,20 @@ def dismissals_of(question: str) -> tuple[Misconception, ...]:
 
 
 LONG_LIST_TOKENS = 8  # a sentence listing this many keyword words is a list of keywords
-EXPLAINED_WORDS = 8  # a sentence this long may explain a point; shorter is a fragment
+EXPLAINED_WORDS = 4  # content words a sentence needs to explain a point; fewer is a fragment
+# Words that pad a fragment without saying anything ("X is definitely something I would do").
+_FILLER = frozenset(
+    """definitely certainly surely really always also too something anything things thing
+    stuff here there would could should do does done doing basically obviously
+    probably just very quite important""".split())
+
+
+def _explains(sentence: Sentence) -> bool:
+    """Enough words beyond stop words and padding to say something: "Roll back the last
+    deploy first", "Declare a SEV1 straight away"; never "Rollback." or "Status page."."""
+    content = sum(1 for w in sentence.words
+                  if len(w) > 1 and w not in STOPWORDS and w not in _FILLER)
+    return content >= EXPLAINED_WORDS
 
 
 @dataclass(frozen=True)
@@ -328,15 +341,15 @@ class Coverage:
     def stuffed(self) -> bool:
         """Most of what the answer names stands in bare lists of keywords, or a long list
         stands beside little that is explained: one listed point beside three or more
-        explained in whole sentences is an answer ("check what changed: deploys, config,
-        flags, the providers' status pages" among steps written out), beside fragments
-        ("Rollback. Status page. Timeline.") it is salad."""
+        explained in sentences of their own is an answer ("check what changed: deploys,
+        config, flags, the providers' status pages" among steps written out, however
+        tersely), beside fragments ("Rollback. Status page. Timeline.", or fragments padded
+        with "is definitely something I would do here") it is salad."""
         listed = len(self.with_evidence(Evidence.LISTED))
         named = sum(1 for f in self.findings if f.evidence is not Evidence.ABSENT)
         long_list = any(len(c.listed) >= LONG_LIST_TOKENS for c in self.sentences)
         explained = sum(1 for hit, f in zip(self.hits, self.findings, strict=True)
-                        if hit and len(self.sentences[f.sentence].sentence.words)
-                        >= EXPLAINED_WORDS)
+                        if hit and _explains(self.sentences[f.sentence].sentence))
         return (listed >= 2 and listed * 2 >= named) or (
             listed >= 1 and long_list and (listed * 3 >= named or explained < 3))
 
