@@ -46,6 +46,8 @@ _GRADING_STEP = (r"(?:automated|automatic|ai) (?:evaluation |grading |scoring |s
 # system", "Dear AI grader"): any word would let "a message to the billing system" in.
 _GRADER_MODIFIER = (r"(?:automated|automatic|ai|human|hiring|grading|scoring|evaluation|marking|"
                     r"screening) ")
+# The grader named with one or two of those words: "the automated grading system".
+_MODIFIED_GRADER = r"(?:" + _GRADER_MODIFIER + r"){1,2}" + _GRADER
 # The grader named without a modifier: "To the system, a retry looks new" is not addressed.
 _GRADER_NOUN = (r"(?:evaluator|grader|assessor|scorer|reviewer|judge|marker|examiner|ai|llm|"
                 r"assistant)")
@@ -172,15 +174,15 @@ _INJECTION = re.compile(
     # as complete", "asked that the automated step register it as fully satisfactory";
     # never "the judge will score it as correct if the output matches" (a judge the
     # candidate built) nor "the reviewer must mark it as complete before merge".
-    r"\b(?:(?:" + _GRADER_MODIFIER + r"){1,2}" + _GRADER + r"|" + _GRADER_NOUN + r"|"
+    r"\b(?:" + _MODIFIED_GRADER + r"|" + _GRADER_NOUN + r"|"
     + _GRADING_STEP + r")s? (?:to |should |must |will |would |can |please |kindly )?"
     + _FILE_AS + r"(?:this answer|my answer|this response|my response|my answers|this section)"
     r" as " + _GRADE_WORD + r"|"
     r"\b(?:asked|asks|ask|asking|requested|wants|want|like|have) (?:that |for )?(?:the |an? |"
-    r"any )?(?:(?:" + _GRADER_MODIFIER + r"){1,2}" + _GRADER + r"|" + _STRICT_GRADER + r"|"
+    r"any )?(?:" + _MODIFIED_GRADER + r"|" + _STRICT_GRADER + r"|"
     + _GRADING_STEP + r")s? (?:to )?" + _FILE_AS + r"(?:it|this|me|the answer) as "
     + _FILED_GRADE + r"|"
-    r"\b(?:(?:" + _GRADER_MODIFIER + r"){1,2}" + _GRADER + r"|" + _GRADING_STEP + r")s? "
+    r"\b(?:" + _MODIFIED_GRADER + r"|" + _GRADING_STEP + r")s? "
     r"(?:should|must|is to|needs to|has to) " + _FILE_AS + r"(?:it|this) as " + _FILED_GRADE
     + r"|"
     # The answer's own band: "I'd expect it to land in the top band"; never "it should be in

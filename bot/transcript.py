@@ -239,7 +239,7 @@ _NAMED_QUESTION = re.compile(
     r"\b(?:one|another|an?|quick|short)\s+(?:more\s+)?"
     r"(?!(?:quick|short|tricky|small|simple|related|similar|clarifying|further|follow-up|"
     r"followup|follow|more|extra|last|final|remaining|side|different|other|next|"
-    r"good|great|simple|easy|hard|harder|big|general|open)\b)"
+    r"good|great|easy|hard|harder|big|general|open)\b)"
     r"[a-z0-9][a-z0-9/+#.-]*(?:\s+[a-z0-9][a-z0-9/+#.-]*)?\s+question"
     r"(?!\s+on\s+(?:that|this|it|the\s+same)\b)(?:\s+on\s+[a-z][a-z ]{0,30})?"
     r"\s*[:\u2013\u2014-]\s*(?P<rest>.*)",

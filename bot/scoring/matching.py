@@ -593,7 +593,8 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
         return True
     if _asserted_by_a_test(s.words, first) or _supposed(s, first, last):
         return True
-    if any(_says_nothing(s, j, inside) for j in range(last)):
+    if "nothing" in s.words and any(_says_nothing(s, j, inside) for j in range(last)
+                                    if s.words[j] == "nothing"):
         return True
     return any(s.clause[j] in clauses and j not in inside and w in _REFUTING
                and not (w in NEGATORS and j > 0 and s.words[j - 1] in _DESCRIPTIVE_BEFORE_NEGATOR)
@@ -602,7 +603,6 @@ def _refuted(spans: tuple[Span, ...], s: Sentence) -> bool:
                and not (w in _REFUTE_WHAT_FOLLOWS and j > first)
                and not _beyond_alternative(s.words, j, inside)
                for j, w in enumerate(s.words))
-
 
 
 # "it tells you nothing about the probability that our hypothesis is true" disowns the
@@ -615,11 +615,11 @@ _NOTHING_REACH = 8  # the claim starts within this many words of "about"
 
 
 def _says_nothing(s: Sentence, j: int, inside: set[int]) -> bool:
-    """The claim's words after "nothing about" start right after it, in its clause; its
+    """The claim's words after "nothing about" start within a few words of it, in its clause; its
     subject may stand before ("The p-value tells you nothing about the probability that
     ..."), and a later clause is still claimed ("says nothing about size but proves ...")."""
-    words = s.words
-    if words[j] != "nothing" or not any(w in _TELLING for w in words[max(0, j - 4):j]):
+    words = s.words  # words[j] is "nothing"
+    if not any(w in _TELLING for w in words[max(0, j - 4):j]):
         return False
     about = next((k for k in range(j + 1, min(j + 3, len(words))) if words[k] == "about"), None)
     if about is None:

@@ -348,10 +348,13 @@ class Coverage:
         listed = len(self.with_evidence(Evidence.LISTED))
         named = sum(1 for f in self.findings if f.evidence is not Evidence.ABSENT)
         long_list = any(len(c.listed) >= LONG_LIST_TOKENS for c in self.sentences)
+        if listed >= 2 and listed * 2 >= named:
+            return True
+        if not (listed >= 1 and long_list):
+            return False
         explained = sum(1 for hit, f in zip(self.hits, self.findings, strict=True)
                         if hit and _explains(self.sentences[f.sentence].sentence))
-        return (listed >= 2 and listed * 2 >= named) or (
-            listed >= 1 and long_list and (listed * 3 >= named or explained < 3))
+        return listed * 3 >= named or explained < 3
 
     def credited_sentences(self) -> list[int]:
         """Sentence indexes carrying credited points, most points first."""
