@@ -211,13 +211,17 @@ def requests_in(text: str) -> set[Request]:
     parts = clauses(text)
     found: set[Request] = set()
     whole = " ".join(parts)
-    if whole.lstrip("/") in PERSON_WORDS or any(
-            _PERSON_HINT.search(c) and _matches(_PERSON, c) for c in parts):
+    # A hint word in some clause is in the clauses joined: one search of the whole tells
+    # an ordinary answer (no hint anywhere) without a search per clause.
+    if whole.lstrip("/") in PERSON_WORDS or (_PERSON_HINT.search(whole) and any(
+            _PERSON_HINT.search(c) and _matches(_PERSON, c) for c in parts)):
         found.add(Request.PERSON)
-    if any(_ERASURE_HINT.search(c) and _matches(_ERASURE, c) and not _ASKS_HOW.search(c)
-           for c in parts):
+    if _ERASURE_HINT.search(whole) and any(
+            _ERASURE_HINT.search(c) and _matches(_ERASURE, c) and not _ASKS_HOW.search(c)
+            for c in parts):
         found.add(Request.ERASURE)
-    if any(_EXPLAIN_HINT.search(c) and _matches(_EXPLAIN, c) for c in parts):
+    if _EXPLAIN_HINT.search(whole) and any(
+            _EXPLAIN_HINT.search(c) and _matches(_EXPLAIN, c) for c in parts):
         found.add(Request.EXPLANATION)
     return found
 

@@ -19,6 +19,7 @@ from bot.roles import KeyPoint, Misconception, Role, list_roles, load_role
 from bot.scoring.language import read_answer
 from bot.scoring.matching import (
     Evidence,
+    _occurrences,
     claim_sentences,
     compile_pattern,
     find_point,
@@ -114,6 +115,28 @@ def test_pattern_index_lists_exactly_the_patterns_that_may_occur(role: Role) -> 
             for sentence in read_answer(answer):
                 assert index.may_occur_among(sentence.prefixes) == {
                     s for s in sources if compile_pattern(s).may_occur_among(sentence.prefixes)}
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
+def test_a_pattern_is_ruled_out_only_where_it_cannot_occur(role: Role) -> None:
+    """The words a pattern needs (its rarest per part for the index, all of one
+    alternative's per part before matching) are looked for without their order: a
+    sentence lacking them holds no occurrence, and matching with the check finds exactly
+    what matching without it finds."""
+    sources = {s for points, misconceptions in _rubrics(role)
+               for s in rubric_patterns(points, misconceptions)}
+    read = [sentence for answer in _answers(role) for sentence in read_answer(answer)]
+    found = 0
+    for sentence in read[::len(read) // 60 or 1]:  # every pattern on each: a sample will do
+        for source in sources:
+            pattern = compile_pattern(source)
+            unchecked = _occurrences(replace(pattern, whole=()), sentence)
+            found += bool(unchecked)
+            if unchecked:
+                assert pattern.may_occur_among(sentence.prefixes), source
+                assert pattern.may_occur_whole(sentence.prefixes), source
+            assert _occurrences(pattern, sentence) == unchecked, source
+    assert found > 100  # the answers do hold the patterns
 
 
 def test_rubric_index_is_kept_per_role_version_and_a_new_version_gets_its_own() -> None:

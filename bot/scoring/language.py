@@ -87,6 +87,20 @@ _REPORTING = tuple(tuple(p.split()) for p in (
     "the textbooks say", "the textbook says", "the books say", "the docs say",
 ))
 _CONTRASTS = frozenset({"but", "however", "though", "although", "yet"})
+
+
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases filed under their first word: a token is compared only with the phrases it
+    could start (every token of every sentence was compared with all of them, most of the
+    cost of reading a new sentence)."""
+    filed: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        filed.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(found) for first, found in filed.items()}
+
+
+_DISMISSALS_BY_FIRST = _by_first_word(_DISMISSALS)
+_REPORTING_BY_FIRST = _by_first_word(_REPORTING)
 # "there is no X", "had no X", "with no X": the absence is an observation, not a rejection.
 _EXISTENTIAL = frozenset({"is", "was", "were", "are", "be", "been", "had", "has", "have",
                           "with"})
@@ -158,8 +172,8 @@ class Sentence:
     absolute: int = 0  # sweeping or dismissive claims in it
     # stem -> the positions it occurs at, in order: where the matcher starts looking.
     positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    # Every stem, and every leading part of each word and stem: a `word*` pattern, or any
-    # pattern, whose first word is not in here cannot match this sentence.
+    # Every stem, and every leading part of each word and stem: a pattern (`word*` ones
+    # included) one of whose words is not in here cannot match this sentence.
     prefixes: frozenset[str] = frozenset()
 
     @property
@@ -246,7 +260,7 @@ def _rejections(words: tuple[str, ...], stems: tuple[str, ...],
     _reported_before_a_turn(rejected, words, clause)
     for i, w in enumerate(words):
         c = clause[i]
-        if _dismissal_at(words, i):
+        if w in _DISMISSALS_BY_FIRST and _dismissal_at(words, i):
             _mark_clause(rejected, clause, c)
         if w == "without" and not any(words[j] in NEGATORS for j in range(i)
                                       if clause[j] == c):
@@ -280,7 +294,7 @@ def _starts_with(words: tuple[str, ...], i: int, phrase: tuple[str, ...]) -> boo
 
 
 def _dismissal_at(words: tuple[str, ...], i: int) -> bool:
-    if not any(_starts_with(words, i, d) for d in _DISMISSALS):
+    if not any(_starts_with(words, i, d) for d in _DISMISSALS_BY_FIRST.get(words[i], ())):
         return False
     return not any(words[j] in NEGATORS for j in range(max(0, i - 2), i))
 
@@ -288,8 +302,9 @@ def _dismissal_at(words: tuple[str, ...], i: int) -> bool:
 def _reported_before_a_turn(rejected: list[bool], words: tuple[str, ...],
                             clause: tuple[int, ...]) -> None:
     """Marks what a reporting cue reports, up to the contrast that answers it."""
-    for i in range(len(words)):
-        if not any(_starts_with(words, i, r) for r in _REPORTING):
+    for i, w in enumerate(words):
+        if w not in _REPORTING_BY_FIRST or not any(
+                _starts_with(words, i, r) for r in _REPORTING_BY_FIRST[w]):
             continue
         turn = next((j for j in range(i + 1, len(words)) if words[j] in _CONTRASTS), None)
         if turn is None:

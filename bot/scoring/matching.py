@@ -124,9 +124,15 @@ class Pattern:
     parts: tuple[tuple[Phrase, ...], ...]
     # Groups of part indexes joined with " & ": each group's parts share one clause.
     clause_groups: tuple[tuple[int, ...], ...] = ()
-    # Per part, what one of its alternatives must start with: a stem, or (for `word*`) a
-    # prefix; None when a number can. A sentence with none of them cannot match.
-    first_stems: tuple[frozenset[str] | None, ...] = ()
+    # Per part, one word each alternative must have (its longest: the least common): a
+    # stem, or (for `word*`) a prefix; None when an alternative is only a number. A
+    # sentence with none of them cannot match.
+    required: tuple[frozenset[str] | None, ...] = ()
+    # Per part, per alternative: every word it must have (None when an alternative is
+    # only a number). A sentence holding all of one alternative's words may match; one
+    # holding no alternative's words whole cannot (about three in five of the sentences
+    # that have a pattern's rarest words lack the rest).
+    whole: tuple[tuple[frozenset[str], ...] | None, ...] = ()
     # Per part, per alternative: its first stem when that must be a whole stem of the
     # sentence (not `word*`, not `<number>`), else None. An alternative whose stem the
     # sentence lacks is skipped without a call; most alternatives of a part are.
@@ -142,7 +148,13 @@ class Pattern:
     def may_occur_among(self, present: frozenset[str]) -> bool:
         """Whether words with these stems and prefixes could hold the pattern at all."""
         return all(firsts is None or not firsts.isdisjoint(present)
-                   for firsts in self.first_stems)
+                   for firsts in self.required)
+
+    def may_occur_whole(self, present: frozenset[str]) -> bool:
+        """A sharper `may_occur_among`: some alternative of each part has all its words
+        among `present`."""
+        return all(alts is None or any(words <= present for words in alts)
+                   for alts in self.whole)
 
 
 def live_patterns(patterns: Sequence[str], present: frozenset[str]) -> list[str]:
@@ -154,7 +166,7 @@ def live_patterns(patterns: Sequence[str], present: frozenset[str]) -> list[str]
 @dataclass(frozen=True)
 class PatternIndex:
     """A rubric's patterns filed under the stems (or `word*` prefixes) one of their parts
-    must start with. A sentence has a few dozen words and a rubric a few hundred patterns:
+    must hold. A sentence has a few dozen words and a rubric a few hundred patterns:
     looking its words up here finds the handful that could match it, where testing every
     pattern against every sentence was most of the cost of reading an answer."""
 
@@ -191,15 +203,15 @@ def pattern_index(sources: tuple[str, ...]) -> PatternIndex:
         for first in anchor:
             by_anchor.setdefault(first, []).append(source)
     several = {s: p for s, p in patterns.items()
-               if sum(firsts is not None for firsts in p.first_stems) > 1}
+               if sum(firsts is not None for firsts in p.required) > 1}
     return PatternIndex(patterns, {k: tuple(v) for k, v in by_anchor.items()},
                         frozenset(by_anchor), tuple(unanchored), several)
 
 
 def _anchor(pattern: Pattern) -> frozenset[str] | None:
-    """The starts of the part least likely to be present (its shortest start the longest):
-    a pattern can occur only where one of them does."""
-    parts = [firsts for firsts in pattern.first_stems if firsts is not None]
+    """The required words of the part least likely to be present (its shortest required
+    word the longest): a pattern can occur only where one of them does."""
+    parts = [firsts for firsts in pattern.required if firsts is not None]
     if not parts:
         return None
     return max(parts, key=lambda firsts: min(len(f) for f in firsts))
@@ -232,7 +244,8 @@ def compile_pattern(text: str) -> Pattern:
             groups.append(tuple(members))
     plain_firsts = tuple(tuple(_plain_first(alt) for alt in part) for part in parts)
     return Pattern(text, tuple(parts), tuple(groups),
-                   tuple(_first_stems(part) for part in parts), plain_firsts,
+                   tuple(_required(part) for part in parts),
+                   tuple(_whole(part) for part in parts), plain_firsts,
                    tuple(_part_index(firsts) for firsts in plain_firsts))
 
 
@@ -256,13 +269,26 @@ def _plain_first(phrase: Phrase) -> str | None:
     return first
 
 
-def _first_stems(part: tuple[Phrase, ...]) -> frozenset[str] | None:
-    firsts = set()
+def _words_of(phrase: Phrase) -> frozenset[str]:
+    """The words a sentence must have for the phrase to occur in it: every stem and
+    `word*` prefix (a sentence's `prefixes` hold both), not numbers or punctuation."""
+    return frozenset(w for w in phrase.stems
+                     if w != _NUMBER_TOKEN and w not in BOUNDARY_TOKENS)
+
+
+def _required(part: tuple[Phrase, ...]) -> frozenset[str] | None:
+    found = set()
     for phrase in part:
-        if phrase.stems[0] == _NUMBER_TOKEN:
+        words = _words_of(phrase)
+        if not words:
             return None
-        firsts.add(phrase.stems[0])
-    return frozenset(firsts)
+        found.add(max(sorted(words), key=len))
+    return frozenset(found)
+
+
+def _whole(part: tuple[Phrase, ...]) -> tuple[frozenset[str], ...] | None:
+    found = tuple(_words_of(phrase) for phrase in part)
+    return found if all(found) else None
 
 
 def _phrase(alt: str) -> Phrase | None:
@@ -369,6 +395,8 @@ def occurrences(pattern: Pattern, sentence: Sentence) -> list[tuple[Span, ...]]:
 
 
 def _occurrences(pattern: Pattern, sentence: Sentence) -> list[tuple[Span, ...]]:
+    if not pattern.may_occur_whole(sentence.prefixes):
+        return []
     per_part = []
     for i, part in enumerate(pattern.parts):
         spans = list(dict.fromkeys(
