@@ -135,6 +135,26 @@ WEAK_HEDGES = tuple(
 )
 
 
+# The phrases above by their first word: a sentence is searched only for the phrases
+# whose first word it has (each is a whole-word phrase, a space at each end).
+def _spaced_by_first_word(phrases: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    filed: dict[str, list[str]] = {}
+    for phrase in phrases:
+        filed.setdefault(phrase.split()[0], []).append(phrase)
+    return {first: tuple(found) for first, found in filed.items()}
+
+
+_STRONG_BY_FIRST = _spaced_by_first_word(STRONG_HEDGES)
+_WEAK_BY_FIRST = _spaced_by_first_word(WEAK_HEDGES)
+
+
+def _phrases_in(joined: str, filed: dict[str, tuple[str, ...]]) -> list[str]:
+    """The filed phrases `joined` (its words with a space between and at each end) holds,
+    each as often as it is filed."""
+    return [phrase for first in set(joined.split()).intersection(filed)
+            for phrase in filed[first] if phrase in joined]
+
+
 # Sweeping or dismissive claims ("no real downside", "doesn't really matter", "zero data
 # loss", "100% availability"): what a fluent bluffer says and an expert qualifies. They do
 # not change a score; they lower the scorer's confidence so a person checks the claim.
@@ -156,6 +176,7 @@ ABSOLUTE_CLAIMS = tuple(
         "nothing really goes wrong",
     )
 )
+_ABSOLUTE_BY_FIRST = _spaced_by_first_word(ABSOLUTE_CLAIMS)
 
 
 @dataclass(frozen=True)
@@ -212,15 +233,21 @@ def read_sentence(text: str) -> Sentence:
     joined = " " + " ".join(w for w in words if w not in BOUNDARY_TOKENS) + " "
     hedge = _hedge(joined)
     question = text.rstrip().endswith("?")
-    absolute = sum(1 for claim in ABSOLUTE_CLAIMS if claim in joined)
+    absolute = len(_phrases_in(joined, _ABSOLUTE_BY_FIRST))
     positions: dict[str, list[int]] = {}
     for i, st in enumerate(stems):
         positions.setdefault(st, []).append(i)
-    prefixes = {w[:n] for w in {*words, *stems} for n in range(1, len(w) + 1)}
+    prefixes = frozenset().union(*map(_prefixes_of, {*words, *stems}))
     return Sentence(text=text, words=words, stems=stems, rejected=_rejections(words, stems,
                     clause), clause=clause, hedge=hedge, question=question, absolute=absolute,
                     positions={k: tuple(v) for k, v in positions.items()},
-                    prefixes=frozenset(prefixes))
+                    prefixes=prefixes)
+
+
+@lru_cache(maxsize=65536)
+def _prefixes_of(token: str) -> tuple[str, ...]:
+    """Every leading part of a word or stem: words recur from sentence to sentence."""
+    return tuple(token[:n] for n in range(1, len(token) + 1))
 
 
 def read_answer(text: str) -> list[Sentence]:
@@ -235,9 +262,9 @@ _APPROXIMATION = re.compile(r" (?:maybe|perhaps|probably|possibly) (?=(?:around 
 
 def _hedge(joined: str) -> str:
     joined = _APPROXIMATION.sub(" ", joined)
-    if any(h in joined for h in STRONG_HEDGES):
+    if _phrases_in(joined, _STRONG_BY_FIRST):
         return "strong"
-    weak = sum(1 for h in WEAK_HEDGES if h in joined)
+    weak = len(_phrases_in(joined, _WEAK_BY_FIRST))
     if weak >= 2:
         return "strong"
     return "weak" if weak else ""
