@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 
+from bot.regex_literals import AlternativesSearch
 from bot.text import has_words, sentences, words
 
 
@@ -230,6 +231,7 @@ _MAY_INSTRUCT = re.compile(
     r"(?<![a-z])(?:" + "|".join(map(re.escape, _INJECTION_WORDS)) + r")|<|"
     + "|".join(map(re.escape, _ANYWHERE)))
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_INJECTION_SEARCH = AlternativesSearch(_INJECTION)
 
 # "I don't know", "never done that", "no idea": an honest non-answer, not an off-topic one.
 _DONT_KNOW = re.compile(
@@ -289,8 +291,9 @@ def injection_attempt(text: str) -> bool:
     if _MAY_INSTRUCT.search(lowered) is None:
         return False
     # Matched on the lowercased text with a case-sensitive pattern: a third faster than
-    # IGNORECASE over a long message, and every alternative is written in lowercase.
-    return _INJECTION.search(lowered) is not None
+    # IGNORECASE over a long message, and every alternative is written in lowercase. Only
+    # the alternatives whose words the text holds are tried (a third of the time).
+    return _INJECTION_SEARCH.matches(lowered)
 
 
 def says_dont_know(text: str) -> bool:
