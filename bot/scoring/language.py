@@ -18,9 +18,12 @@ Everything here is a single pass over tokens (no backtracking regexes on candida
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from bot.text import STOPWORDS, sentences, stem
 
@@ -89,14 +92,22 @@ _REPORTING = tuple(tuple(p.split()) for p in (
 _CONTRASTS = frozenset({"but", "however", "though", "although", "yet"})
 
 
-def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Phrases filed under their first word: a token is compared only with the phrases it
-    could start (every token of every sentence was compared with all of them, most of the
-    cost of reading a new sentence)."""
-    filed: dict[str, list[tuple[str, ...]]] = {}
+P = TypeVar("P")
+
+
+def _by_first_word(phrases: Sequence[P], first: Callable[[P], str] = operator.itemgetter(0)
+                   ) -> dict[str, tuple[P, ...]]:
+    """Phrases filed under their first word (`first` tells it): a token is compared only
+    with the phrases it could start (every token of every sentence was compared with all
+    of them, most of the cost of reading a new sentence)."""
+    filed: dict[str, list[P]] = {}
     for phrase in phrases:
-        filed.setdefault(phrase[0], []).append(phrase)
-    return {first: tuple(found) for first, found in filed.items()}
+        filed.setdefault(first(phrase), []).append(phrase)
+    return {word: tuple(found) for word, found in filed.items()}
+
+
+def _first_of_spaced(phrase: str) -> str:
+    return phrase.split()[0]
 
 
 _DISMISSALS_BY_FIRST = _by_first_word(_DISMISSALS)
@@ -137,15 +148,8 @@ WEAK_HEDGES = tuple(
 
 # The phrases above by their first word: a sentence is searched only for the phrases
 # whose first word it has (each is a whole-word phrase, a space at each end).
-def _spaced_by_first_word(phrases: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    filed: dict[str, list[str]] = {}
-    for phrase in phrases:
-        filed.setdefault(phrase.split()[0], []).append(phrase)
-    return {first: tuple(found) for first, found in filed.items()}
-
-
-_STRONG_BY_FIRST = _spaced_by_first_word(STRONG_HEDGES)
-_WEAK_BY_FIRST = _spaced_by_first_word(WEAK_HEDGES)
+_STRONG_BY_FIRST = _by_first_word(STRONG_HEDGES, _first_of_spaced)
+_WEAK_BY_FIRST = _by_first_word(WEAK_HEDGES, _first_of_spaced)
 
 
 def _phrases_in(joined: str, filed: dict[str, tuple[str, ...]]) -> list[str]:
@@ -176,7 +180,7 @@ ABSOLUTE_CLAIMS = tuple(
         "nothing really goes wrong",
     )
 )
-_ABSOLUTE_BY_FIRST = _spaced_by_first_word(ABSOLUTE_CLAIMS)
+_ABSOLUTE_BY_FIRST = _by_first_word(ABSOLUTE_CLAIMS, _first_of_spaced)
 
 
 @dataclass(frozen=True)
