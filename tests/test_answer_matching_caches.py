@@ -139,6 +139,44 @@ def test_a_pattern_is_ruled_out_only_where_it_cannot_occur(role: Role) -> None:
     assert found > 100  # the answers do hold the patterns
 
 
+# (pattern, sentence, whether it occurs): the tokens the prefilter treats apart.
+EDGE_CASES = [
+    ("read -> write", "Traffic goes read -> write on the primary.", True),
+    ("read -> write", "Traffic goes read \u2192 write on the primary.", True),
+    ("read -> write", "Traffic goes read, then write.", False),
+    ("<number> minutes", "The restore took five minutes.", True),
+    ("<number> minutes", "The restore took 40 minutes.", True),
+    ("<number> minutes", "The restore took minutes.", False),
+    ("<number>", "About 30 of them failed.", True),
+    ("<number>", "None of them failed.", False),
+    ("<number> | /", "Requests/second went up.", True),
+    ("replication lag", "The replication really lag is the problem.", True),
+    ("replication lag", "The replication basically never lag.", False),
+    ("c++ | rust", "I write C++ every day.", True),
+    ("c++ | rust", "I write C every day.", False),
+    ("idempot*", "The handler is idempotent.", True),
+    ("idempot*", "The handler checks identity.", False),
+    ("execution plan + index", "Read the execution plan, then add an index.", True),
+    ("execution plan + index", "Read the execution plan first.", False),
+    ("primary & failover", "The primary fails and failover starts.", True),
+    ("( | latency", "Tail (p99) matters.", True),
+]
+
+
+@pytest.mark.parametrize(("source", "text", "occurs"), EDGE_CASES)
+def test_the_prefilter_keeps_numbers_punctuation_fillers_and_symbols(
+        source: str, text: str, occurs: bool) -> None:
+    pattern = compile_pattern(source)
+    sentence = read_answer(text)[0]
+    unchecked = _occurrences(replace(pattern, whole=()), sentence)
+    assert bool(unchecked) is occurs
+    assert _occurrences(pattern, sentence) == unchecked
+    if occurs:
+        assert pattern.may_occur_among(sentence.prefixes)
+        assert pattern.may_occur_whole(sentence.prefixes)
+        assert source in pattern_index((source,)).may_occur_among(sentence.prefixes)
+
+
 def test_rubric_index_is_kept_per_role_version_and_a_new_version_gets_its_own() -> None:
     role = load_role("database-administrator")
     question = role.questions[0]

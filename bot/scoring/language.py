@@ -198,7 +198,8 @@ class Sentence:
     # stem -> the positions it occurs at, in order: where the matcher starts looking.
     positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # Every stem, and every leading part of each word and stem: a pattern (`word*` ones
-    # included) one of whose words is not in here cannot match this sentence.
+    # included) one of whose words is not in here cannot match this sentence. `<number>`
+    # and punctuation are not words here: the matcher finds those without this set.
     prefixes: frozenset[str] = frozenset()
 
     @property

@@ -125,13 +125,14 @@ class Pattern:
     # Groups of part indexes joined with " & ": each group's parts share one clause.
     clause_groups: tuple[tuple[int, ...], ...] = ()
     # Per part, one word each alternative must have (its longest: the least common): a
-    # stem, or (for `word*`) a prefix; None when an alternative is only a number. A
-    # sentence with none of them cannot match.
+    # stem, or (for `word*`) a prefix; None when some alternative has no word at all (only
+    # `<number>` or punctuation), which any sentence may hold. A sentence with none of them
+    # cannot match.
     required: tuple[frozenset[str] | None, ...] = ()
-    # Per part, per alternative: every word it must have (None when an alternative is
-    # only a number). A sentence holding all of one alternative's words may match; one
-    # holding no alternative's words whole cannot (about three in five of the sentences
-    # that have a pattern's rarest words lack the rest).
+    # Per part, per alternative: every word it must have (None when some alternative has
+    # none: only `<number>` or punctuation). A sentence holding all of one alternative's
+    # words may match; one holding no alternative's words whole cannot (about three in
+    # five of the sentences that have a pattern's rarest words lack the rest).
     whole: tuple[tuple[frozenset[str], ...] | None, ...] = ()
     # Per part, per alternative: its first stem when that must be a whole stem of the
     # sentence (not `word*`, not `<number>`), else None. An alternative whose stem the
@@ -173,7 +174,8 @@ class PatternIndex:
     patterns: dict[str, Pattern]  # source -> compiled, in the rubric's order
     by_anchor: dict[str, tuple[str, ...]]
     anchors: frozenset[str]
-    unanchored: tuple[str, ...]  # no part with a required start (`<number>` only): always tried
+    # Every part has a wordless alternative (`<number>` or punctuation only): always tried.
+    unanchored: tuple[str, ...]
     # Patterns with a required start in more than one part: found by one, checked for all.
     several: dict[str, Pattern]
 
