@@ -23,7 +23,7 @@ import re
 from enum import StrEnum
 
 from bot.intents import normalize, says_dont_know
-from bot.text import has_words, sentences, terms, words
+from bot.text import has_words, sentences, terms, word_count
 
 
 class Act(StrEnum):
@@ -135,7 +135,7 @@ def classify(text: str, *, stage: str = "technical") -> Act:
     if not has_words(text):
         return Act.NON_TEXT
     norm = normalize(text)
-    n_words = len(words(text))
+    n_words = word_count(text)
     asks = _question_sentences(text)
     if n_words <= SMALL_TALK_WORDS and _SMALL_TALK.match(norm):
         return Act.SMALL_TALK
@@ -164,7 +164,7 @@ def is_role_question(sentence: str) -> bool:
     """A question about the job, the team, the company or the process (not about the
     interview question, not a tentative answer, not "Honestly?")."""
     norm = normalize(sentence)
-    if len(words(sentence)) < 3 or _INTERVIEW_META.search(norm):
+    if word_count(sentence) < 3 or _INTERVIEW_META.search(norm):
         return False
     if _CLARIFYING.search(norm + "?") or _TENTATIVE_START.match(norm):
         return False
@@ -181,7 +181,7 @@ def floor_questions(text: str) -> list[str]:
     """The questions of a reply once the candidate was invited to ask: any real question
     (three words or more), not "Honestly?" nor "What's the next question?"."""
     return [q for q in _question_sentences(text)
-            if len(words(q)) >= 3 and not _INTERVIEW_META.search(normalize(q))]
+            if word_count(q) >= 3 and not _INTERVIEW_META.search(normalize(q))]
 
 
 def _question_sentences(text: str) -> list[str]:
@@ -192,4 +192,4 @@ def _substantive(text: str, asks: list[str]) -> bool:
     """Whether the message says something besides its questions (an answer with a question
     in it, rather than a question alone)."""
     rest = [s for s in sentences(text) if s not in asks]
-    return len(words(" ".join(rest))) >= 8
+    return word_count(" ".join(rest)) >= 8

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.roles import Role
 from bot.scoring.items import ConversationTurn, items_from_conversation
 from bot.scoring.rubric import coverage
-from bot.text import shorten, words
+from bot.text import shorten, word_count
 
 EXCHANGE_CHARS = 1_500
 QUESTION_TURN_KINDS = {"greeting", "project", "technical", "candidate_questions"}
@@ -20,7 +20,7 @@ def running_summary(role: Role, turns: list[ConversationTurn]) -> str:
     lines = []
     for item in items[:-1] if items else []:
         cov = coverage(item.key_points, item.answer_text)
-        lines.append(f"- {item.topic}: {len(words(item.answer_text))} words, "
+        lines.append(f"- {item.topic}: {word_count(item.answer_text)} words, "
                      f"{len(cov.covered())}/{len(cov.points)} points")
     return "\n".join(lines)
 

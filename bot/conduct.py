@@ -39,7 +39,7 @@ from bot.roles import Question, Role
 from bot.scoring.matching import Evidence
 from bot.scoring.rubric import coverage, project_points
 from bot.small_words import clarification, small_talk_reply
-from bot.text import words
+from bot.text import word_count
 
 THIN_COVERAGE = 0.4
 INJECTION_KIND = "injection"
@@ -203,7 +203,7 @@ def read_answer(view: InterviewView, role: Role, text: str) -> Reading:
     stage = view.state.stage
     instruction = InjectionMemo()
     content = strip_injection(text, instruction=instruction)
-    n_words = len(words(content))
+    n_words = word_count(content)
     blank = is_blank(content) and is_blank(text)
     act = classify(content, stage=stage.value) if not is_blank(content) else Act.NON_TEXT
     thin = hedged = wrong = False

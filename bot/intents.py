@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 from bot.regex_literals import AlternativesSearch
-from bot.text import has_words, sentences, words
+from bot.text import has_words, sentences, word_count
 
 
 class Control(StrEnum):
@@ -277,7 +277,7 @@ def says_no_more_questions(text: str) -> bool:
 
 def has_question(text: str) -> bool:
     """A real question: a sentence of three words or more ending in '?' ("Honestly?" is not)."""
-    return any(s.rstrip().endswith("?") and len(words(s)) >= 3 for s in sentences(text))
+    return any(s.rstrip().endswith("?") and word_count(s) >= 3 for s in sentences(text))
 
 
 def injection_attempt(text: str) -> bool:

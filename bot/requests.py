@@ -176,21 +176,50 @@ _EXPLAIN = [re.compile(p) for p in (
 
 
 # Every pattern of a kind needs one of these words in its clause: a clause without any is
-# not read further (most of an answer's clauses), which keeps a turn's cost low.
-_PERSON_HINT = re.compile(r"\b(?:human|humans|person|people|interviewer|recruiter|manager|team|"
-                          r"someone|somebody|anyone|hr|resources|company|alternative|agent)\b")
-_ERASURE_HINT = re.compile(r"\b(?:delete|erase|remove|wipe|purge|destroy|rid|clear|discard|"
-                           r"scrub|deleted|erased|removed|wiped|purged|destroyed|discarded|"
-                           r"forgotten|forget|erasure|deletion|gdpr)\b")
-_EXPLAIN_HINT = re.compile(r"\b(?:score|scores|scored|scoring|grade|grades|graded|grading|"
-                           r"rate|rating|rated|mark|marks|marked|result|results|reject|"
-                           r"rejected|rejection|turned|fail|failed|evaluate|evaluation|"
-                           r"evaluated|evaluating|assess|assessment|assessed|assessing|judge|"
-                           r"judged|judging|rank|ranked|feedback|decision|outcome|points|low|"
-                           r"selected|shortlisted|advanced|progressed|moving|explain|"
-                           r"explanation|reasoning|reason|reasons|justification|breakdown|"
-                           r"criteria|rubric|standard|standards|factors|give|how did i do)\b|"
-                           r"[1-5] ?/ ?5")
+# not read further (most of an answer's clauses), which keeps a turn's cost low. Looked up
+# among the clause's words (runs of \w, as `\b` bounds them), not searched for.
+_PERSON_HINTS = frozenset(
+    "human humans person people interviewer recruiter manager team someone somebody anyone "
+    "hr resources company alternative agent".split())
+_ERASURE_HINTS = frozenset(
+    "delete erase remove wipe purge destroy rid clear discard scrub deleted erased removed "
+    "wiped purged destroyed discarded forgotten forget erasure deletion gdpr".split())
+_EXPLAIN_HINTS = frozenset(
+    "score scores scored scoring grade grades graded grading rate rating rated mark marks "
+    "marked result results reject rejected rejection turned fail failed evaluate evaluation "
+    "evaluated evaluating assess assessment assessed assessing judge judged judging rank "
+    "ranked feedback decision outcome points low selected shortlisted advanced progressed "
+    "moving explain explanation reasoning reason reasons justification breakdown criteria "
+    "rubric standard standards factors give".split())
+# The explanation hints that are not single words.
+_EXPLAIN_PHRASE_HINT = re.compile(r"\bhow did i do\b|[1-5] ?/ ?5")
+_HINT_WORD = re.compile(r"\w+")
+
+
+_HINTS = {Request.PERSON: _PERSON_HINTS, Request.ERASURE: _ERASURE_HINTS,
+          Request.EXPLANATION: _EXPLAIN_HINTS}
+
+
+def clause_hint_words(clause: str) -> frozenset[str]:
+    """The clause's words as a regex word boundary bounds them (runs of word characters)."""
+    return frozenset(_HINT_WORD.findall(clause))
+
+
+def hinted(kind: Request, clause: str, clause_words: frozenset[str]) -> bool:
+    """Whether the clause (its `clause_hint_words`) has a word every pattern of `kind`
+    needs."""
+    return not _HINTS[kind].isdisjoint(clause_words) or (
+        kind is Request.EXPLANATION and bool(_EXPLAIN_PHRASE_HINT.search(clause)))
+
+
+def _reads_as(kind: Request, clause: str, clause_words: frozenset[str]) -> bool:
+    if not hinted(kind, clause, clause_words):
+        return False
+    if kind is Request.PERSON:
+        return _matches(_PERSON, clause)
+    if kind is Request.ERASURE:
+        return _matches(_ERASURE, clause) and not _ASKS_HOW.search(clause)
+    return _matches(_EXPLAIN, clause)
 
 
 def fold(text: str) -> str:
@@ -213,16 +242,14 @@ def requests_in(text: str) -> set[Request]:
     whole = " ".join(parts)
     # A hint word in some clause is in the clauses joined: one search of the whole tells
     # an ordinary answer (no hint anywhere) without a search per clause.
-    if whole.lstrip("/") in PERSON_WORDS or (_PERSON_HINT.search(whole) and any(
-            _PERSON_HINT.search(c) and _matches(_PERSON, c) for c in parts)):
+    if whole.lstrip("/") in PERSON_WORDS:
         found.add(Request.PERSON)
-    if _ERASURE_HINT.search(whole) and any(
-            _ERASURE_HINT.search(c) and _matches(_ERASURE, c) and not _ASKS_HOW.search(c)
-            for c in parts):
-        found.add(Request.ERASURE)
-    if _EXPLAIN_HINT.search(whole) and any(
-            _EXPLAIN_HINT.search(c) and _matches(_EXPLAIN, c) for c in parts):
-        found.add(Request.EXPLANATION)
+    present = clause_hint_words(whole)
+    kinds = [kind for kind in Request if kind not in found and hinted(kind, whole, present)]
+    if kinds:
+        read = [(c, clause_hint_words(c)) for c in parts]
+        found.update(kind for kind in kinds
+                     if any(_reads_as(kind, c, clause_words) for c, clause_words in read))
     return found
 
 
@@ -269,6 +296,5 @@ def _matches(patterns: list[re.Pattern[str]], clause: str) -> bool:
 
 
 # Every pattern here, for the linearity test (tests/test_linear_text.py).
-PATTERNS: tuple[re.Pattern[str], ...] = (_CLAUSE, _SPACES, _PERSON_HINT, _ERASURE_HINT,
-                                         _EXPLAIN_HINT, *_PERSON, *_ERASURE, _ASKS_HOW,
-                                         *_EXPLAIN)
+PATTERNS: tuple[re.Pattern[str], ...] = (_CLAUSE, _SPACES, _HINT_WORD, _EXPLAIN_PHRASE_HINT,
+                                         *_PERSON, *_ERASURE, _ASKS_HOW, *_EXPLAIN)

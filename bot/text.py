@@ -36,6 +36,11 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+def word_count(text: str) -> int:
+    """How many `words` the text has, without building them."""
+    return len(_WORD.findall(text))
+
+
 # British spellings folded to American before stemming, so "normalisation", "analyse" and
 # "behaviour" meet "normalization", "analyze" and "behavior". Anchored at the word's end.
 _BRITISH = re.compile(r"(?<=[a-z]{3})is(?=(?:e|ed|es|ing|ation|ations|er|ers)$)|"
@@ -91,7 +96,13 @@ def terms(text: str) -> list[str]:
 
 def sentences(text: str) -> list[str]:
     """Sentences as verbatim slices of `text` (so they can serve as evidence quotes)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _sentences(text: str) -> tuple[str, ...]:
+    # Kept: a turn splits its message in four places (injection, acts, rubric, questions).
+    return tuple(s.strip() for s in _SENTENCE_END.split(text) if s and s.strip())
 
 
 def contains_phrase(normalized_text: str, phrase: str) -> bool:

@@ -16,7 +16,7 @@ from bot.flow import INTRO_ID, PROJECT_ID, Kind
 from bot.retrieval import Bm25Index
 from bot.roles import Role
 from bot.scoring.items import ConversationTurn, asked_sentences
-from bot.text import terms, words
+from bot.text import terms, word_count
 
 BOT_SPEAKERS = {"ai recruiter", "recruiter", "interviewer", "bot", "ai", "assistant",
                 "interview-bot", "ai interviewer", "hiring manager"}
@@ -475,7 +475,7 @@ def _is_followup(question: str, match: _BankMatch, current: str, context: list[s
         return current_score >= CONTINUES_SHARE * match.scores[best]
     if best == current or cue:
         return True
-    n = len(words(question))
+    n = word_count(question)
     if n <= SHORT_FOLLOWUP_WORDS:
         return True
     if n > FOLLOWUP_MAX_WORDS:

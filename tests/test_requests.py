@@ -4,9 +4,21 @@ of each (answers that talk about people, deleting data or scores) are not."""
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
-from bot.requests import Request, confirms_erasure, requests_in
+from bot.requests import (
+    _HINTS,
+    Request,
+    clause_hint_words,
+    clauses,
+    confirms_erasure,
+    fold,
+    hinted,
+    requests_in,
+)
 
 PERSON = [
     "can I talk to a human",
@@ -126,3 +138,39 @@ def test_only_a_plain_yes_confirms_an_erasure() -> None:
         assert confirms_erasure(text), text
     for text in ("yes but first tell me what you keep", "no", "maybe", "", "delete"[:3]):
         assert not confirms_erasure(text), text
+
+
+def _word_search(words: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b")
+
+
+def _hint_texts() -> list[str]:
+    """Every request and look-alike here, and made-up clauses of hint words run together
+    with the characters that decide a word's edges (underscores, digits, accents,
+    apostrophes, hyphens, slashes, zero-width spaces)."""
+    texts = [text for _, asks, look_alikes in CASES for text in (*asks, *look_alikes)]
+    vocabulary = ["human", "humans", "team", "hr", "give", "low", "score", "rid", "gdpr",
+                  "how did i do", "3/5", "4 / 5", "5/50", "how did i do it", "human_x",
+                  "x_hr", "hr2", "é", "teamé", "don't", "i'd", "delete", "forget", "me"]
+    joints = [" ", "", "-", "_", "'", "/", "\u200b", "é", "2", ", "]
+    rng = random.Random(12)
+    texts += ["".join(rng.choice(vocabulary) + rng.choice(joints)
+                      for _ in range(rng.randint(1, 6))) for _ in range(3000)]
+    return texts
+
+
+def test_hint_words_are_found_exactly_where_a_word_search_finds_them() -> None:
+    """The cheap look-up of a clause's words (bot.requests.hinted) agrees with searching
+    for the hint words between word boundaries, on every clause tried."""
+    searches = {kind: _word_search(hints) for kind, hints in _HINTS.items()}
+    phrase = re.compile(r"\bhow did i do\b|[1-5] ?/ ?5")
+    found = dict.fromkeys(Request, 0)
+    for text in _hint_texts():
+        for clause in (fold(text), *clauses(text)):
+            clause_words = clause_hint_words(clause)
+            for kind in Request:
+                searched = bool(searches[kind].search(clause)) or (
+                    kind is Request.EXPLANATION and bool(phrase.search(clause)))
+                assert hinted(kind, clause, clause_words) is searched, (kind, clause)
+                found[kind] += searched
+    assert all(count > 100 for count in found.values())  # each kind hinted often

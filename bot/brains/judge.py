@@ -25,7 +25,7 @@ from bot.brains.structured import Meter, ModelClient, ModelUnavailableError
 from bot.intents import injection_attempt, strip_injection
 from bot.scoring.evaluation import Flag, QuestionEvaluation, ScoreItem
 from bot.scoring.offline import rubric_hash, score_offline
-from bot.text import STOPWORDS, has_words, words
+from bot.text import STOPWORDS, has_words, word_count, words
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def verbatim_quotes(quotes: list[str], answers: tuple[str, ...]) -> list[str]:
 
 def _meaningful(quote: str) -> bool:
     content = [w for w in words(quote) if w not in STOPWORDS]
-    return bool(content) and (len(words(quote)) >= 2 or len(quote) >= MIN_ONE_WORD_QUOTE)
+    return bool(content) and (word_count(quote) >= 2 or len(quote) >= MIN_ONE_WORD_QUOTE)
 
 
 def _check_score(out: ScoreOutput) -> str | None:

@@ -20,7 +20,7 @@ from bot.brains.base import ComposeRequest
 from bot.flow import Kind
 from bot.followups import leaks_rubric
 from bot.roles import Role
-from bot.text import sentences, words
+from bot.text import sentences, word_count, words
 
 MAX_WORDS = {Kind.GREETING: 60, Kind.PROJECT: 90, Kind.TECHNICAL: 30, Kind.FOLLOWUP: 60,
              Kind.CANDIDATE_QUESTIONS: 60, Kind.WRAP_UP: 70}
@@ -79,7 +79,7 @@ def message_problems(request: ComposeRequest, text: str, *, finish_reason: str =
     if found:
         return found
     role = request.context.role
-    n_words = len(words(text))
+    n_words = word_count(text)
     parts = sentences(text)
     deflection = kind is Kind.FOLLOWUP and request.reason == "deflection"
     if deflection:
@@ -88,9 +88,9 @@ def message_problems(request: ComposeRequest, text: str, *, finish_reason: str =
         return found
     limit_words = MAX_WORDS.get(kind)
     if kind is Kind.ANSWER:
-        limit_words = sum(len(words(p)) for p in passages) + ANSWER_EXTRA_WORDS
+        limit_words = sum(word_count(p) for p in passages) + ANSWER_EXTRA_WORDS
     if kind is Kind.PROJECT and request.project_line:
-        n_words -= len(words(request.project_line))
+        n_words -= word_count(request.project_line)
     if limit_words is not None and n_words > limit_words:
         found.append(f"too long ({n_words} words, at most {limit_words})")
     if kind in MAX_SENTENCES and len(parts) > MAX_SENTENCES[kind]:

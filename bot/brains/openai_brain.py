@@ -53,7 +53,7 @@ from bot.report import HRReport, ReportSections, build_report
 from bot.scoring.evaluation import QuestionEvaluation, ScoreItem
 from bot.settings import Settings
 from bot.small_words import interview_outline, question_heading
-from bot.text import words
+from bot.text import word_count
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ class OpenAIBrain:
     def _max_tokens(self, request: ComposeRequest, task: Task) -> int:
         cap = self.max_tokens_message
         if request.kind is Kind.ANSWER:
-            needed = sum(len(words(p)) for p in task.passages) * TOKENS_PER_PASSAGE_WORD
+            needed = sum(word_count(p) for p in task.passages) * TOKENS_PER_PASSAGE_WORD
             return min(cap * 3, cap + needed)
         if request.kind is Kind.FOLLOWUP and request.reason == "deflection":
             return min(cap, MESSAGE_TOKENS[Kind.TECHNICAL])

@@ -23,7 +23,7 @@ from bot.report import (
     ReportSections,
 )
 from bot.scoring.evaluation import QuestionEvaluation
-from bot.text import STOPWORDS, words
+from bot.text import STOPWORDS, word_count, words
 
 MIN_PROSE_WORDS = 8
 MIN_ITEM_WORDS = 4
@@ -76,7 +76,7 @@ class Facts:
 
 def prose_problem(text: str, facts: Facts, *, min_words: int = MIN_PROSE_WORDS) -> str | None:
     """Why a piece of the model's prose must not reach the recruiter; None when sound."""
-    if len(words(_NUMERIC.sub(" ", text))) < min_words:
+    if word_count(_NUMERIC.sub(" ", text)) < min_words:
         return "a bare number or too short" if _NUMERIC.search(text) else "too short"
     for found, whole in _RATIO.findall(text):
         if float(whole) != 5:

@@ -42,7 +42,8 @@ _IRREGULAR_NOT = {"can": "can not", "won": "will not", "shan": "shall not"}
 _TOKEN = re.compile(r"[0-9]+(?:\.[0-9]+)+|[a-z0-9_]+[+#]*|%|[,;:()/|\u2014\u2013]|"
                     r"(?<=\s)[-+=](?=\s)|->")
 BOUNDARY_TOKENS = frozenset({",", ";", ":", "(", ")", "/", "|", "\u2014", "\u2013", "-", "->"})
-_ARROWS = str.maketrans({"\u2192": " -> ", "\u27f6": " -> ", "\u2794": " -> ", "\u21d2": " -> "})
+_ARROW_CHARACTERS = ("\u2192", "\u27f6", "\u2794", "\u21d2")
+_ARROWS = str.maketrans(dict.fromkeys(_ARROW_CHARACTERS, " -> "))
 # Words that start a new clause: a negation does not reach past them.
 _CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "because", "since",
                            "whereas", "while", "so", "then", "otherwise", "unless", "except"})
@@ -152,10 +153,11 @@ _STRONG_BY_FIRST = _by_first_word(STRONG_HEDGES, _first_of_spaced)
 _WEAK_BY_FIRST = _by_first_word(WEAK_HEDGES, _first_of_spaced)
 
 
-def _phrases_in(joined: str, filed: dict[str, tuple[str, ...]]) -> list[str]:
+def _phrases_in(joined: str, filed: dict[str, tuple[str, ...]],
+                present: set[str]) -> list[str]:
     """The filed phrases `joined` (its words with a space between and at each end) holds,
-    each as often as it is filed."""
-    return [phrase for first in set(joined.split()).intersection(filed)
+    each as often as it is filed. `present` holds at least the words of `joined`."""
+    return [phrase for first in present.intersection(filed)
             for phrase in filed[first] if phrase in joined]
 
 
@@ -212,16 +214,22 @@ class Sentence:
 
 def normalise(text: str) -> str:
     """Lowercase with straight apostrophes and contractions spelled out."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'").translate(_ARROWS)
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    # Each step only where it can change something: most sentences have no arrow (the
+    # translation visits every character) and many no apostrophe (every contraction has one).
+    if any(arrow in text for arrow in _ARROW_CHARACTERS):
+        text = text.translate(_ARROWS)
+    if "'" in text:
+        text = _CONTRACTION.sub(_expand_contraction, text)
+    return text.replace("cannot", "can not")
 
-    def expand(match: re.Match[str]) -> str:
-        if match.group(1):
-            return _IRREGULAR_NOT[match.group(1)]
-        if match.group(2):
-            return f"{match.group(2)} is"
-        return _EXPANDED_SUFFIX[match.group(0)]
 
-    return _CONTRACTION.sub(expand, text).replace("cannot", "can not")
+def _expand_contraction(match: re.Match[str]) -> str:
+    if match.group(1):
+        return _IRREGULAR_NOT[match.group(1)]
+    if match.group(2):
+        return f"{match.group(2)} is"
+    return _EXPANDED_SUFFIX[match.group(0)]
 
 
 def tokenise(text: str) -> list[str]:
@@ -233,16 +241,17 @@ def tokenise(text: str) -> list[str]:
 def read_sentence(text: str) -> Sentence:
     norm = normalise(text)
     words = tuple(tokenise(norm))
-    stems = tuple(w if w in BOUNDARY_TOKENS else stem(w) for w in words)
+    stems = tuple(map(stem, words))  # punctuation stems to itself
     clause = _clauses(words)
-    joined = " " + " ".join(w for w in words if w not in BOUNDARY_TOKENS) + " "
-    hedge = _hedge(joined)
+    joined = " " + " ".join([w for w in words if w not in BOUNDARY_TOKENS]) + " "
+    present = set(words).difference(BOUNDARY_TOKENS)  # the words of `joined`
+    hedge = _hedge(joined, present)
     question = text.rstrip().endswith("?")
-    absolute = len(_phrases_in(joined, _ABSOLUTE_BY_FIRST))
+    absolute = len(_phrases_in(joined, _ABSOLUTE_BY_FIRST, present))
     positions: dict[str, list[int]] = {}
     for i, st in enumerate(stems):
         positions.setdefault(st, []).append(i)
-    prefixes = frozenset().union(*map(_prefixes_of, {*words, *stems}))
+    prefixes = frozenset().union(*map(_prefixes_of, {*words, *stems}))  # sets merge fastest
     return Sentence(text=text, words=words, stems=stems, rejected=_rejections(words, stems,
                     clause), clause=clause, hedge=hedge, question=question, absolute=absolute,
                     positions={k: tuple(v) for k, v in positions.items()},
@@ -250,9 +259,9 @@ def read_sentence(text: str) -> Sentence:
 
 
 @lru_cache(maxsize=65536)
-def _prefixes_of(token: str) -> tuple[str, ...]:
+def _prefixes_of(token: str) -> frozenset[str]:
     """Every leading part of a word or stem: words recur from sentence to sentence."""
-    return tuple(token[:n] for n in range(1, len(token) + 1))
+    return frozenset(token[:n] for n in range(1, len(token) + 1))
 
 
 def read_answer(text: str) -> list[Sentence]:
@@ -261,15 +270,17 @@ def read_answer(text: str) -> list[Sentence]:
 
 # "Each pod has its own pool, maybe 10": a hedge word before a figure estimates the figure,
 # it does not guess at the claim.
+_APPROXIMATING = frozenset({"maybe", "perhaps", "probably", "possibly"})
 _APPROXIMATION = re.compile(r" (?:maybe|perhaps|probably|possibly) (?=(?:around |about |"
                             r"roughly )?[0-9])")
 
 
-def _hedge(joined: str) -> str:
-    joined = _APPROXIMATION.sub(" ", joined)
-    if _phrases_in(joined, _STRONG_BY_FIRST):
+def _hedge(joined: str, present: set[str]) -> str:
+    if not present.isdisjoint(_APPROXIMATING):
+        joined = _APPROXIMATION.sub(" ", joined)  # fewer words: `present` still holds them
+    if _phrases_in(joined, _STRONG_BY_FIRST, present):
         return "strong"
-    weak = len(_phrases_in(joined, _WEAK_BY_FIRST))
+    weak = len(_phrases_in(joined, _WEAK_BY_FIRST, present))
     if weak >= 2:
         return "strong"
     return "weak" if weak else ""
@@ -290,6 +301,8 @@ def _rejections(words: tuple[str, ...], stems: tuple[str, ...],
     """Which tokens sit where the candidate rejects something (see the module docstring)."""
     rejected = [False] * len(words)
     _reported_before_a_turn(rejected, words, clause)
+    if _REJECTION_CUES.isdisjoint(words) and _REJECTING_WORDS.isdisjoint(stems):
+        return tuple(rejected)  # no token below would do anything (most sentences)
     for i, w in enumerate(words):
         c = clause[i]
         if w in _DISMISSALS_BY_FIRST and _dismissal_at(words, i):
@@ -321,6 +334,10 @@ def _rejections(words: tuple[str, ...], stems: tuple[str, ...],
     return tuple(rejected)
 
 
+# The words at which `_rejections` acts (besides a stem in _REJECTING_WORDS).
+_REJECTION_CUES = frozenset({*_DISMISSALS_BY_FIRST, "without", "instead", "rather", *NEGATORS})
+
+
 def _starts_with(words: tuple[str, ...], i: int, phrase: tuple[str, ...]) -> bool:
     return words[i:i + len(phrase)] == phrase
 
@@ -334,6 +351,8 @@ def _dismissal_at(words: tuple[str, ...], i: int) -> bool:
 def _reported_before_a_turn(rejected: list[bool], words: tuple[str, ...],
                             clause: tuple[int, ...]) -> None:
     """Marks what a reporting cue reports, up to the contrast that answers it."""
+    if _REPORTING_BY_FIRST.keys().isdisjoint(words):
+        return
     for i, w in enumerate(words):
         if w not in _REPORTING_BY_FIRST or not any(
                 _starts_with(words, i, r) for r in _REPORTING_BY_FIRST[w]):

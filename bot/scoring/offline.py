@@ -39,7 +39,7 @@ from bot.scoring.rubric import (
     dismissals_of,
     names_concrete_work,
 )
-from bot.text import sentences, shorten, words
+from bot.text import sentences, shorten, word_count, words
 
 SCORER = "offline-2"
 MAX_EVIDENCE = 3
@@ -65,7 +65,7 @@ def score_offline(item: ScoreItem) -> QuestionEvaluation:
     if item.rubric == Rubric.INTRO:
         cov = _stack_lists_credited(cov)
     content_sentences = [c.sentence.text for c in cov.sentences if not c.instruction]
-    n_words = len(words(" ".join(content_sentences)))
+    n_words = word_count(" ".join(content_sentences))
     flags = _flags(item, cov, raw, n_words)
     score = _score(cov, n_words, flags, item.rubric)
     confidence, reasons = _confidence(item, cov, score, n_words, flags)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from bot.guard import is_safe
 from bot.intents import injection_attempt, is_blank, says_no_more_questions, strip_injection
 from bot.scoring.items import ConversationTurn
-from bot.text import STOPWORDS, sentences, shorten, words
+from bot.text import STOPWORDS, sentences, shorten, word_count, words
 
 NGRAM = 4
 # A capitalised word that does not start a sentence: a product, company or place.
@@ -53,7 +53,7 @@ def analyse(
     others = other_messages or []
     texts = [a for a in answers if not is_blank(a)]
     everything = texts + [r for r in stage if not is_blank(r)]
-    lengths = [len(words(a)) for a in texts]
+    lengths = [word_count(a) for a in texts]
     every_message = [*answers, *stage, *others]
     attempts = [m for m in every_message if injection_attempt(m)]
     return ConversationSignals(
@@ -65,7 +65,7 @@ def analyse(
         question_stage_replies=len(stage),
         question_stage_monologues=sum(
             1 for r in stage
-            if "?" not in r and not says_no_more_questions(r) and len(words(r)) > 60
+            if "?" not in r and not says_no_more_questions(r) and word_count(r) > 60
         ),
         closed_question_stage=any(says_no_more_questions(r) for r in stage),
         injection_attempts=len(attempts),
