@@ -40,6 +40,7 @@ from sqlmodel import Session
 from bot.flow import Stage, Status
 from bot.ports import ConversationRef, OutgoingMessage
 from bot.reminders import DEADLINE, Action, Due, decide, stored_policy, sync, zone_for
+from bot.scoring.language import forget_read_text
 from storage import reminders as store
 from storage import repository as repo
 from storage.engine import scrub_erased
@@ -380,6 +381,7 @@ class ReminderSweeper:
                 break
         if total["interviews"]:
             await asyncio.to_thread(scrub_erased, self.service.engine)  # nothing left in WAL
+            forget_read_text()  # nor in memory
             logger.info("retention purge (older than %s days): %s",
                         self.service.settings.retention_days, total)
         return total

@@ -105,6 +105,13 @@ def _sentences(text: str) -> tuple[str, ...]:
     return tuple(s.strip() for s in _SENTENCE_END.split(text) if s and s.strip())
 
 
+def forget_words() -> None:
+    """Empty this module's caches of messages split into sentences and of stemmed words:
+    they hold candidates' words, and an erasure leaves no copy in memory either."""
+    _sentences.cache_clear()
+    stem.cache_clear()
+
+
 def contains_phrase(normalized_text: str, phrase: str) -> bool:
     """Whole-word match of a lowercase phrase inside already-lowercased text."""
     pattern = r"(?<![a-z0-9])" + re.escape(phrase.lower()) + r"(?![a-z0-9])"

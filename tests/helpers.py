@@ -6,7 +6,9 @@ import itertools
 from dataclasses import dataclass, field
 
 from bot.ports import IncomingMessage, OutgoingMessage
+from bot.scoring.language import _prefixes_of, read_sentence
 from bot.service import InterviewService, StartedInterview, StartRequest
+from bot.text import _sentences, stem
 
 STRONG_DBA_RESUME = """Senior Database Administrator, 8 years
 Managed PostgreSQL clusters handling 10TB+ of data at Enterprise Solutions
@@ -38,3 +40,10 @@ async def start(service: InterviewService, *, role: str = "database-administrato
         role=role, candidate_id=candidate_id, candidate_name=name, platform="console",
         resume=resume, recruiter_id="R1"))
     return Candidate(service, started, candidate_id)
+
+
+def cached_words() -> int:
+    """Entries in the caches that hold candidates' words (read sentences, split messages,
+    stemmed words and their prefixes)."""
+    return sum(cache.cache_info().currsize for cache in (read_sentence, _sentences, stem,
+                                                          _prefixes_of))

@@ -30,7 +30,7 @@ from storage.models import (
     Reminder,
     Turn,
 )
-from tests.helpers import STRONG_DBA_RESUME
+from tests.helpers import STRONG_DBA_RESUME, cached_words
 from tests.helpers import Candidate as Speaker
 from tests.test_reminders import D, H, World, make_world
 
@@ -163,6 +163,8 @@ async def test_a_confirmed_erasure_a_crash_left_runs_at_the_next_start(
 async def test_erasure_after_the_end_asks_then_erases(world: World) -> None:
     cand = await world.start()
     iid = cand.started.interview_id
+    await cand.say("I tuned autovacuum on our largest tables and cut the bloat by half.")
+    assert cached_words()
     await world.service.cancel(iid, actor="R1")
     [reply] = await cand.say("I'd like my data deleted.")
     assert reply.text == rights.ERASURE_PROMPT
@@ -171,6 +173,7 @@ async def test_erasure_after_the_end_asks_then_erases(world: World) -> None:
     await cand.say("Actually yes: erase everything you have about me.")
     await cand.say("yes")
     assert count(world.engine, Interview) == 0
+    assert cached_words() == 0  # no copy of their words in memory either
 
 
 # ------------------------------------------------------------------ after the end

@@ -20,7 +20,7 @@ from bot.service import InterviewService
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from tests.conftest import make_settings
-from tests.helpers import start
+from tests.helpers import cached_words, start
 from tests.test_reminders import make_world
 
 SECRET = "my grandmother's maiden name is Zyxwvutsrqponm and my PIN is 4711"
@@ -115,8 +115,11 @@ async def test_forget_leaves_no_byte_of_the_erased_text_in_any_file(sqlite_file:
         await kept.say("I'm the other candidate, Grace.")
         assert any(holds(p, SECRET) for p in database_files(sqlite_file))  # it was written
 
+        assert cached_words()
+
         await service.forget_candidate("U-gone")
 
+        assert cached_words() == 0  # nor a copy in the scorer's memory
         assert not [p.name for p in database_files(sqlite_file) if holds(p, SECRET)]
         assert not [p.name for p in database_files(sqlite_file) if holds(p, SECRET.upper())]
         with engine.connect() as conn:  # the bot carries on with the other candidate
@@ -138,8 +141,11 @@ async def test_retention_purge_leaves_no_byte_of_the_purged_text(sqlite_file: Pa
         world.clock.advance(timedelta(days=31))
         assert any(holds(p, SECRET) for p in database_files(sqlite_file))
 
+        assert cached_words()
+
         assert (await world.sweeper.purge())["interviews"] == 1
 
+        assert cached_words() == 0
         assert not [p.name for p in database_files(sqlite_file) if holds(p, SECRET)]
     finally:
         engine.dispose()

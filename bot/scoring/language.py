@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
 
-from bot.text import STOPWORDS, sentences, stem
+from bot.text import STOPWORDS, forget_words, sentences, stem
 
 # Contractions expanded before tokenising, so "don't" carries a "not" the rules can see.
 _CONTRACTION = re.compile(
@@ -262,6 +262,16 @@ def read_sentence(text: str) -> Sentence:
 def _prefixes_of(token: str) -> frozenset[str]:
     """Every leading part of a word or stem: words recur from sentence to sentence."""
     return frozenset(token[:n] for n in range(1, len(token) + 1))
+
+
+def forget_read_text() -> None:
+    """Empty every cache of candidates' words (sentences read, messages split, words stemmed
+    or cut into prefixes). Called when a candidate's data is erased or purged, after the
+    rows are gone: no copy stays in this process's memory. What is needed later is read
+    again."""
+    read_sentence.cache_clear()
+    _prefixes_of.cache_clear()
+    forget_words()
 
 
 def read_answer(text: str) -> list[Sentence]:

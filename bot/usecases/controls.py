@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot import reminders as reminder_policy
 from bot.errors import AmbiguousCandidateError, InvalidRequestError
 from bot.flow import OPEN_STATUSES, Kind, Stage, Status
+from bot.scoring.language import forget_read_text
 from bot.usecases import delivery, reading
 from bot.usecases.core import ServiceCore
 from bot.usecases.reading import InterviewSummary
@@ -172,6 +173,7 @@ async def forget_candidate(core: ServiceCore, who: str, *, platform: str | None 
 
     counts = await core.tx(run)
     await asyncio.to_thread(scrub_erased, core.engine)  # no copy left in SQLite's WAL
+    forget_read_text()  # nor in the scorer's caches
     logger.info("erased a candidate's data: %s", counts)
     return counts
 

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from bot import reminders as reminder_policy
 from bot import rights
 from bot.ports import OutgoingMessage, TeamNotice
+from bot.scoring.language import forget_read_text
 from bot.usecases import notices
 from bot.usecases.core import ServiceCore, conversation_of
 from storage import erasure as erasure_store
@@ -166,6 +167,7 @@ async def erase_confirmed(core: ServiceCore, interview_id: str) -> dict[str, int
     counts = await core.tx(erasure_store.erase, erasing.candidate_id,
                            requested_by="candidate")
     await asyncio.to_thread(scrub_erased, core.engine)
+    forget_read_text()
     logger.info("erased a candidate's data at their request: %s", counts)
     conversation = erasing.notice.conversation
     shown = f"{erasing.interviews} interview" + ("" if erasing.interviews == 1 else "s")
