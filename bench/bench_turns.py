@@ -18,11 +18,11 @@ bot's reply has been posted through the chat port. The brain is the offline one;
 is an instant in-process one (the platform's own latency is not ours); the candidates'
 answers are recorded beforehand from simulated candidates and replayed, so simulating
 candidates costs nothing inside the timed part. Replayed answers repeat, and simulated
-candidates share sentences, while a real candidate's sentences are new: the scorer's cache
-of read sentences is emptied before each answer is sent, in every row, so every turn reads
-its answer afresh (kept, a turn costs 5-7% less CPU here). The emptying is outside the
-timed part except in the open-loop rows, which time from the moment an answer was due (it
-costs microseconds). Measured turns
+candidates share sentences, while a real candidate's sentences are new: the scorer's caches
+of split messages and read sentences are emptied before each answer is sent, in every row,
+so every turn reads its answer afresh (words stay stemmed: a vocabulary recurs). The
+emptying is outside the timed part except in the open-loop rows, which time from the
+moment an answer was due (it costs microseconds). Measured turns
 stay in the middle of interviews (the last turn of an interview also starts its
 evaluation, which is not a turn).
 
@@ -78,7 +78,7 @@ from bot.ports import (  # noqa: E402
     ReportDelivery,
 )
 from bot.roles import Role, load_role  # noqa: E402
-from bot.scoring.language import read_sentence  # noqa: E402
+from bot.scoring.language import forget_read_sentences  # noqa: E402
 from bot.service import InterviewService, StartRequest  # noqa: E402
 from bot.settings import FlowSettings, Settings  # noqa: E402
 from bot.simulated import SimulatedCandidate  # noqa: E402
@@ -190,7 +190,7 @@ class Live:
         """Send the next answer; the turn's latency in ms (from `since` when given)."""
         self.sent += 1
         text = self.answers.pop(0)
-        read_sentence.cache_clear()  # as new to the scorer as a real candidate's answer
+        forget_read_sentences()  # as new to the scorer as a real candidate's answer
         started = time.perf_counter() if since is None else since
         replies = await self.service.handle_message(IncomingMessage(
             self.conversation, self.author, text, f"b{self.sent}"))
@@ -285,7 +285,7 @@ async def bursts(lives: list[Live], size: int) -> tuple[list[float], float]:
     async def say(live: Live, k: int, delay: float) -> None:
         await asyncio.sleep(delay)
         text = live.answers.pop(0)
-        read_sentence.cache_clear()
+        forget_read_sentences()
         started = time.perf_counter()
         await live.service.handle_message(IncomingMessage(
             live.conversation, live.author, text, f"burst{k}"))
@@ -462,7 +462,7 @@ async def bench_acks(url: str, scripts: list[Script], plan: Plan, rows: list[Row
                     replied = waiting[thread] = asyncio.get_running_loop().create_future()
                     event = world.sender.message_event(user=user, channel=SlackWorld.dm(user),
                                                        text=text, thread_ts=thread)
-                    read_sentence.cache_clear()
+                    forget_read_sentences()
                     status, _ = await world.sender.event(event)
                     assert status == 200
                     await asyncio.wait_for(replied, 60)

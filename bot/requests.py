@@ -175,9 +175,11 @@ _EXPLAIN = [re.compile(p) for p in (
 )]
 
 
-# Every pattern of a kind needs one of these words in its clause: a clause without any is
-# not read further (most of an answer's clauses), which keeps a turn's cost low. Looked up
-# among the clause's words (runs of \w, as `\b` bounds them), not searched for.
+# A clause with none of a kind's hint words is not read further for it (most of an
+# answer's clauses), which keeps a turn's cost low. The patterns are written to need one
+# (a few do not quite: "why did I get a 2", "data request"; those are not recognised, the
+# same as before the hints were looked up instead of searched for). Looked up among the
+# clause's words (runs of \w, as `\b` bounds them).
 _PERSON_HINTS = frozenset(
     "human humans person people interviewer recruiter manager team someone somebody anyone "
     "hr resources company alternative agent".split())
@@ -200,14 +202,13 @@ _HINTS = {Request.PERSON: _PERSON_HINTS, Request.ERASURE: _ERASURE_HINTS,
           Request.EXPLANATION: _EXPLAIN_HINTS}
 
 
-def clause_hint_words(clause: str) -> frozenset[str]:
+def clause_words(clause: str) -> frozenset[str]:
     """The clause's words as a regex word boundary bounds them (runs of word characters)."""
     return frozenset(_HINT_WORD.findall(clause))
 
 
 def hinted(kind: Request, clause: str, clause_words: frozenset[str]) -> bool:
-    """Whether the clause (its `clause_hint_words`) has a word every pattern of `kind`
-    needs."""
+    """Whether the clause (its `clause_words` given) has one of `kind`'s hint words."""
     return not _HINTS[kind].isdisjoint(clause_words) or (
         kind is Request.EXPLANATION and bool(_EXPLAIN_PHRASE_HINT.search(clause)))
 
@@ -240,14 +241,14 @@ def requests_in(text: str) -> set[Request]:
     parts = clauses(text)
     found: set[Request] = set()
     whole = " ".join(parts)
-    # A hint word in some clause is in the clauses joined: one search of the whole tells
-    # an ordinary answer (no hint anywhere) without a search per clause.
     if whole.lstrip("/") in PERSON_WORDS:
         found.add(Request.PERSON)
-    present = clause_hint_words(whole)
+    # A hint word in some clause is in the clauses joined: one look at the whole tells an
+    # ordinary answer (no hint anywhere) without a look per clause.
+    present = clause_words(whole)
     kinds = [kind for kind in Request if kind not in found and hinted(kind, whole, present)]
     if kinds:
-        read = [(c, clause_hint_words(c)) for c in parts]
+        read = [(c, clause_words(c)) for c in parts]
         found.update(kind for kind in kinds
                      if any(_reads_as(kind, c, clause_words) for c, clause_words in read))
     return found

@@ -380,8 +380,8 @@ class ReminderSweeper:
             if counts["interviews"] < 500:
                 break
         if total["interviews"]:
-            await asyncio.to_thread(scrub_erased, self.service.engine)  # nothing left in WAL
-            forget_read_text()  # nor in memory
+            forget_read_text()  # nothing left in memory
+            await asyncio.to_thread(scrub_erased, self.service.engine)  # nor in WAL
             logger.info("retention purge (older than %s days): %s",
                         self.service.settings.retention_days, total)
         return total

@@ -37,7 +37,7 @@ def words(text: str) -> list[str]:
 
 
 def word_count(text: str) -> int:
-    """How many `words` the text has, without building them."""
+    """How many `words` the text has (without lowercasing them)."""
     return len(_WORD.findall(text))
 
 
@@ -96,20 +96,14 @@ def terms(text: str) -> list[str]:
 
 def sentences(text: str) -> list[str]:
     """Sentences as verbatim slices of `text` (so they can serve as evidence quotes)."""
-    return list(_sentences(text))
+    return list(split_sentences(text))
 
 
 @functools.lru_cache(maxsize=256)
-def _sentences(text: str) -> tuple[str, ...]:
-    # Kept: a turn splits its message in four places (injection, acts, rubric, questions).
+def split_sentences(text: str) -> tuple[str, ...]:
+    """`sentences`, kept for the last few messages: a turn splits its message in four
+    places (injection, acts, rubric, questions)."""
     return tuple(s.strip() for s in _SENTENCE_END.split(text) if s and s.strip())
-
-
-def forget_words() -> None:
-    """Empty this module's caches of messages split into sentences and of stemmed words:
-    they hold candidates' words, and an erasure leaves no copy in memory either."""
-    _sentences.cache_clear()
-    stem.cache_clear()
 
 
 def contains_phrase(normalized_text: str, phrase: str) -> bool:

@@ -6,9 +6,9 @@ import itertools
 from dataclasses import dataclass, field
 
 from bot.ports import IncomingMessage, OutgoingMessage
-from bot.scoring.language import _prefixes_of, read_sentence
+from bot.scoring.language import TEXT_CACHES
 from bot.service import InterviewService, StartedInterview, StartRequest
-from bot.text import _sentences, stem
+from bot.text import split_sentences
 
 STRONG_DBA_RESUME = """Senior Database Administrator, 8 years
 Managed PostgreSQL clusters handling 10TB+ of data at Enterprise Solutions
@@ -43,7 +43,12 @@ async def start(service: InterviewService, *, role: str = "database-administrato
 
 
 def cached_words() -> int:
-    """Entries in the caches that hold candidates' words (read sentences, split messages,
-    stemmed words and their prefixes)."""
-    return sum(cache.cache_info().currsize for cache in (read_sentence, _sentences, stem,
-                                                          _prefixes_of))
+    """Entries in the caches that hold candidates' words (bot.scoring.language)."""
+    return sum(cache.cache_info().currsize for cache in TEXT_CACHES)
+
+
+def remembers(message: str) -> bool:
+    """Whether the message is among those kept split into sentences (asking keeps it)."""
+    hits = split_sentences.cache_info().hits
+    split_sentences(message)
+    return split_sentences.cache_info().hits > hits

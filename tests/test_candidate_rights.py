@@ -30,7 +30,7 @@ from storage.models import (
     Reminder,
     Turn,
 )
-from tests.helpers import STRONG_DBA_RESUME, cached_words
+from tests.helpers import STRONG_DBA_RESUME, cached_words, remembers
 from tests.helpers import Candidate as Speaker
 from tests.test_reminders import D, H, World, make_world
 
@@ -163,8 +163,9 @@ async def test_a_confirmed_erasure_a_crash_left_runs_at_the_next_start(
 async def test_erasure_after_the_end_asks_then_erases(world: World) -> None:
     cand = await world.start()
     iid = cand.started.interview_id
-    await cand.say("I tuned autovacuum on our largest tables and cut the bloat by half.")
-    assert cached_words()
+    said = "I tuned autovacuum on our largest tables and cut the bloat by half."
+    await cand.say(said)
+    assert remembers(said)
     await world.service.cancel(iid, actor="R1")
     [reply] = await cand.say("I'd like my data deleted.")
     assert reply.text == rights.ERASURE_PROMPT

@@ -20,7 +20,7 @@ from bot.service import InterviewService
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from tests.conftest import make_settings
-from tests.helpers import cached_words, start
+from tests.helpers import cached_words, remembers, start
 from tests.test_reminders import make_world
 
 SECRET = "my grandmother's maiden name is Zyxwvutsrqponm and my PIN is 4711"
@@ -115,7 +115,7 @@ async def test_forget_leaves_no_byte_of_the_erased_text_in_any_file(sqlite_file:
         await kept.say("I'm the other candidate, Grace.")
         assert any(holds(p, SECRET) for p in database_files(sqlite_file))  # it was written
 
-        assert cached_words()
+        assert remembers(SECRET)  # the scorer kept the message
 
         await service.forget_candidate("U-gone")
 
@@ -141,7 +141,7 @@ async def test_retention_purge_leaves_no_byte_of_the_purged_text(sqlite_file: Pa
         world.clock.advance(timedelta(days=31))
         assert any(holds(p, SECRET) for p in database_files(sqlite_file))
 
-        assert cached_words()
+        assert remembers(SECRET)
 
         assert (await world.sweeper.purge())["interviews"] == 1
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
 
-from bot.text import STOPWORDS, forget_words, sentences, stem
+from bot.text import STOPWORDS, sentences, split_sentences, stem
 
 # Contractions expanded before tokenising, so "don't" carries a "not" the rules can see.
 _CONTRACTION = re.compile(
@@ -200,8 +200,9 @@ class Sentence:
     # stem -> the positions it occurs at, in order: where the matcher starts looking.
     positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # Every stem, and every leading part of each word and stem: a pattern (`word*` ones
-    # included) one of whose words is not in here cannot match this sentence. `<number>`
-    # and punctuation are not words here: the matcher finds those without this set.
+    # included) one of whose words is not in here cannot match this sentence. A pattern's
+    # `<number>` and clause punctuation (BOUNDARY_TOKENS) are not among the words it needs
+    # (the matcher finds those without this set); "%", "+" and "=" are words like others.
     prefixes: frozenset[str] = frozenset()
 
     @property
@@ -251,7 +252,7 @@ def read_sentence(text: str) -> Sentence:
     positions: dict[str, list[int]] = {}
     for i, st in enumerate(stems):
         positions.setdefault(st, []).append(i)
-    prefixes = frozenset().union(*map(_prefixes_of, {*words, *stems}))  # sets merge fastest
+    prefixes = frozenset().union(*map(_prefixes_of, {*words, *stems}))
     return Sentence(text=text, words=words, stems=stems, rejected=_rejections(words, stems,
                     clause), clause=clause, hedge=hedge, question=question, absolute=absolute,
                     positions={k: tuple(v) for k, v in positions.items()},
@@ -259,19 +260,31 @@ def read_sentence(text: str) -> Sentence:
 
 
 @lru_cache(maxsize=65536)
-def _prefixes_of(token: str) -> frozenset[str]:
+def _prefixes_of(token: str) -> tuple[str, ...]:
     """Every leading part of a word or stem: words recur from sentence to sentence."""
-    return frozenset(token[:n] for n in range(1, len(token) + 1))
+    return tuple(token[:n] for n in range(1, len(token) + 1))
+
+
+# The caches that hold candidates' words: messages split and sentences read (new with
+# each answer), and words stemmed or cut into prefixes (a vocabulary that recurs).
+SENTENCE_CACHES = (split_sentences, read_sentence)
+WORD_CACHES = (stem, _prefixes_of)
+TEXT_CACHES = (*SENTENCE_CACHES, *WORD_CACHES)
+
+
+def forget_read_sentences() -> None:
+    """Empty the caches of messages and sentences (bench/bench_turns.py does before each
+    answer, so that every answer is read as a real candidate's new one would be)."""
+    for cache in SENTENCE_CACHES:
+        cache.cache_clear()
 
 
 def forget_read_text() -> None:
-    """Empty every cache of candidates' words (sentences read, messages split, words stemmed
-    or cut into prefixes). Called when a candidate's data is erased or purged, after the
-    rows are gone: no copy stays in this process's memory. What is needed later is read
-    again."""
-    read_sentence.cache_clear()
-    _prefixes_of.cache_clear()
-    forget_words()
+    """Empty every cache of candidates' words. Called in the process that erases or purges
+    a candidate's data, after the rows are gone (and if erasing fails): no copy of their
+    words stays in its memory. What is needed later is read again."""
+    for cache in TEXT_CACHES:
+        cache.cache_clear()
 
 
 def read_answer(text: str) -> list[Sentence]:
@@ -280,8 +293,8 @@ def read_answer(text: str) -> list[Sentence]:
 
 # "Each pod has its own pool, maybe 10": a hedge word before a figure estimates the figure,
 # it does not guess at the claim.
-_APPROXIMATING = frozenset({"maybe", "perhaps", "probably", "possibly"})
-_APPROXIMATION = re.compile(r" (?:maybe|perhaps|probably|possibly) (?=(?:around |about |"
+_APPROXIMATING = ("maybe", "perhaps", "probably", "possibly")
+_APPROXIMATION = re.compile(r" (?:" + "|".join(_APPROXIMATING) + r") (?=(?:around |about |"
                             r"roughly )?[0-9])")
 
 
@@ -306,13 +319,18 @@ def _clauses(words: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(out)
 
 
+# The words at which `_rejections` acts (besides a stem in _REJECTING_WORDS): keep in step
+# with its branches.
+_REJECTION_CUES = frozenset({*_DISMISSALS_BY_FIRST, "without", "instead", "rather", *NEGATORS})
+
+
 def _rejections(words: tuple[str, ...], stems: tuple[str, ...],
                 clause: tuple[int, ...]) -> tuple[bool, ...]:
     """Which tokens sit where the candidate rejects something (see the module docstring)."""
     rejected = [False] * len(words)
     _reported_before_a_turn(rejected, words, clause)
     if _REJECTION_CUES.isdisjoint(words) and _REJECTING_WORDS.isdisjoint(stems):
-        return tuple(rejected)  # no token below would do anything (most sentences)
+        return tuple(rejected)  # no token below would do anything
     for i, w in enumerate(words):
         c = clause[i]
         if w in _DISMISSALS_BY_FIRST and _dismissal_at(words, i):
@@ -343,9 +361,6 @@ def _rejections(words: tuple[str, ...], stems: tuple[str, ...],
                 _mark_scope(rejected, words, clause, i + 1)
     return tuple(rejected)
 
-
-# The words at which `_rejections` acts (besides a stem in _REJECTING_WORDS).
-_REJECTION_CUES = frozenset({*_DISMISSALS_BY_FIRST, "without", "instead", "rather", *NEGATORS})
 
 
 def _starts_with(words: tuple[str, ...], i: int, phrase: tuple[str, ...]) -> bool:

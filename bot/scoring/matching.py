@@ -126,11 +126,11 @@ class Pattern:
     clause_groups: tuple[tuple[int, ...], ...] = ()
     # Per part, one word each alternative must have (its longest: the least common): a
     # stem, or (for `word*`) a prefix; None when some alternative has no word at all (only
-    # `<number>` or punctuation), which any sentence may hold. A sentence with none of them
-    # cannot match.
+    # `<number>` or clause punctuation, BOUNDARY_TOKENS), which any sentence may hold. A
+    # sentence with none of them cannot match.
     required: tuple[frozenset[str] | None, ...] = ()
     # Per part, per alternative: every word it must have (None when some alternative has
-    # none: only `<number>` or punctuation). A sentence holding all of one alternative's
+    # none: only `<number>` or clause punctuation). A sentence holding all of one alternative's
     # words may match; one holding no alternative's words whole cannot (about three in
     # five of the sentences that have a pattern's rarest words lack the rest).
     whole: tuple[tuple[frozenset[str], ...] | None, ...] = ()
@@ -174,7 +174,8 @@ class PatternIndex:
     patterns: dict[str, Pattern]  # source -> compiled, in the rubric's order
     by_anchor: dict[str, tuple[str, ...]]
     anchors: frozenset[str]
-    # Every part has a wordless alternative (`<number>` or punctuation only): always tried.
+    # Every part has a wordless alternative (`<number>` or clause punctuation only): tried
+    # on every sentence.
     unanchored: tuple[str, ...]
     # Patterns with a required start in more than one part: found by one, checked for all.
     several: dict[str, Pattern]

@@ -378,6 +378,7 @@ def sentence_contexts(points: Sequence[KeyPoint], answer: str | Sequence[Sentenc
     read = read_answer(answer) if isinstance(answer, str) else list(answer)
     per_point = keywords if keywords is not None else [p.keywords for p in points]
     single = [kw for kws in per_point for kw in kws if PART_SEPARATOR not in kw]
+    singles = frozenset(single)  # intersected with each sentence's few live patterns
     contexts = []
     addressed = instructed([sentence.text for sentence in read], instruction=instruction)
     list_lines = term_list_lines(read)
@@ -386,7 +387,7 @@ def sentence_contexts(points: Sequence[KeyPoint], answer: str | Sequence[Sentenc
             spans = [span for kw in single
                      for combo in occurrences(compile_pattern(kw), sentence) for span in combo]
         else:  # only the set of spans matters to listed_tokens
-            spans = [span for kw in matcher.live[index].intersection(single)
+            spans = [span for kw in matcher.live[index] & singles
                      for combo in matcher.occurrences(kw, index) for span in combo]
         listed = listed_tokens(sentence, spans)
         if index in list_lines:  # a line of the answer's one list

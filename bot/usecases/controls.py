@@ -172,8 +172,8 @@ async def forget_candidate(core: ServiceCore, who: str, *, platform: str | None 
         return erasure_store.erase(session, match.candidate_id, scope, requested_by=actor)
 
     counts = await core.tx(run)
-    await asyncio.to_thread(scrub_erased, core.engine)  # no copy left in SQLite's WAL
-    forget_read_text()  # nor in the scorer's caches
+    forget_read_text()  # no copy left in the scorer's caches
+    await asyncio.to_thread(scrub_erased, core.engine)  # nor in SQLite's WAL
     logger.info("erased a candidate's data: %s", counts)
     return counts
 

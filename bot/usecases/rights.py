@@ -166,8 +166,8 @@ async def erase_confirmed(core: ServiceCore, interview_id: str) -> dict[str, int
         return None
     counts = await core.tx(erasure_store.erase, erasing.candidate_id,
                            requested_by="candidate")
-    await asyncio.to_thread(scrub_erased, core.engine)
     forget_read_text()
+    await asyncio.to_thread(scrub_erased, core.engine)
     logger.info("erased a candidate's data at their request: %s", counts)
     conversation = erasing.notice.conversation
     shown = f"{erasing.interviews} interview" + ("" if erasing.interviews == 1 else "s")
