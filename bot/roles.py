@@ -29,7 +29,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bot.scoring.matching import pattern_problem
+from bot.scoring.patterns import pattern_problem
 
 __all__ = [
     "BUILTIN_ROLES_DIR",
@@ -158,7 +158,7 @@ class KeyPoint(BaseModel):
     wrong claims that show it did not.
 
     Keywords are matched on word stems ("bloated" meets "bloat"); `a + b` means both in one
-    sentence, `a|b` either, `word*` any word starting with it (see bot.scoring.matching).
+    sentence, `a|b` either, `word*` any word starting with it (see bot.scoring.patterns).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -17,16 +17,8 @@ import pytest
 from bot.intents import InjectionMemo, injection_attempt
 from bot.roles import KeyPoint, Misconception, Role, list_roles, load_role
 from bot.scoring.language import read_answer
-from bot.scoring.matching import (
-    Evidence,
-    _occurrences,
-    claim_sentences,
-    compile_pattern,
-    find_point,
-    find_wrong_claims,
-    live_patterns,
-    pattern_index,
-)
+from bot.scoring.matching import Evidence, claim_sentences, find_point, find_wrong_claims
+from bot.scoring.patterns import compile_pattern, live_occurrences, live_patterns, pattern_index
 from bot.scoring.rubric import (
     coverage,
     generic_points,
@@ -130,12 +122,12 @@ def test_a_pattern_is_ruled_out_only_where_it_cannot_occur(role: Role) -> None:
     for sentence in read[::len(read) // 60 or 1]:  # every pattern on each: a sample will do
         for source in sources:
             pattern = compile_pattern(source)
-            unchecked = _occurrences(replace(pattern, whole=()), sentence)
+            unchecked = live_occurrences(replace(pattern, whole=()), sentence)
             found += bool(unchecked)
             if unchecked:
                 assert pattern.may_occur_among(sentence.prefixes), source
                 assert pattern.may_occur_whole(sentence.prefixes), source
-            assert _occurrences(pattern, sentence) == unchecked, source
+            assert live_occurrences(pattern, sentence) == unchecked, source
     assert found > 100  # the answers do hold the patterns
 
 
@@ -168,9 +160,9 @@ def test_the_prefilter_keeps_numbers_punctuation_fillers_and_symbols(
         source: str, text: str, occurs: bool) -> None:
     pattern = compile_pattern(source)
     sentence = read_answer(text)[0]
-    unchecked = _occurrences(replace(pattern, whole=()), sentence)
+    unchecked = live_occurrences(replace(pattern, whole=()), sentence)
     assert bool(unchecked) is occurs
-    assert _occurrences(pattern, sentence) == unchecked
+    assert live_occurrences(pattern, sentence) == unchecked
     if occurs:
         assert pattern.may_occur_among(sentence.prefixes)
         assert pattern.may_occur_whole(sentence.prefixes)

@@ -14,8 +14,8 @@ from bot.report import ADVANCE, build_report
 from bot.roles import list_roles, load_role
 from bot.scoring.evaluation import Flag
 from bot.scoring.items import ConversationTurn, item_for, items_from_conversation
-from bot.scoring.matching import PART_SEPARATOR
 from bot.scoring.offline import score_offline
+from bot.scoring.patterns import PART_SEPARATOR
 from bot.scoring.rubric import coverage
 from bot.scoring.signals import analyse, analyse_turns
 
@@ -95,7 +95,7 @@ def test_a_question_wide_wrong_claim_in_a_wrong_sentence_is_the_same_mistake() -
 ])
 def test_degree_words_inside_a_phrase_do_not_hide_it(sentence: str, found: bool) -> None:
     from bot.scoring.language import read_sentence
-    from bot.scoring.matching import compile_pattern, occurrences
+    from bot.scoring.patterns import compile_pattern, occurrences
 
     assert bool(occurrences(compile_pattern("rpo is zero"), read_sentence(sentence))) is found
 
@@ -135,7 +135,8 @@ def test_dismissed_reported_or_undone_points_earn_nothing(answer: str, credited:
 ])
 def test_without_refutes_only_what_follows_it(sentence: str, refuted: bool) -> None:
     from bot.scoring.language import read_sentence
-    from bot.scoring.matching import _refuted, compile_pattern, occurrences
+    from bot.scoring.matching import _refuted
+    from bot.scoring.patterns import compile_pattern, occurrences
 
     s = read_sentence(sentence)
     spans = occurrences(compile_pattern("zero data loss"), s)[0]

@@ -1,2 +1,3 @@
-"""Scoring answers: what gets scored (items), how an answer is read (language, matching),
-the rubrics, the offline scorer, its confidence, and whole-conversation signals."""
+"""Scoring answers: what gets scored (items), how an answer is read (language; the
+keyword patterns, matching and term lists), the rubrics, the offline scorer, its
+confidence, and whole-conversation signals."""

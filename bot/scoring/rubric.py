@@ -17,22 +17,23 @@ from bot.intents import injection_attempt, instructed
 from bot.roles import KeyPoint, Misconception, Role
 from bot.scoring.language import Sentence, read_answer
 from bot.scoring.matching import (
-    PART_SEPARATOR,
     AnswerMatcher,
     Evidence,
-    PatternIndex,
     PointFinding,
     SentenceContext,
     WrongClaim,
     claim_sentences,
-    compile_pattern,
     find_point,
     find_wrong_claims,
-    listed_tokens,
+)
+from bot.scoring.patterns import (
+    PART_SEPARATOR,
+    PatternIndex,
+    compile_pattern,
     occurrences,
     pattern_index,
-    term_list_lines,
 )
+from bot.scoring.term_lists import listed_tokens, term_list_lines
 from bot.text import STOPWORDS, words
 
 _ACTION_VERBS = ("implemented|added|designed|built|wrote|led|introduced|analysed|analyzed|"
