@@ -40,10 +40,9 @@ from sqlmodel import Session
 from bot.flow import Stage, Status
 from bot.ports import ConversationRef, OutgoingMessage
 from bot.reminders import DEADLINE, Action, Due, decide, stored_policy, sync, zone_for
-from bot.scoring.language import forget_read_text
+from bot.usecases.core import leave_no_copy
 from storage import reminders as store
 from storage import repository as repo
-from storage.engine import scrub_erased
 from storage.models import Interview
 
 if TYPE_CHECKING:
@@ -380,8 +379,7 @@ class ReminderSweeper:
             if counts["interviews"] < 500:
                 break
         if total["interviews"]:
-            forget_read_text()  # nothing left in memory
-            await asyncio.to_thread(scrub_erased, self.service.engine)  # nor in WAL
+            await leave_no_copy(self.service.engine)
             logger.info("retention purge (older than %s days): %s",
                         self.service.settings.retention_days, total)
         return total

@@ -281,8 +281,8 @@ def forget_read_sentences() -> None:
 
 def forget_read_text() -> None:
     """Empty every cache of candidates' words. Called in the process that erases or purges
-    a candidate's data, after the rows are gone (and if erasing fails): no copy of their
-    words stays in its memory. What is needed later is read again."""
+    a candidate's data, once the rows are gone (bot.usecases.core.leave_no_copy): no copy
+    of their words stays in its memory. What is needed later is read again."""
     for cache in TEXT_CACHES:
         cache.cache_clear()
 
@@ -360,7 +360,6 @@ def _rejections(words: tuple[str, ...], stems: tuple[str, ...],
             elif _spoken_by_practitioner(words, clause, i, imperative=True):
                 _mark_scope(rejected, words, clause, i + 1)
     return tuple(rejected)
-
 
 
 def _starts_with(words: tuple[str, ...], i: int, phrase: tuple[str, ...]) -> bool:

@@ -6,7 +6,6 @@ transaction, then the message is sent."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -16,13 +15,11 @@ from sqlmodel import Session
 from bot import reminders as reminder_policy
 from bot.errors import AmbiguousCandidateError, InvalidRequestError
 from bot.flow import OPEN_STATUSES, Kind, Stage, Status
-from bot.scoring.language import forget_read_text
 from bot.usecases import delivery, reading
-from bot.usecases.core import ServiceCore
+from bot.usecases.core import ServiceCore, leave_no_copy
 from bot.usecases.reading import InterviewSummary
 from storage import erasure as erasure_store
 from storage import repository as repo
-from storage.engine import scrub_erased
 
 logger = logging.getLogger(__name__)
 
@@ -172,8 +169,7 @@ async def forget_candidate(core: ServiceCore, who: str, *, platform: str | None 
         return erasure_store.erase(session, match.candidate_id, scope, requested_by=actor)
 
     counts = await core.tx(run)
-    forget_read_text()  # no copy left in the scorer's caches
-    await asyncio.to_thread(scrub_erased, core.engine)  # nor in SQLite's WAL
+    await leave_no_copy(core.engine)
     logger.info("erased a candidate's data: %s", counts)
     return counts
 

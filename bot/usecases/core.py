@@ -34,10 +34,11 @@ from bot.errors import InterviewNotFoundError
 from bot.ports import ChatPort, ConversationRef
 from bot.role_snapshots import role_snapshot
 from bot.roles import Role
+from bot.scoring.language import forget_read_text
 from bot.settings import Settings
 from bot.text import known_first_name
 from storage import repository as repo
-from storage.engine import WalCheckpoints, is_sqlite_file
+from storage.engine import WalCheckpoints, is_sqlite_file, scrub_erased
 from storage.engine import session as new_session
 from storage.models import Candidate, Interview, RoleRecord, utcnow
 from storage.transient import is_transient, run_retrying
@@ -195,6 +196,13 @@ class ServiceCore:
             raise InterviewNotFoundError(
                 f"No interview with id {interview_id!r}. Use `status` to list interviews.")
         return found.id
+
+
+async def leave_no_copy(engine: Engine) -> None:
+    """After a candidate's rows are erased or purged: no copy of their words stays in this
+    process's caches (bot.scoring.language), nor in SQLite's write-ahead log."""
+    forget_read_text()
+    await asyncio.to_thread(scrub_erased, engine)
 
 
 def _name(fn: Callable[..., Any]) -> str:

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -23,13 +22,11 @@ from sqlmodel import Session
 from bot import reminders as reminder_policy
 from bot import rights
 from bot.ports import OutgoingMessage, TeamNotice
-from bot.scoring.language import forget_read_text
 from bot.usecases import notices
-from bot.usecases.core import ServiceCore, conversation_of
+from bot.usecases.core import ServiceCore, conversation_of, leave_no_copy
 from storage import erasure as erasure_store
 from storage import humans as store
 from storage import repository as repo
-from storage.engine import scrub_erased
 from storage.models import Handover, Interview, Turn
 
 logger = logging.getLogger(__name__)
@@ -166,8 +163,7 @@ async def erase_confirmed(core: ServiceCore, interview_id: str) -> dict[str, int
         return None
     counts = await core.tx(erasure_store.erase, erasing.candidate_id,
                            requested_by="candidate")
-    forget_read_text()
-    await asyncio.to_thread(scrub_erased, core.engine)
+    await leave_no_copy(core.engine)
     logger.info("erased a candidate's data at their request: %s", counts)
     conversation = erasing.notice.conversation
     shown = f"{erasing.interviews} interview" + ("" if erasing.interviews == 1 else "s")
