@@ -23,8 +23,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -159,6 +161,8 @@ class KeyPoint(BaseModel):
 
     Keywords are matched on word stems ("bloated" meets "bloat"); `a + b` means both in one
     sentence, `a|b` either, `word*` any word starting with it (see bot.scoring.patterns).
+    `at_least` > 1 asks for that many different keywords ("names three of the role's
+    skills"): one skill said twice is still one.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -166,6 +170,25 @@ class KeyPoint(BaseModel):
     point: Text
     keywords: Phrases
     misconceptions: list[Misconception] = Field(default_factory=list)
+    at_least: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _enough_keywords(self) -> KeyPoint:
+        """A point asking for more different keywords than it lists can never be shown."""
+        if self.at_least > len(self.keywords):
+            raise ValueError(f"at_least is {self.at_least} but the point lists only "
+                             f"{len(self.keywords)} keyword(s)")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _at_least_only_where_set(self, handler: SerializerFunctionWrapHandler
+                                 ) -> dict[str, Any]:
+        """Roles and rubrics written before `at_least` existed dump as they did: their
+        stored versions and rubric hashes do not change (no stored score shows as drift)."""
+        data: dict[str, Any] = handler(self)
+        if data.get("at_least") == 1:
+            del data["at_least"]
+        return data
 
 
 class FollowUps(BaseModel):

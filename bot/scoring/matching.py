@@ -168,6 +168,17 @@ def find_point(keywords: Sequence[str], contexts: Sequence[SentenceContext], *,
     return best
 
 
+def find_several(keywords: Sequence[str], contexts: Sequence[SentenceContext], at_least: int,
+                 *, matcher: AnswerMatcher | None = None) -> PointFinding:
+    """A point that takes `at_least` different keywords: as well shown as the weakest of
+    its best `at_least` keywords (three skills, one only guessed at, is a guess)."""
+    if at_least <= 1:
+        return find_point(keywords, contexts, matcher=matcher)
+    found = sorted((find_point([keyword], contexts, matcher=matcher) for keyword in keywords),
+                   key=lambda f: _RANK[f.evidence], reverse=True)
+    return found[at_least - 1] if len(found) >= at_least else PointFinding()
+
+
 def find_wrong_claims(misconceptions: Sequence[tuple[str, Sequence[str]]],
                       contexts: Sequence[SentenceContext], *,
                       matcher: AnswerMatcher | None = None) -> tuple[WrongClaim, ...]:

@@ -33,11 +33,13 @@ from bot.scoring.project_story import (
 )
 from bot.scoring.rubric import (
     DISMISSAL_CLAIM,
+    STOCK_PHRASES_COST,
     VAGUE_INTRO_CAP,
     Coverage,
     coverage,
     dismissals_of,
     names_concrete_work,
+    stock_phrases,
 )
 from bot.text import sentences, shorten, word_count, words
 
@@ -64,8 +66,7 @@ def score_offline(item: ScoreItem) -> QuestionEvaluation:
         cov = coverage(item.key_points, answered, claims)
     if item.rubric == Rubric.INTRO:
         cov = _stack_lists_credited(cov)
-    content_sentences = [c.sentence.text for c in cov.sentences if not c.instruction]
-    n_words = word_count(" ".join(content_sentences))
+    n_words = word_count(_content(cov))
     flags = _flags(item, cov, raw, n_words)
     score = _score(cov, n_words, flags, item.rubric)
     confidence, reasons = _confidence(item, cov, score, n_words, flags)
@@ -122,7 +123,7 @@ def _flags(item: ScoreItem, cov: Coverage, raw: str, n_words: int) -> list[str]:
         flags.append(Flag.GENERIC_RUBRIC)
     if any(c.sentence.absolute for c in cov.sentences if not c.instruction):
         flags.append(Flag.SWEEPING)
-    content = " ".join(c.sentence.text for c in cov.sentences if not c.instruction)
+    content = _content(cov)
     if is_blank(content):
         flags.append(Flag.NO_ANSWER)
     elif says_dont_know(content) and cov.fraction < 0.4:
@@ -166,10 +167,13 @@ def _score(cov: Coverage, n_words: int, flags: list[str], rubric: str = Rubric.B
         score = min(score, 2)
     if rubric == Rubric.PROJECT and lacks_substance(cov):
         score = min(score, HOLLOW_STORY_CAP)
-    if rubric == Rubric.INTRO and not names_concrete_work(
-            " ".join(c.sentence.text for c in cov.sentences if not c.instruction)):
-        # Years and a list of buzzwords with no workplace and nothing done there.
-        score = min(score, VAGUE_INTRO_CAP)
+    if rubric == Rubric.INTRO:
+        said = _content(cov)
+        if not names_concrete_work(said):
+            # Years and a list of buzzwords with no workplace and nothing done there.
+            score = min(score, VAGUE_INTRO_CAP)
+        if _pitched(said):
+            score -= 1
     if Flag.STUFFING in flags:
         # Nothing but lists of terms ("Hypothesis, primary metric, MDE, power 80%, ...")
         # is keyword salad: nothing of value. Lists beside prose still get their 2.
@@ -233,6 +237,16 @@ def _stack_lists_credited(cov: Coverage) -> Coverage:
     return replace(cov, findings=findings, sentences=sentences)
 
 
+def _content(cov: Coverage) -> str:
+    """What the candidate said, without the sentences addressed to the grader."""
+    return " ".join(c.sentence.text for c in cov.sentences if not c.instruction)
+
+
+def _pitched(intro: str) -> bool:
+    """An introduction told in stock self-description ("passionate", "results-driven")."""
+    return len(stock_phrases(intro)) >= STOCK_PHRASES_COST
+
+
 def _only_lists(cov: Coverage) -> bool:
     content = [c for c in cov.sentences if not c.instruction and words(c.sentence.text)]
     return bool(content) and all(c.listed for c in content)
@@ -270,6 +284,10 @@ def _justify(item: ScoreItem, cov: Coverage, score: int, n_words: int,
         parts.append("Not shown: " + "; ".join(p.point for p in missing) + ".")
     if n_words and n_words < ONE_LINER_WORDS:
         parts.append(f"A one-line answer ({n_words} words) caps the score at 2.")
+    if item.rubric == Rubric.INTRO and _pitched(said := _content(cov)):
+        quoted = ", ".join(f'"{p}"' for p in dict.fromkeys(stock_phrases(said)))
+        parts.append(f"Stock self-description ({quoted}) says nothing the candidate did: "
+                     "one level lower.")
     if Flag.INJECTION in flags:
         parts.append("Text addressed to the grader or interviewer was ignored and flagged.")
     if Flag.NO_ANSWER in flags:

@@ -23,7 +23,7 @@ from bot.scoring.matching import (
     SentenceContext,
     WrongClaim,
     claim_sentences,
-    find_point,
+    find_several,
     find_wrong_claims,
 )
 from bot.scoring.patterns import (
@@ -125,7 +125,29 @@ _OWN_WORK = re.compile(
     r"migrated|wrote|designed|moved|cut|reduced|shipped|automated|introduced|support(?:ed)?|"
     r"manage[d]?|operate[d]?)\b", re.IGNORECASE)
 VAGUE_INTRO_CAP = 3
-PATTERNS = (_WORKPLACE, _OWN_WORK)
+# Stock self-description ("a data storyteller", "passionate about scalable, cloud-native
+# systems", "results-driven"): the words of a polished pitch, which say nothing the
+# candidate did. Two of them in an introduction cost a level; one is only a turn of phrase.
+_STOCK_PHRASES = re.compile(
+    r"\b(?:passion(?:ate)?|storytell(?:er|ing)|intersection of|thought leader(?:ship)?|"
+    r"results?-driven|world-class|cutting[- ]edge|best[- ]in[- ]class|best practices|"
+    r"synerg(?:y|ies)|leverag(?:e|es|ed|ing)|innovat(?:e|ive|ion|ions|or)|visionary|"
+    r"spearhead(?:ed|ing)?|champion(?:ed|ing)?|evangelis[mt]|holistic(?:ally)?|seamless(?:ly)?|"
+    r"game[- ]chang(?:er|ing)|transformati(?:ve|on|onal)|"
+    r"driv(?:e|es|ing) (?:impact|value|decisions|growth|outcomes|excellence)|mission[- ]critical|"
+    r"data[- ]driven|cloud[- ]native|end[- ]to[- ]end|scalable|robust|next[- ]generation|"
+    r"enterprise[- ]grade|high[- ]impact|strategic(?:ally)?|actionable insights?|"
+    r"deep expertise|track record|wide range|(?:whole|full) spectrum|unlock(?:s|ed|ing)?|"
+    r"empower(?:s|ed|ing)?|excellence)\b", re.IGNORECASE)
+STOCK_PHRASES_COST = 2
+
+
+def stock_phrases(intro: str) -> list[str]:
+    """The stock self-description an introduction uses, as written."""
+    return [m.group(0) for m in _STOCK_PHRASES.finditer(intro)]
+
+
+PATTERNS = (_WORKPLACE, _OWN_WORK, _STOCK_PHRASES)
 
 
 def names_concrete_work(intro: str) -> bool:
@@ -133,14 +155,18 @@ def names_concrete_work(intro: str) -> bool:
     return bool(_WORKPLACE.search(intro) or _OWN_WORK.search(intro))
 
 
+# How many of the role's skills make "its stack": one named skill is any engineer's intro.
+STACK_SKILLS = 3
+
+
 def intro_points(role: Role) -> tuple[KeyPoint, ...]:
-    """Two role-skill points (any two distinct skills) plus experience and motivation."""
+    """A skill the role needs, three of them (its stack), experience and a link to it."""
     skills = [_SKILL_SPELLINGS.get(s.lower(), s.lower()) for s in role.skills]
-    half = max(1, len(skills) // 2)
     return (
-        KeyPoint(point=f"Mentions skills the role needs ({', '.join(skills[:3])}, ...)",
-                 keywords=skills[:half]),
-        KeyPoint(point="Mentions further relevant skills", keywords=skills[half:] or skills),
+        KeyPoint(point=f"Mentions a skill the role needs ({', '.join(skills[:3])}, ...)",
+                 keywords=skills),
+        KeyPoint(point=f"Names {STACK_SKILLS} or more of the role's skills (its stack)",
+                 keywords=skills, at_least=STACK_SKILLS),
         experience_point(role),
         *_INTRO_EXTRA,
     )
@@ -460,10 +486,10 @@ def coverage(points: Sequence[KeyPoint], answer: str,
     wrong_sentences = claim_sentences(every_claim, contexts, matcher=matcher)
     evidence = [c for c in contexts if c.index not in wrong_sentences]
     findings = []
-    for live_keywords, own_claims in zip(keywords, point_claims, strict=True):
-        finding = find_point(live_keywords, contexts, matcher=matcher)
+    for point, live_keywords, own_claims in zip(points, keywords, point_claims, strict=True):
+        finding = find_several(live_keywords, contexts, point.at_least, matcher=matcher)
         if finding.evidence is Evidence.CREDITED and finding.sentence in wrong_sentences:
-            finding = find_point(live_keywords, evidence, matcher=matcher)
+            finding = find_several(live_keywords, evidence, point.at_least, matcher=matcher)
         wrong = find_wrong_claims(own_claims, contexts, matcher=matcher)
         findings.append(replace(finding, wrong_claims=wrong) if wrong else finding)
     general = find_wrong_claims(general_claims, contexts, matcher=matcher)
