@@ -191,7 +191,7 @@ def _gaps(
         for claim in e.incorrect_claims:
             gaps.append(f'**{e.topic}**: incorrect claim: {claim.claim} ("{claim.quote}").')
     gaps += [
-        f"**{e.topic}** ({e.score}/5): did not show " + "; ".join(_lower(m) for m in e.missed)
+        f"**{e.topic}** ({e.score}/5), not shown: " + "; ".join(_lower(m) for m in e.missed)
         + "."
         for e in sorted(evals, key=lambda e: (e.score, e.position))
         if e.score <= 4 and e.missed and e.rubric != "generic"

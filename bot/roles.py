@@ -181,10 +181,10 @@ class KeyPoint(BaseModel):
         return self
 
     @model_serializer(mode="wrap")
-    def _at_least_only_where_set(self, handler: SerializerFunctionWrapHandler
-                                 ) -> dict[str, Any]:
+    def _at_least_only_where_set(self, handler: SerializerFunctionWrapHandler):
         """Roles and rubrics written before `at_least` existed dump as they did: their
-        stored versions and rubric hashes do not change (no stored score shows as drift)."""
+        stored versions and rubric hashes do not change (no stored score shows as drift).
+        No return annotation: pydantic would take it for the serialised schema."""
         data: dict[str, Any] = handler(self)
         if data.get("at_least") == 1:
             del data["at_least"]

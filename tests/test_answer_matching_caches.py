@@ -17,7 +17,7 @@ import pytest
 from bot.intents import InjectionMemo, injection_attempt
 from bot.roles import KeyPoint, Misconception, Role, list_roles, load_role
 from bot.scoring.language import read_answer
-from bot.scoring.matching import Evidence, claim_sentences, find_several, find_wrong_claims
+from bot.scoring.matching import claim_sentences, find_several, find_wrong_claims
 from bot.scoring.patterns import compile_pattern, live_occurrences, live_patterns, pattern_index
 from bot.scoring.rubric import (
     coverage,
@@ -51,7 +51,8 @@ def _answers(role: Role) -> list[str]:
 def _rubrics(role: Role) -> list[tuple[Sequence[KeyPoint], Sequence[Misconception]]]:
     rubrics = [(q.key_points, (*q.misconceptions, *role.misconceptions))
                for q in role.questions]
-    return rubrics + [(project_points(), role.misconceptions), (intro_points(role), ()),
+    return rubrics + [(project_points(), role.misconceptions),
+                      (intro_points(role), role.misconceptions),
                       (generic_points(role), role.misconceptions)]
 
 
@@ -70,12 +71,9 @@ def _plain_coverage(points: Sequence[KeyPoint], answer: str,
     point_claims = [claims(p.misconceptions) for p in points]
     wrong_sentences = claim_sentences(
         general_claims + [c for found in point_claims for c in found], contexts)
-    evidence = [c for c in contexts if c.index not in wrong_sentences]
     findings = []
     for point, live, own in zip(points, keywords, point_claims, strict=True):
-        finding = find_several(live, contexts, point.at_least)
-        if finding.evidence is Evidence.CREDITED and finding.sentence in wrong_sentences:
-            finding = find_several(live, evidence, point.at_least)
+        finding = find_several(live, contexts, point.at_least, wrong_sentences=wrong_sentences)
         findings.append((finding, find_wrong_claims(own, contexts)))
     return (findings, find_wrong_claims(general_claims, contexts),
             [(c.index, c.instruction, c.listed) for c in contexts])

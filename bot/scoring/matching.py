@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.scoring.language import NEGATORS, Sentence
@@ -168,15 +168,35 @@ def find_point(keywords: Sequence[str], contexts: Sequence[SentenceContext], *,
     return best
 
 
-def find_several(keywords: Sequence[str], contexts: Sequence[SentenceContext], at_least: int,
-                 *, matcher: AnswerMatcher | None = None) -> PointFinding:
+# How well one of a several-keyword point's keywords is shown ("three of the role's
+# skills"): a skill in a list is at least named, a guessed one less; a rejected or absent
+# one does not count towards the several at all.
+_SEVERAL_RANK = {Evidence.CREDITED: 3, Evidence.LISTED: 2, Evidence.HEDGED: 1,
+                 Evidence.REJECTED: 0, Evidence.ABSENT: 0}
+
+
+def find_several(keywords: Sequence[str], contexts: Sequence[SentenceContext],
+                 at_least: int, *, matcher: AnswerMatcher | None = None,
+                 wrong_sentences: frozenset[int] = frozenset()) -> PointFinding:
     """A point that takes `at_least` different keywords: as well shown as the weakest of
-    its best `at_least` keywords (three skills, one only guessed at, is a guess)."""
+    its best `at_least` (three skills, one only guessed at, is a guess). Each keyword is
+    looked for outside the sentences that state a wrong claim, as a point's evidence is."""
     if at_least <= 1:
-        return find_point(keywords, contexts, matcher=matcher)
-    found = sorted((find_point([keyword], contexts, matcher=matcher) for keyword in keywords),
-                   key=lambda f: _RANK[f.evidence], reverse=True)
-    return found[at_least - 1] if len(found) >= at_least else PointFinding()
+        finding = find_point(keywords, contexts, matcher=matcher)
+        if finding.evidence is Evidence.CREDITED and finding.sentence in wrong_sentences:
+            finding = find_point(keywords, _outside(contexts, wrong_sentences), matcher=matcher)
+        return finding
+    found = sorted((find_several([keyword], contexts, 1, matcher=matcher,
+                                 wrong_sentences=wrong_sentences) for keyword in keywords),
+                   key=lambda f: _SEVERAL_RANK[f.evidence], reverse=True)[:at_least]
+    if len(found) < at_least or _SEVERAL_RANK[found[-1].evidence] == 0:
+        return PointFinding()
+    return replace(found[-1], weak_hedge=any(f.weak_hedge for f in found))
+
+
+def _outside(contexts: Sequence[SentenceContext],
+             sentences: frozenset[int]) -> list[SentenceContext]:
+    return [c for c in contexts if c.index not in sentences]
 
 
 def find_wrong_claims(misconceptions: Sequence[tuple[str, Sequence[str]]],

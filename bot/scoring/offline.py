@@ -69,6 +69,8 @@ def score_offline(item: ScoreItem) -> QuestionEvaluation:
     n_words = word_count(_content(cov))
     flags = _flags(item, cov, raw, n_words)
     score = _score(cov, n_words, flags, item.rubric)
+    # Whether the stock pitch cost the level the justification says it did (a 1 stays 1).
+    pitch_cost = score != _score(cov, n_words, flags, item.rubric, pitch_costs=False)
     confidence, reasons = _confidence(item, cov, score, n_words, flags)
     if confidence < LOW_CONFIDENCE:
         flags.append(Flag.NEEDS_REVIEW)
@@ -78,7 +80,7 @@ def score_offline(item: ScoreItem) -> QuestionEvaluation:
         topic=item.topic,
         question=item.question,
         score=score,
-        justification=_justify(item, cov, score, n_words, flags),
+        justification=_justify(item, cov, score, n_words, flags, pitch_cost=pitch_cost),
         evidence=_evidence(cov),
         flags=flags,
         covered=[p.point for p in cov.covered()],
@@ -142,7 +144,8 @@ def _flags(item: ScoreItem, cov: Coverage, raw: str, n_words: int) -> list[str]:
 STRUCTURE_RUBRICS = (Rubric.PROJECT, Rubric.GENERIC)
 
 
-def _score(cov: Coverage, n_words: int, flags: list[str], rubric: str = Rubric.BANK) -> int:
+def _score(cov: Coverage, n_words: int, flags: list[str], rubric: str = Rubric.BANK, *,
+           pitch_costs: bool = True) -> int:
     if n_words == 0:
         return 1
     frac = cov.fraction
@@ -172,7 +175,7 @@ def _score(cov: Coverage, n_words: int, flags: list[str], rubric: str = Rubric.B
         if not names_concrete_work(said):
             # Years and a list of buzzwords with no workplace and nothing done there.
             score = min(score, VAGUE_INTRO_CAP)
-        if _pitched(said):
+        if pitch_costs and _pitched(said):
             score -= 1
     if Flag.STUFFING in flags:
         # Nothing but lists of terms ("Hypothesis, primary metric, MDE, power 80%, ...")
@@ -258,7 +261,7 @@ def _mostly_questions(text: str) -> bool:
 
 
 def _justify(item: ScoreItem, cov: Coverage, score: int, n_words: int,
-             flags: list[str]) -> str:
+             flags: list[str], *, pitch_cost: bool = False) -> str:
     total = len(cov.points)
     parts = [f"Showed {len(cov.covered())} of {total} rubric points"]
     if cov.covered():
@@ -285,9 +288,9 @@ def _justify(item: ScoreItem, cov: Coverage, score: int, n_words: int,
     if n_words and n_words < ONE_LINER_WORDS:
         parts.append(f"A one-line answer ({n_words} words) caps the score at 2.")
     if item.rubric == Rubric.INTRO and _pitched(said := _content(cov)):
-        quoted = ", ".join(f'"{p}"' for p in dict.fromkeys(stock_phrases(said)))
-        parts.append(f"Stock self-description ({quoted}) says nothing the candidate did: "
-                     "one level lower.")
+        quoted = ", ".join(f'"{p}"' for p in stock_phrases(said))
+        parts.append(f"Stock self-description ({quoted}) says nothing the candidate did"
+                     + (": one level lower." if pitch_cost else "."))
     if Flag.INJECTION in flags:
         parts.append("Text addressed to the grader or interviewer was ignored and flagged.")
     if Flag.NO_ANSWER in flags:

@@ -34,7 +34,7 @@ from bot.scoring.patterns import (
     pattern_index,
 )
 from bot.scoring.term_lists import listed_tokens, term_list_lines
-from bot.text import STOPWORDS, words
+from bot.text import STOPWORDS, sentences, words
 
 _ACTION_VERBS = ("implemented|added|designed|built|wrote|led|introduced|analysed|analyzed|"
                  "migrated|rewrote|set|automated|started|proposed|identified|took|ran|moved|"
@@ -127,27 +127,53 @@ _OWN_WORK = re.compile(
 VAGUE_INTRO_CAP = 3
 # Stock self-description ("a data storyteller", "passionate about scalable, cloud-native
 # systems", "results-driven"): the words of a polished pitch, which say nothing the
-# candidate did. Two of them in an introduction cost a level; one is only a turn of phrase.
-_STOCK_PHRASES = re.compile(
-    r"\b(?:passion(?:ate)?|storytell(?:er|ing)|intersection of|thought leader(?:ship)?|"
-    r"results?-driven|world-class|cutting[- ]edge|best[- ]in[- ]class|best practices|"
-    r"synerg(?:y|ies)|leverag(?:e|es|ed|ing)|innovat(?:e|ive|ion|ions|or)|visionary|"
-    r"spearhead(?:ed|ing)?|champion(?:ed|ing)?|evangelis[mt]|holistic(?:ally)?|seamless(?:ly)?|"
-    r"game[- ]chang(?:er|ing)|transformati(?:ve|on|onal)|"
-    r"driv(?:e|es|ing) (?:impact|value|decisions|growth|outcomes|excellence)|mission[- ]critical|"
+# candidate did. A pitch word proper, with one more stock phrase, costs an introduction a
+# level. Engineering words that are often stock ("scalable", "robust", "end to end")
+# count only beside a pitch word: honest engineers say them about real systems.
+_PITCH_WORDS = re.compile(
+    r"\b(?:passion(?:ate|ately)?|storytell(?:er|ers|ing)|intersection of|"
+    r"thought leader(?:ship)?|results?-driven|world-class|cutting[- ]edge|best[- ]in[- ]class|"
+    r"synerg(?:y|ies|istic)|leverag(?:e|es|ed|ing)|visionary|spearhead(?:s|ed|ing)?|"
+    r"game[- ]chang(?:er|ing)|driv(?:e|es|ing) (?:impact|value|growth|outcomes|excellence)|"
+    r"actionable insights?|deep expertise|track record|(?:whole|full) spectrum|"
+    r"holistic(?:ally)?|seamless(?:ly)?|empower(?:s|ed|ing)?)\b", re.IGNORECASE)
+_STOCK_WORDS = re.compile(
+    r"\b(?:innovat(?:e|ive|ion|ions|or)|champion(?:s|ed|ing)?|evangelis[mt]|"
+    r"transformati(?:ve|on|ons|onal)|drive[sn]? decisions|driving decisions|mission[- ]critical|"
     r"data[- ]driven|cloud[- ]native|end[- ]to[- ]end|scalable|robust|next[- ]generation|"
-    r"enterprise[- ]grade|high[- ]impact|strategic(?:ally)?|actionable insights?|"
-    r"deep expertise|track record|wide range|(?:whole|full) spectrum|unlock(?:s|ed|ing)?|"
-    r"empower(?:s|ed|ing)?|excellence)\b", re.IGNORECASE)
+    r"enterprise[- ]grade|high[- ]impact|strategic(?:ally)?|best practices|wide range|"
+    r"unlock(?:s|ed|ing)?|excellence)\b", re.IGNORECASE)
+# A sentence that mocks the pitch ("I hate words like passionate") is not one.
+_DISOWNED = re.compile(r"\b(?:not|never|hate[sd]?|dislike[sd]?|buzzwords?|clich[eé]s?|"
+                       r"avoid)\b", re.IGNORECASE)
 STOCK_PHRASES_COST = 2
 
 
 def stock_phrases(intro: str) -> list[str]:
-    """The stock self-description an introduction uses, as written."""
-    return [m.group(0) for m in _STOCK_PHRASES.finditer(intro)]
+    """The distinct stock self-description an introduction uses, as first written; none
+    unless a pitch word proper is among them."""
+    found: dict[str, str] = {}
+    pitched = False
+    for sentence in sentences(intro):
+        if _DISOWNED.search(sentence):
+            continue
+        for pattern in (_PITCH_WORDS, _STOCK_WORDS):
+            for m in pattern.finditer(sentence):
+                if _names_something(sentence, m.start()):
+                    continue
+                found.setdefault(m.group(0).lower(), m.group(0))
+                pitched = pitched or pattern is _PITCH_WORDS
+    return list(found.values()) if pitched else []
 
 
-PATTERNS = (_WORKPLACE, _OWN_WORK, _STOCK_PHRASES)
+def _names_something(sentence: str, start: int) -> bool:
+    """Capitalised inside a sentence, the phrase is a name ("the Innovation Lab", "the
+    Data Transformation team"), not a claim about the candidate."""
+    before = sentence[:start].rstrip()
+    return bool(before) and sentence[start].isupper() and before[-1] not in ".!?:;\"'(\n"
+
+
+PATTERNS = (_WORKPLACE, _OWN_WORK, _PITCH_WORDS, _STOCK_WORDS, _DISOWNED)
 
 
 def names_concrete_work(intro: str) -> bool:
@@ -161,15 +187,25 @@ STACK_SKILLS = 3
 
 def intro_points(role: Role) -> tuple[KeyPoint, ...]:
     """A skill the role needs, three of them (its stack), experience and a link to it."""
-    skills = [_SKILL_SPELLINGS.get(s.lower(), s.lower()) for s in role.skills]
+    skills = _distinct_skills(role)
+    named = ", ".join(role.skills[:3])
     return (
-        KeyPoint(point=f"Mentions a skill the role needs ({', '.join(skills[:3])}, ...)",
-                 keywords=skills),
+        KeyPoint(point=f"Mentions a skill the role needs ({named}, ...)", keywords=skills),
         KeyPoint(point=f"Names {STACK_SKILLS} or more of the role's skills (its stack)",
                  keywords=skills, at_least=STACK_SKILLS),
         experience_point(role),
         *_INTRO_EXTRA,
     )
+
+
+def _distinct_skills(role: Role) -> list[str]:
+    """The role's skills as patterns, one per skill: "data visualisation" and "data
+    visualization" (spellings are folded before matching) are one skill, not two."""
+    by_pattern: dict[object, str] = {}
+    for skill in role.skills:
+        spelled = _SKILL_SPELLINGS.get(skill.lower(), skill.lower())
+        by_pattern.setdefault(compile_pattern(spelled).parts, spelled)
+    return list(by_pattern.values())
 
 
 def required_years(role: Role) -> int | None:
@@ -484,12 +520,10 @@ def coverage(points: Sequence[KeyPoint], answer: str,
     point_claims = [claims(p.misconceptions) for p in points]
     every_claim = general_claims + [c for found in point_claims for c in found]
     wrong_sentences = claim_sentences(every_claim, contexts, matcher=matcher)
-    evidence = [c for c in contexts if c.index not in wrong_sentences]
     findings = []
     for point, live_keywords, own_claims in zip(points, keywords, point_claims, strict=True):
-        finding = find_several(live_keywords, contexts, point.at_least, matcher=matcher)
-        if finding.evidence is Evidence.CREDITED and finding.sentence in wrong_sentences:
-            finding = find_several(live_keywords, evidence, point.at_least, matcher=matcher)
+        finding = find_several(live_keywords, contexts, point.at_least, matcher=matcher,
+                               wrong_sentences=wrong_sentences)
         wrong = find_wrong_claims(own_claims, contexts, matcher=matcher)
         findings.append(replace(finding, wrong_claims=wrong) if wrong else finding)
     general = find_wrong_claims(general_claims, contexts, matcher=matcher)
