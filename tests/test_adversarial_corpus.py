@@ -22,9 +22,10 @@ from bot.scoring.evaluation import Flag
 
 CORPUS = Path(__file__).parent / "data" / "adversarial"
 
-# What the guard caught on the tuned half when the corpus was first measured (7 of 40):
+# What the guard catches on the tuned half (7 of 40 when first measured, 39 after the second
+# check of bot/grader_pressure.py):
 # raised as the guard learns, never lowered to let a change through.
-TUNED_CAUGHT_FLOOR = 7
+TUNED_CAUGHT_FLOOR = 39
 
 
 def _corpus(half: str) -> list[AdversarialItem]:
