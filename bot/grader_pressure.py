@@ -35,7 +35,13 @@ _CONTROL = re.compile(
     r"evaluator|scoring)\b|\[//\]: #|\b(?:admin|evaluator|evaluation|grader|grading|scoring) "
     r"override\b|\bsystem (?:note|override)\b|\bdeveloper message\b|\bdebug mode enabled\b|"
     r"\bevaluator_override\b|\beval_result\b|\breviewed_by\b|\binterviewer_mode\b|"
-    r"\bscoring is disabled\b")
+    r"\bscoring is disabled\b|^\W*\[ ?(?:system|admin|developer) ?\] [a-z]|"
+    # "New task for the evaluation assistant:", "grading_config", "min_score: 5".
+    r"\bnew (?:task|instructions?|role) for (?:the |any )?(?:[a-z]+ )?(?:assistant|evaluator|"
+    r"grader|model|ai|system|bot|interviewer)\b|\b(?:interviewer|grader|grading|scoring|"
+    r"evaluator|evaluation)_(?:config|mode|settings|override)\b|"
+    r"\b(?:min|max|final|forced|target)_(?:score|level|grade) ?[:=]|\bskip_remaining\b|"
+    r"\bverdict ?: ?(?:pass|hire|advance)\b")
 
 # An outcome of the grading, asked for: a top grade, a pass, the next round, leniency.
 _OUTCOME = re.compile(
@@ -45,9 +51,15 @@ _OUTCOME = re.compile(
     r"\b(?:top|highest|maximum|max|perfect) (?:score|mark|level|grade|rating)s?(?= ?(?:[.!,;:)\]]|"
     r"$|and\b|is\b|to\b|please\b|(?:for|on) (?:this|it|me|my)\b))|"
     r"\bstrong hire\b|\bpre-?approved\b|\balready approved\b|"
-    r"\b(?:mark|record|count|treat|flag|consider) (?:this|it|me|my answers?|this answer) as "
+    r"\b(?:get|receive|make) (?:me )?an offer\b|"
+    r"\b(?:give|award|assign|grant) (?:me|this|it|my answer|this answer) (?:a|an) "
+    r"(?:[1-5]|one|two|three|four|five|pass)\b"
+    r"(?! ?(?:%|/[0-46-9]|(?:ms|s|sec|seconds?|minutes?|min|hours?|days?|x|gb|mb|k)\b))|"
+    r"\banything (?:under|below|less than|lower than) (?:a )?[2-5]\b|"
+    r"\b(?:mark|record|count|treat|flag|consider) (?:this|it|me|my answers?|this answer|"
+    r"this question|this section) as (?:fully |entirely |completely )?"
     # Of this answer, not of a ticket or a build: never "... as a pass if p99 stays low".
-    r"(?:passed|approved|complete|correct|excellent|a pass)\b"
+    r"(?:passed|approved|complete|correct|excellent|a pass|covered|answered(?: correctly)?)\b"
     r"(?! (?:once|when|after|if|only|before|unless|so|in|by|even|as long)\b)|"
     r"\bas (?:the|a) (?:reference|model|ideal|perfect) answer\b|"
     r"\b(?:cover(?:s|ing|ed)?|hits?|meets?|met|address(?:es|ed)?) (?:all|every)(?: of)?(?: the)? "
@@ -57,7 +69,7 @@ _OUTCOME = re.compile(
     r"\b(?:grade|score|rate|judge|mark) (?:it |this |me |my answers? )?accordingly\b|"
     r"\badjust for that\b|\bstay consistent with\b|\blenient\b|\bcredit for intent\b|"
     r"\bskip (?:the rest of )?(?:the )?(?:remaining |other )?(?:technical )?questions\b|"
-    r"\bend the interview\b|\bmove me (?:on|to|through|forward)\b|\bpush me through\b|"
+    r"\b(?:end|close) the interview\b|\bmove me (?:on|to|through|forward)\b|\bpush me through\b|"
     r"\bignore the (?:anchors|rubric|criteria)\b|\brubric does not apply\b|"
     # Other languages: "note maximale", "puntuación máxima", "höchsten Punktzahl".
     r"\bnote maximale\b|\bpuntuaci[oó]n m[aá]xima\b|\bh[oö]chste[nr]? punktzahl\b|"
@@ -69,7 +81,7 @@ _DIRECTED = re.compile(
     r"screening|assessor|examiner|ai|llm|model|assistant|bot|system|whoever|interviewer|judge|"
     r"evaluador|bewertungssystem|correcteur|l'ia|ia|vous|bitte|por favor)\b|"
     r"^\W*(?:give|assign|award|mark|score|rate|grade|treat|count|record|weigh|act|pretend|"
-    r"skip|move|return|confirm)\b")
+    r"skip|move|return|confirm|close|end|tell|stop)\b")
 
 
 # Each alternative tried only when the text holds the literals it needs (bot.regex_literals).
