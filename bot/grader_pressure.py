@@ -15,6 +15,7 @@ import binascii
 import re
 
 from bot.regex_literals import AlternativesSearch
+from bot.text import sentences
 
 # Look-alike letters from Cyrillic and Greek, folded to the Latin ones they imitate.
 _HOMOGLYPHS = str.maketrans("аеорсухіѕјԁԛԝӏАВЕКМНОРСТХЅІЈΑΒΕΗΙΚΜΝΟΡΤΧΥΖο",
@@ -76,10 +77,19 @@ _OUTCOME = re.compile(
     r"\bvolle punktzahl\b|\bnota m[aá]xima\b")
 
 # Someone asked or told: the reader, the grader, or an imperative to grade.
+_GRADER_NOUNS = (r"(?:grader|evaluator|evaluation|scorer|scoring|screening|assessor|examiner|ai|"
+                 r"llm|model|assistant|bot|system|interviewer|judge|tool|reviewer|evaluador|"
+                 r"bewertungssystem|correcteur|l'ia|ia)")
 _DIRECTED = re.compile(
-    r"\b(?:you|your|you'll|you're|please|kindly|grader|evaluator|evaluation|scorer|scoring|"
-    r"screening|assessor|examiner|ai|llm|model|assistant|bot|system|whoever|interviewer|judge|"
-    r"evaluador|bewertungssystem|correcteur|l'ia|ia|vous|bitte|por favor)\b|"
+    # "please note" is how honest answers add a remark; a request says what it asks for.
+    r"\b(?:you|your|you'll|you're|please(?! note\b)|kindly|whoever|vous|bitte|por favor)\b|"
+    # The grader addressed, not mentioned: "Grader, ...", "to the scoring tool:", "Dear HR
+    # bot"; never "the offline evaluator, an LLM judge, gave it 4.6".
+    r"(?:^\W*(?:(?!(?:our|the|my|their|we|an?|its) )[a-z0-9-]+\W? ){0,3}|[(\[] ?)"
+    + _GRADER_NOUNS + r"s?(?: [a-z]+)?\s*[:,]|"
+    r"\bthis (?:bot|ai|system|tool|chatbot)\b|"
+    r"\b(?:to|for|dear|hey|hi|hello|attention|pour|para|an das)\s+(?:the |any |an? |my |"
+    r"whatever |whichever |this |le |el |la )?(?:[a-z-]+ ){0,2}" + _GRADER_NOUNS + r"s?\b|"
     r"^\W*(?:give|assign|award|mark|score|rate|grade|treat|count|record|weigh|act|pretend|"
     r"skip|move|return|confirm|close|end|tell|stop)\b")
 
@@ -92,8 +102,9 @@ _OUTCOME_SEARCH = AlternativesSearch(_OUTCOME)
 def sways_grader(text: str) -> bool:
     """`text` already folded (NFKC, no zero-width characters); any case."""
     for variant in _readings(text):
-        if _CONTROL_SEARCH.matches(variant) or (_DIRECTED.search(variant)
-                                                and _OUTCOME_SEARCH.matches(variant)):
+        if _CONTROL_SEARCH.matches(variant) or any(
+                _DIRECTED.search(part) and _OUTCOME_SEARCH.matches(part)
+                for part in sentences(variant)):
             return True
     return False
 
