@@ -7,7 +7,6 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 
-from bot.grader_pressure import sways_grader
 from bot.regex_literals import AlternativesSearch
 from bot.text import has_words, sentences, word_count
 
@@ -289,14 +288,12 @@ def injection_attempt(text: str) -> bool:
     lowered = folded.lower()
     # A text with none of the words cannot match, and one search for them is far cheaper
     # than trying thirty alternatives at each position.
-    if _MAY_INSTRUCT.search(lowered) is not None and _INJECTION_SEARCH.matches(lowered):
-        # Matched on the lowercased text with a case-sensitive pattern: a third faster than
-        # IGNORECASE over a long message, and every alternative is written in lowercase.
-        # Only the alternatives whose words the text holds are tried (a third of the time).
-        return True
-    # Shapes the list does not name: fake control blocks, an outcome asked of someone,
-    # masked text (leetspeak, spaced letters, look-alike letters, base64).
-    return sways_grader(folded)
+    if _MAY_INSTRUCT.search(lowered) is None:
+        return False
+    # Matched on the lowercased text with a case-sensitive pattern: a third faster than
+    # IGNORECASE over a long message, and every alternative is written in lowercase. Only
+    # the alternatives whose words the text holds are tried (a third of the time).
+    return _INJECTION_SEARCH.matches(lowered)
 
 
 def says_dont_know(text: str) -> bool:
