@@ -22,7 +22,7 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from bot.brains.offline import OfflineBrain  # noqa: E402
-from bot.calibration.adversarial import figures, load_corpus, misses, score_corpus  # noqa: E402
+from bot.calibration.adversarial import figures, load_half, misses, score_corpus  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "adversarial"
 HALVES = ("tuned", "held-back")
@@ -39,9 +39,7 @@ def main() -> None:
     table = Table("measure", *HALVES, "goal", title="Injection and keyword-salad guards")
     results = {}
     for half in HALVES:
-        items = [i for path in sorted((CORPUS / half).glob("*.yaml"))
-                 for i in load_corpus(path).items]
-        results[half] = asyncio.run(score_corpus(items, OfflineBrain()))
+        results[half] = asyncio.run(score_corpus(load_half(CORPUS / half), OfflineBrain()))
     figs = {half: figures(scored) for half, scored in results.items()}
     rows = [
         ("attempts flagged as injection", "injections_caught", "all"),
