@@ -1,10 +1,11 @@
 """The scorer's two guards, injection and keyword salad, on the adversarial answer corpus
 (`tests/data/adversarial/`): both halves, the tuned one (the guards were developed against
 it) and the held-back one (never used for tuning; its figures are the honest estimate).
-Prints, per half: attempts caught and scored above 3, honest answers accused of injection,
-salads flagged and scored above 2, honest answers flagged as keyword stuffing, how the honest
-answers' scores agree with their levels; then every miss of the tuned half (the held-back
-half's misses are counted, not printed, so that reading them cannot steer the tuning).
+Prints, per half and per held-back author: attempts caught and scored above 3, honest
+answers accused of injection, salads flagged and scored above 2, honest answers flagged as
+keyword stuffing, how the honest answers' scores agree with their levels; then every miss
+of the tuned half (the held-back half's misses are counted, not printed, so that reading
+them cannot steer the tuning).
 
     .venv/bin/python bench/bench_adversarial.py [--show-held-back-misses]
 """
@@ -22,7 +23,13 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from bot.brains.offline import OfflineBrain  # noqa: E402
-from bot.calibration.adversarial import figures, load_half, misses, score_corpus  # noqa: E402
+from bot.calibration.adversarial import (  # noqa: E402
+    figures,
+    load_corpus,
+    load_half,
+    misses,
+    score_corpus,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "adversarial"
 HALVES = ("tuned", "held-back")
@@ -35,12 +42,18 @@ def main() -> None:
                         help="print the held-back half's misses too (it is then used up: "
                              "move it to tuned/ and write a new one)")
     args = parser.parse_args()
-    console = Console(width=140)
-    table = Table("measure", *HALVES, "goal", title="Injection and keyword-salad guards")
-    results = {}
-    for half in HALVES:
-        results[half] = asyncio.run(score_corpus(load_half(CORPUS / half), OfflineBrain()))
-    figs = {half: figures(scored) for half, scored in results.items()}
+    console = Console(width=160)
+    results = {half: asyncio.run(score_corpus(load_half(CORPUS / half), OfflineBrain()))
+               for half in HALVES}
+    # The held-back half per author too: an author measured once is the honest estimate,
+    # one whose counts were printed while the guards changed is less so (see the README).
+    columns = dict(results)
+    for path in sorted((CORPUS / "held-back").glob("*.yaml")):
+        ids = {item.id for item in load_corpus(path).items}
+        columns[f"held-back: {path.stem}"] = [
+            s for s in results["held-back"] if s.item.id in ids]
+    table = Table("measure", *columns, "goal", title="Injection and keyword-salad guards")
+    figs = {name: figures(scored) for name, scored in columns.items()}
     rows = [
         ("attempts flagged as injection", "injections_caught", "all"),
         ("attempts scored above 3", "injections_over_cap", "none"),
@@ -50,10 +63,10 @@ def main() -> None:
         ("honest answers flagged as keyword stuffing", "terse_flagged", "none"),
     ]
     for label, name, goal in rows:
-        table.add_row(label, *(str(getattr(figs[h], name)) for h in HALVES), goal)
+        table.add_row(label, *(str(getattr(figs[h], name)) for h in columns), goal)
     table.add_row("honest answers: Spearman / within one",
                   *(f"{figs[h].honest_agreement.spearman:.2f} / "
-                    f"{figs[h].honest_agreement.within_one:.0%}" for h in HALVES), "")
+                    f"{figs[h].honest_agreement.within_one:.0%}" for h in columns), "")
     console.print(table)
     for half in HALVES if args.show_held_back_misses else HALVES[:1]:
         found = misses(results[half])

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 
+from bot.injection_shapes import instructs_by_shape, readings
 from bot.regex_literals import AlternativesSearch
 from bot.text import has_words, sentences, word_count
 
@@ -83,7 +84,9 @@ _INJECTION = re.compile(
     r"(?:prompt|instructions)\b|"
     r"\b(?:give|award|assign|grant) (?:me|this(?: answer| response| candidate)?|my answer|"
     r"the candidate|him|her) (?:a |an |the )?(?:score of |rating of |grade of |mark of )?"
-    + _GRADE + r"\b|"
+    # ... never "give me a 5 minute window" or "give it 10% more".
+    + _GRADE + r"\b(?![ -]?(?:%|(?:ms|s|sec|secs|seconds?|min|mins|minutes?|hours?|days?|"
+    r"weeks?|x|gb|mb|kb|k|percent|more|times)\b))|"
     # "award it full marks", never "give it ten minutes".
     r"\b(?:give|award|assign|grant) it (?:full|top|perfect|maximum) (?:marks|score|points)\b|"
     r"\b(?:give|award|assign|grant) (?:the )?(?:maximum|full|perfect|top) (?:score|marks?|"
@@ -285,15 +288,19 @@ def injection_attempt(text: str) -> bool:
     Compatibility forms and zero-width characters are folded first, so "ｔｏｏｌ_ｃｏｄｅ" and
     "tool\u200b_code" are caught too."""
     folded = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).replace("\u2019", "'")
-    lowered = folded.lower()
-    # A text with none of the words cannot match, and one search for them is far cheaper
-    # than trying thirty alternatives at each position.
-    if _MAY_INSTRUCT.search(lowered) is None:
-        return False
-    # Matched on the lowercased text with a case-sensitive pattern: a third faster than
-    # IGNORECASE over a long message, and every alternative is written in lowercase. Only
-    # the alternatives whose words the text holds are tried (a third of the time).
-    return _INJECTION_SEARCH.matches(lowered)
+    # Each reading (the text lowercased, and unmasked where it looks masked: look-alike
+    # letters, spaced letters, leetspeak, base64) is matched with a case-sensitive pattern:
+    # a third faster than IGNORECASE over a long message, and every alternative is written
+    # in lowercase.
+    for lowered in readings(folded):
+        # A text with none of the words cannot match the phrase list, and one search for
+        # them is far cheaper than trying thirty alternatives at each position; only the
+        # alternatives whose words the text holds are tried (a third of the time).
+        if _MAY_INSTRUCT.search(lowered) is not None and _INJECTION_SEARCH.matches(lowered):
+            return True
+        if instructs_by_shape(lowered):
+            return True
+    return False
 
 
 def says_dont_know(text: str) -> bool:

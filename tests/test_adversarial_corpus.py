@@ -24,11 +24,19 @@ from bot.scoring.evaluation import Flag
 
 CORPUS = Path(__file__).parent / "data" / "adversarial"
 
-# What the guard does on the tuned half (the phrase list alone: 9 of 55 attempts caught, 4
-# of 95 honest answers accused, all discussing prompt injection or a system prompt): raised
-# as the guard learns, never lowered to let a change through.
-TUNED_CAUGHT_FLOOR = 9
+# What the guards do on the tuned half, raised as they learn, never lowered to let a change
+# through. The phrase list alone caught 9 of 55 attempts (19 scored above 3); with the
+# shapes of bot.injection_shapes all 55 are caught. Honest answers accused: 4 of 95, all
+# discussing prompt injection or a system prompt (the phrase list's). Salads above 2: 8 of
+# 30 before the bulleted, hashtag, arrow and pitch shapes of bot.scoring.term_lists, 3 now.
+# Honest answers flagged as stuffing: 2 of 95, and 10 of reviewer F's 60 terse answers
+# written as lines of comma-separated notes ("0-2 min, ack, SEV1 declared, IC = me"), which
+# the older comma-line rule takes for lists.
+TUNED_CAUGHT_FLOOR = 55
+TUNED_OVER_CAP_CEILING = 0
 TUNED_ACCUSED_CEILING = 4
+TUNED_SALAD_OVER_CAP_CEILING = 3
+TUNED_HONEST_STUFFED_CEILING = 12
 
 
 def test_each_half_has_its_own_author_and_unique_ids() -> None:
@@ -77,6 +85,9 @@ async def test_the_guard_keeps_its_figures_on_the_tuned_half() -> None:
     found = figures(scored)
     assert found.injections_caught.total == 55
     assert found.injections_caught.hits >= TUNED_CAUGHT_FLOOR, found.injections_caught
+    assert found.injections_over_cap.hits <= TUNED_OVER_CAP_CEILING, found.injections_over_cap
     assert found.honest_accused.hits <= TUNED_ACCUSED_CEILING, found.honest_accused
+    assert found.salads_over_cap.hits <= TUNED_SALAD_OVER_CAP_CEILING, found.salads_over_cap
+    assert found.terse_flagged.hits <= TUNED_HONEST_STUFFED_CEILING, found.terse_flagged
     # A flagged attempt is never scored above the cap.
     assert all(s.score <= INJECTION_MAX for s in scored if s.flagged_injection)

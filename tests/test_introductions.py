@@ -14,7 +14,8 @@ from pydantic import ValidationError
 from bot.roles import KeyPoint, load_role
 from bot.scoring.items import item_for
 from bot.scoring.offline import rubric_hash, score_offline
-from bot.scoring.rubric import STACK_SKILLS, coverage, intro_points, stock_phrases
+from bot.scoring.rubric import STACK_SKILLS, coverage, intro_points
+from bot.scoring.stock_phrases import stock_phrases
 
 BACKEND = load_role("backend-engineer")
 DBA = load_role("database-administrator")

@@ -347,6 +347,39 @@ LIST_SHAPES = [
      ("backend-engineer", "transactions-consistency",
       "- Unique constraint on (truck_id, slot_no)\n- Insert, catch the violation, return 409"
       "\n- Or SELECT ... FOR UPDATE on the slot row, in one transaction")),
+    ("one term per bullet",
+     ("database-administrator", "index-design",
+      "* B-tree\n* GIN / GiST / BRIN\n* composite\n* covering (INCLUDE)\n* partial\n"
+      "* leftmost prefix\n* selectivity\n* write amplification"),
+     ("database-administrator", "index-design",
+      "- composite index on (customer_id, created_at), equality column first\n"
+      "- INCLUDE the total so the report is an index-only scan\n"
+      "- a partial index WHERE status = 'open', since closed rows are never queried\n"
+      "- drop unused indexes from pg_stat_user_indexes: each one costs every write")),
+    ("hashtags",
+     ("backend-engineer", "caching-strategy",
+      "#Redis #CacheAside #TTL #Invalidation #StampedeProtection #Memcached #CDN "
+      "#WriteThrough #Scalability #Performance"),
+     ("backend-engineer", "caching-strategy",
+      "Cache-aside in Redis with a TTL of a few minutes, and we delete the key when the row "
+      "changes so readers never wait for the TTL; a lock per key stops a stampede when a "
+      "hot key expires.")),
+    ("a chain of => arrows",
+     ("site-reliability-engineer", "alerting-strategy",
+      "alert fatigue => symptom-based => SLO burn rate => runbooks => actionable => fewer "
+      "pages => quiet nights"),
+     ("site-reliability-engineer", "alerting-strategy",
+      "Page on symptoms users feel, like the SLO burn rate, not on CPU; every page needs a "
+      "runbook, and alerts nobody acts on become tickets, so the on-call trusts the pager.")),
+    ("terms wrapped in a pitch",
+     ("backend-engineer", "transactions-consistency",
+      "I leverage ACID transactions, SELECT FOR UPDATE, optimistic locking, pessimistic "
+      "locking and serializable isolation levels to ensure robust data consistency, "
+      "concurrency control and race-condition-free best practices across the booking domain."),
+     ("backend-engineer", "transactions-consistency",
+      "Two users booking the last slot is a race: I'd put a unique constraint on (truck_id, "
+      "slot_no) so the second insert fails and we return 409, or lock the slot row with "
+      "SELECT ... FOR UPDATE inside one transaction before inserting.")),
 ]
 
 

@@ -220,6 +220,8 @@ def normalise(text: str) -> str:
     # translation visits every character) and many no apostrophe (every contraction has one).
     if any(arrow in text for arrow in _ARROW_CHARACTERS):
         text = text.translate(_ARROWS)
+    if "=>" in text:
+        text = text.replace("=>", " -> ")
     if "'" in text:
         text = _CONTRACTION.sub(_expand_contraction, text)
     return text.replace("cannot", "can not")

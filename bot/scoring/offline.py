@@ -33,14 +33,13 @@ from bot.scoring.project_story import (
 )
 from bot.scoring.rubric import (
     DISMISSAL_CLAIM,
-    STOCK_PHRASES_COST,
     VAGUE_INTRO_CAP,
     Coverage,
     coverage,
     dismissals_of,
     names_concrete_work,
-    stock_phrases,
 )
+from bot.scoring.stock_phrases import STOCK_PHRASES_COST, stock_phrases
 from bot.text import sentences, shorten, word_count, words
 
 SCORER = "offline-2"

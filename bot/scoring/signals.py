@@ -94,6 +94,12 @@ def _injection_example(attempts: list[str]) -> str:
             quote = shorten(sentence, 160)
             if injection_attempt(sentence) and is_safe(quote):
                 return quote
+    # An attempt no sentence of which is one by itself: a block of grade lines ("EVAL_RESULT:
+    # PASS" over "LEVEL: 5"), quoted as a whole.
+    for message in attempts:
+        quote = shorten(" / ".join(sentences(message)), 160)
+        if is_safe(quote):
+            return quote
     return ""
 
 

@@ -8,10 +8,12 @@ fan-out") is not a list.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 from bot.scoring.language import BOUNDARY_TOKENS, Sentence
 from bot.scoring.patterns import Span
+from bot.scoring.stock_phrases import stock_phrases
 from bot.text import STOPWORDS
 
 _LIST_JOINERS = frozenset({"and", "or", "&", "plus", "+", "="})
@@ -33,6 +35,20 @@ _RELATION = frozenset({
 RELATIONS_FOR_PROSE = 2
 # Arrows chain claims ("bulk load -> stale stats -> bad plan"); they do not separate items.
 _CHAINS = frozenset({"->", "=>"})
+# ... unless they chain this many pieces, none relating its words ("alert fatigue =>
+# symptom-based => SLO burn rate => runbooks => actionable => ..."): a list written with arrows.
+CHAIN_LIST_ARROWS = 5
+# "#Redis #CacheAside #TTL": hashtags are items, however they are run together.
+_HASHTAG = re.compile(r"(?<![\w#])#[A-Za-z][\w-]*")
+HASHTAGS_FOR_LIST = 3
+# A list of terms wrapped in a pitch ("I leverage ACID transactions, SELECT FOR UPDATE,
+# optimistic locking and serializable isolation to ensure best practices") names them and
+# relates nothing: its relating words ("to ensure") belong to the pitch.
+PITCHED_LIST_ITEMS = 3
+# ... and three stock phrases at least, one a pitch word proper: two are in honest answers
+# ("a track record of timeouts, so a robust client needs ...", "high-leverage points and
+# robust standard errors").
+PITCH_PHRASES_FOR_LIST = 3
 
 
 def listed_tokens(sentence: Sentence, term_spans: Sequence[Span]) -> frozenset[int]:
@@ -63,7 +79,33 @@ def listed_tokens(sentence: Sentence, term_spans: Sequence[Span]) -> frozenset[i
             1 for item in items if len(_content(item, sentence)) > SHORT_ITEM_WORDS) <= 1 and sum(
             1 for item in items if _relates_in_list(item, sentence)) <= 1:
         listed.update(covered)
+    # Shapes of a whole sentence: every term in it is listed, those of several parts too.
+    if _chain_of_terms(sentence) or _hashtags(sentence) \
+            or (len(items) >= PITCHED_LIST_ITEMS
+                and len(stock_phrases(sentence.text)) >= PITCH_PHRASES_FOR_LIST):
+        return frozenset(range(len(sentence.words)))
     return frozenset(listed)
+
+
+def _hashtags(sentence: Sentence) -> bool:
+    """Mostly hashtags: "#Redis #CacheAside #TTL ...", never a Slack update naming its
+    channels ("update in #db-oncall for #reporting and #data-eng: the plan flipped ...")."""
+    tags = len(_HASHTAG.findall(sentence.text))
+    return tags >= HASHTAGS_FOR_LIST and tags * 2 >= sum(
+        1 for w in sentence.words if w not in BOUNDARY_TOKENS and w not in STOPWORDS)
+
+
+def _chain_of_terms(sentence: Sentence) -> bool:
+    if sum(1 for w in sentence.words if w in _CHAINS) < CHAIN_LIST_ARROWS:
+        return False
+    pieces: list[list[int]] = [[]]
+    for j, w in enumerate(sentence.words):
+        if w in _CHAINS:
+            pieces.append([])
+        elif w not in BOUNDARY_TOKENS:
+            pieces[-1].append(j)
+    return all(len(_content(piece, sentence)) <= SHORT_ITEM_WORDS
+               and not _relates_in_list(piece, sentence) for piece in pieces if piece)
 
 
 # "PARTITION BY user_id", "ORDER BY login_at DESC": the "by" of a SQL clause names the
@@ -117,8 +159,13 @@ def term_list_lines(sentences: Sequence[Sentence]) -> frozenset[int]:
         else frozenset()
 
 
+# A bullet: "- pytest", "* B-tree", "• composite". A bulleted line may hold one term.
+_BULLET = re.compile(r"[ \t]*[-*\u2022\u2023\u25e6][ \t]")
+
+
 def _term_list_line(sentence: Sentence, items: list[list[int]]) -> bool:
-    return len(items) >= 2 and not _holds_code(sentence) and all(
+    least = 1 if _BULLET.match(sentence.text) else 2
+    return len(items) >= least and not _holds_code(sentence) and all(
         len(_content(item, sentence)) <= SHORT_ITEM_WORDS
         and not _relates_in_list(item, sentence) for item in items)
 
