@@ -84,7 +84,7 @@ _INJECTION = re.compile(
     r"(?:prompt|instructions)\b|"
     r"\b(?:give|award|assign|grant) (?:me|this(?: answer| response| candidate)?|my answer|"
     r"the candidate|him|her) (?:a |an |the )?(?:score of |rating of |grade of |mark of )?"
-    # ... never "give me a 5 minute window" or "give it 10% more".
+    # ... never "give me a 5 minute window" or "give this 10% more".
     + _GRADE + r"\b(?![ -]?(?:%|(?:ms|s|sec|secs|seconds?|min|mins|minutes?|hours?|days?|"
     r"weeks?|x|gb|mb|kb|k|percent|more|times)\b))|"
     # "award it full marks", never "give it ten minutes".

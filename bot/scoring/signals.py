@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.guard import is_safe
+from bot.injection_shapes import grade_block
 from bot.intents import injection_attempt, is_blank, says_no_more_questions, strip_injection
 from bot.scoring.items import ConversationTurn
 from bot.text import STOPWORDS, sentences, shorten, word_count, words
@@ -95,10 +96,10 @@ def _injection_example(attempts: list[str]) -> str:
             if injection_attempt(sentence) and is_safe(quote):
                 return quote
     # An attempt no sentence of which is one by itself: a block of grade lines ("EVAL_RESULT:
-    # PASS" over "LEVEL: 5"), quoted as a whole.
+    # PASS" over "LEVEL: 5"), quoted as its lines.
     for message in attempts:
-        quote = shorten(" / ".join(sentences(message)), 160)
-        if is_safe(quote):
+        quote = shorten(" / ".join(line.strip() for line in grade_block(message)), 160)
+        if quote and is_safe(quote):
             return quote
     return ""
 
