@@ -80,19 +80,19 @@ def listed_tokens(sentence: Sentence, term_spans: Sequence[Span]) -> frozenset[i
             1 for item in items if _relates_in_list(item, sentence)) <= 1:
         listed.update(covered)
     # Shapes of a whole sentence: every term in it is listed, those of several parts too.
-    if _chain_of_terms(sentence) or _hashtags(sentence) \
+    if _chain_of_terms(sentence) or _hashtags(sentence, len(content)) \
             or (len(items) >= PITCHED_LIST_ITEMS
                 and len(stock_phrases(sentence.text)) >= PITCH_PHRASES_FOR_LIST):
         return frozenset(range(len(sentence.words)))
     return frozenset(listed)
 
 
-def _hashtags(sentence: Sentence) -> bool:
+def _hashtags(sentence: Sentence, content_words: int) -> bool:
     """Mostly hashtags: "#Redis #CacheAside #TTL ...", never a Slack update naming its
-    channels ("update in #db-oncall for #reporting and #data-eng: the plan flipped ...")."""
+    channels ("update in #db-oncall for #reporting and #data-eng: the plan flipped ...");
+    `content_words`: the sentence's words that are neither stop words nor punctuation."""
     tags = len(_HASHTAG.findall(sentence.text))
-    return tags >= HASHTAGS_FOR_LIST and tags * 2 >= sum(
-        1 for w in sentence.words if w not in BOUNDARY_TOKENS and w not in STOPWORDS)
+    return tags >= HASHTAGS_FOR_LIST and tags * 2 >= content_words
 
 
 def _chain_of_terms(sentence: Sentence) -> bool:
